@@ -1,2 +1,100 @@
+/* main.c: the odtwin command line. */
 #include <stdio.h>
-int main(void) { puts("odtwin: under construction"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host/run.h"
+#include "host/scenario.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "odtwin %s: digital twin of an orbital AI datacenter\n"
+            "\n"
+            "usage:\n"
+            "  odtwin run [SCENARIO.yaml] [-o OUT.h5] [--backend auto|cpu|cuda] [--threads N] [--quiet]\n"
+            "      simulate a scenario (the embedded default when none is given), write an HDF5 snapshot\n"
+            "      file and print a summary\n"
+            "  odtwin scenario          print the embedded default scenario\n"
+            "  odtwin version           print the version and the build's backends\n"
+            "  odtwin help              this text\n",
+            ODT_VERSION);
+}
+
+static int parse_int(const char *s, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < -1000000 || v > 1000000)
+        return 0;
+    *out = (int)v;
+    return 1;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct odt_run_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.backend = "auto";
+    opt.progress = isatty(STDERR_FILENO);
+    for (int i = 0; i < argc; ++i) {
+        const char *a = argv[i];
+        if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
+            opt.output_path = argv[++i];
+        } else if (!strcmp(a, "--backend") && i + 1 < argc) {
+            opt.backend = argv[++i];
+        } else if (!strcmp(a, "--threads") && i + 1 < argc) {
+            if (!parse_int(argv[++i], &opt.threads) || opt.threads < 0) {
+                fprintf(stderr, "odtwin run: --threads '%s': expected a count >= 0 (0 = all cores)\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            opt.quiet = 1;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "odtwin run: unknown or incomplete option '%s' (see odtwin help)\n", a);
+            return 2;
+        } else if (!opt.scenario_path) {
+            opt.scenario_path = a;
+        } else {
+            fprintf(stderr, "odtwin run: more than one scenario given ('%s' and '%s')\n", opt.scenario_path, a);
+            return 2;
+        }
+    }
+    struct odt_run_summary sum;
+    char err[1024] = "";
+    enum odt_status st = odt_run(&opt, &sum, err, sizeof err);
+    if (st != ODT_OK) {
+        fprintf(stderr, "odtwin: error: %s\n", err);
+        return 1;
+    }
+    if (!opt.quiet || sum.interrupted)
+        odt_run_print_summary(stdout, &sum);
+    return sum.interrupted ? 130 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "scenario")) {
+        fputs(odt_scenario_default_text(), stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("odtwin %s (commit %s)\n", ODT_VERSION, ODT_GIT_COMMIT);
+        return 0;
+    }
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "odtwin: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,85 @@
+/* ephem.c: ERFA-based epoch parsing, Sun vector and Earth rotation angle. */
+#include "host/ephem.h"
+
+#include <erfa.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+enum odt_status odt_epoch_parse(const char *text, struct odt_epoch *ep, char *err, size_t errlen)
+{
+    memset(ep, 0, sizeof *ep);
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, consumed = 0;
+    double s = 0.0;
+    char sep = 0;
+    int n = sscanf(text, "%4d-%2d-%2d%n", &y, &mo, &d, &consumed);
+    if (n != 3) {
+        snprintf(err, errlen, "epoch '%s' is not an ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS[.fff]Z)", text);
+        return ODT_ERR_VALUE;
+    }
+    const char *rest = text + consumed;
+    if (*rest) {
+        int c2 = 0;
+        if (sscanf(rest, "%c%2d:%2d:%lf%n", &sep, &h, &mi, &s, &c2) != 4 || (sep != 'T' && sep != ' ')) {
+            snprintf(err, errlen, "epoch '%s': time of day must follow as THH:MM:SS[.fff]", text);
+            return ODT_ERR_VALUE;
+        }
+        rest += c2;
+        if (*rest == 'Z')
+            ++rest;
+        if (*rest) {
+            snprintf(err, errlen, "epoch '%s': unexpected text '%s' (only UTC, written Z or nothing, is accepted)",
+                     text, rest);
+            return ODT_ERR_VALUE;
+        }
+    }
+    if (y < 1957 || y > 2200) {
+        snprintf(err, errlen, "epoch '%s': year %d outside 1957..2200", text, y);
+        return ODT_ERR_VALUE;
+    }
+    double u1, u2;
+    int st = eraDtf2d("UTC", y, mo, d, h, mi, s, &u1, &u2);
+    if (st < 0) {
+        snprintf(err, errlen, "epoch '%s' is not a valid UTC date and time", text);
+        return ODT_ERR_VALUE;
+    }
+    double a1, a2, t1, t2;
+    if (eraUtctai(u1, u2, &a1, &a2) < 0 || eraTaitt(a1, a2, &t1, &t2) != 0) {
+        snprintf(err, errlen, "epoch '%s': cannot convert UTC to TT", text);
+        return ODT_ERR_VALUE;
+    }
+    ep->year = y, ep->month = mo, ep->day = d, ep->hour = h, ep->minute = mi, ep->second = s;
+    ep->utc1 = u1, ep->utc2 = u2;
+    /* keep the large part integral so that adding t/86400 to the small part loses nothing */
+    ep->tt1 = floor(t1 + t2);
+    ep->tt2 = (t1 - ep->tt1) + t2;
+    ep->tt_utc_s = ((t1 - u1) + (t2 - u2)) * ODT_SEC_PER_DAY;
+    odt_epoch_utc_string(ep, 0.0, ep->iso, sizeof ep->iso);
+    return ODT_OK;
+}
+
+void odt_step_input_at(const struct odt_epoch *ep, double t_s, double dt_s, struct odt_step_input *out)
+{
+    const double tt2 = ep->tt2 + t_s / ODT_SEC_PER_DAY;
+    double pvh[2][3], pvb[2][3];
+    eraEpv00(ep->tt1, tt2, pvh, pvb); /* TDB ~ TT to 2 ms: negligible here */
+    const double dist_au = sqrt(pvh[0][0] * pvh[0][0] + pvh[0][1] * pvh[0][1] + pvh[0][2] * pvh[0][2]);
+    out->t_s = t_s;
+    out->dt_s = dt_s;
+    for (int k = 0; k < 3; ++k)
+        out->sun_unit[k] = -pvh[0][k] / dist_au;
+    out->sun_dist_km = dist_au * ODT_AU_KM;
+    /* UT1 = UTC (DUT1 neglected) = TT - (TT - UTC at the epoch) */
+    out->era_rad = eraEra00(ep->tt1, tt2 - ep->tt_utc_s / ODT_SEC_PER_DAY);
+}
+
+void odt_epoch_utc_string(const struct odt_epoch *ep, double t_s, char *buf, size_t len)
+{
+    int ihmsf[4], y, m, d;
+    const double u2 = ep->utc2 + (t_s) / ODT_SEC_PER_DAY;
+    if (eraD2dtf("UTC", 3, ep->utc1, u2, &y, &m, &d, ihmsf) < 0) {
+        snprintf(buf, len, "invalid");
+        return;
+    }
+    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, ihmsf[0], ihmsf[1], ihmsf[2], ihmsf[3]);
+}

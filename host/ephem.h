@@ -1,0 +1,43 @@
+/*
+ * ephem.h: time scales, the Sun and Earth rotation on the host, from ERFA.
+ *
+ * The scenario epoch is given in UTC. Times inside a run are seconds since
+ * that epoch, counted in TT (uniform), so a leap second inside a run does not
+ * shift orbits; UT1 is taken as UTC at the epoch (|DUT1| < 0.9 s, i.e. under
+ * 0.004 deg of Earth rotation).
+ *
+ * Frame: GCRS axes (ICRS orientation). The geocentric Sun is the negated
+ * heliocentric Earth position of eraEpv00 (accuracy ~ a few 1e-6 au), without
+ * light-time or aberration (20 arcsec, irrelevant to shadows and power).
+ */
+#ifndef ODT_EPHEM_H
+#define ODT_EPHEM_H
+
+#include "orbit/odt_defs.h"
+#include "kernels/fleet.h"
+
+struct odt_epoch {
+    int year, month, day, hour, minute;
+    double second;
+    double utc1, utc2;   /* UTC as an ERFA two-part quasi Julian date */
+    double tt1, tt2;     /* TT two-part Julian date at the epoch */
+    double tt_utc_s;     /* TT - UTC at the epoch, s */
+    char iso[40];        /* canonical ISO 8601 text, e.g. 2026-06-21T00:00:00.000Z */
+};
+
+/*
+ * odt_epoch_parse: parse "YYYY-MM-DDTHH:MM:SS[.fff][Z]" (also a space instead
+ * of T, and a date alone) as UTC. Returns ODT_ERR_VALUE with a reason in err.
+ */
+enum odt_status odt_epoch_parse(const char *text, struct odt_epoch *ep, char *err, size_t errlen);
+
+/*
+ * odt_step_input_at: fill the inputs of a step ending t_s seconds (TT) after
+ * the epoch with length dt_s: Sun unit vector and distance, Earth rotation angle.
+ */
+void odt_step_input_at(const struct odt_epoch *ep, double t_s, double dt_s, struct odt_step_input *out);
+
+/* odt_epoch_utc_string: UTC calendar text of epoch + t_s seconds (ISO 8601, ms). */
+void odt_epoch_utc_string(const struct odt_epoch *ep, double t_s, char *buf, size_t len);
+
+#endif /* ODT_EPHEM_H */

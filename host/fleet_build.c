@@ -1,0 +1,112 @@
+/* fleet_build.c: constellation generation from the scenario's fleet entries. */
+#include "host/fleet_build.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "orbit/constellation.h"
+#include "orbit/kepler.h"
+
+void odt_fleet_meta_free(struct odt_fleet_meta *m)
+{
+    free(m->id);
+    free(m->shell);
+    free(m->plane);
+    free(m->slot);
+    free(m->classes);
+    memset(m, 0, sizeof *m);
+}
+
+/* Shell geometry of a fleet entry; sun_ra_rad is the Sun's right ascension at the epoch. */
+static enum odt_status shell_geometry(const struct odt_scenario *sc, const struct odt_shell_spec *s,
+                                      double sun_ra_rad, struct odt_shell *g, char *err, size_t errlen)
+{
+    memset(g, 0, sizeof *g);
+    g->a_km = ODT_EARTH_RADIUS_KM + s->altitude_km;
+    g->ecc = s->eccentricity;
+    g->planes = s->planes;
+    g->slots = s->slots;
+    g->phasing = s->phasing;
+    if (s->source == ODT_SOURCE_SSO) {
+        g->inc_rad = odt_sso_inclination(g->a_km, g->ecc, ODT_EARTH_MU_KM3_S2, ODT_EARTH_RADIUS_KM, ODT_EARTH_J2);
+        if (isnan(g->inc_rad)) {
+            snprintf(err, errlen, "%s:%d: fleet entry '%s': no sun-synchronous orbit exists at %.0f km", sc->file,
+                     s->line, s->name, s->altitude_km);
+            return ODT_ERR_VALUE;
+        }
+        /* planes centred on ltan_h, spread evenly over ltan_spread_h hours of local time */
+        const double first = s->ltan_h - 0.5 * s->ltan_spread_h + 0.5 * s->ltan_spread_h / s->planes;
+        g->raan0_rad = odt_ltan_raan(first, sun_ra_rad);
+        g->raan_spread_rad = s->ltan_spread_h * (ODT_PI / 12.0);
+    } else {
+        g->inc_rad = s->inclination_deg * ODT_DEG2RAD;
+        g->raan0_rad = s->raan_deg * ODT_DEG2RAD;
+        g->raan_spread_rad = s->pattern == ODT_WALKER_STAR ? ODT_PI : ODT_TWOPI;
+    }
+    return ODT_OK;
+}
+
+enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet *f, struct odt_fleet_meta *m,
+                                char *err, size_t errlen)
+{
+    memset(m, 0, sizeof *m);
+    const size_t n = odt_scenario_satellites(sc);
+    if (odt_fleet_alloc(f, n) != ODT_OK)
+        goto nomem;
+    m->n = n;
+    m->id = malloc(sizeof(int32_t) * (n ? n : 1));
+    m->shell = malloc(sizeof(int32_t) * (n ? n : 1));
+    m->plane = malloc(sizeof(int32_t) * (n ? n : 1));
+    m->slot = malloc(sizeof(int32_t) * (n ? n : 1));
+    m->classes = malloc(sizeof *m->classes * (size_t)sc->n_shells);
+    if (!m->id || !m->shell || !m->plane || !m->slot || !m->classes)
+        goto nomem;
+    m->n_classes = sc->n_shells;
+
+    struct odt_step_input at0;
+    odt_step_input_at(&sc->epoch, 0.0, 0.0, &at0);
+    const double sun_ra = atan2(at0.sun_unit[1], at0.sun_unit[0]);
+
+    size_t i = 0;
+    for (int s = 0; s < sc->n_shells; ++s) {
+        const struct odt_shell_spec *spec = &sc->shells[s];
+        struct odt_shell g;
+        enum odt_status st = shell_geometry(sc, spec, sun_ra, &g, err, errlen);
+        if (st != ODT_OK) {
+            odt_fleet_free(f);
+            odt_fleet_meta_free(m);
+            return st;
+        }
+        m->classes[s] = spec->sat.cls;
+        for (int p = 0; p < spec->planes; ++p)
+            for (int q = 0; q < spec->slots; ++q, ++i) {
+                struct odt_kepler k;
+                odt_shell_elements(&g, p, q, &k);
+                odt_kepler_j2_init(&k, ODT_EARTH_MU_KM3_S2, ODT_EARTH_RADIUS_KM, ODT_EARTH_J2);
+                f->a_km[i] = k.a_km;
+                f->ecc[i] = k.ecc;
+                f->inc_rad[i] = k.inc_rad;
+                f->raan0_rad[i] = k.raan0_rad;
+                f->argp0_rad[i] = k.argp0_rad;
+                f->m0_rad[i] = k.m0_rad;
+                f->mdot_rad_s[i] = k.mdot_rad_s;
+                f->raandot_rad_s[i] = k.raandot_rad_s;
+                f->argpdot_rad_s[i] = k.argpdot_rad_s;
+                f->cls[i] = s;
+                f->battery_energy[i] = spec->sat.battery_soc_initial * spec->sat.cls.battery.capacity_j;
+                f->temperature[i] = spec->sat.initial_temperature_k;
+                m->id[i] = (int32_t)i;
+                m->shell[i] = s;
+                m->plane[i] = p;
+                m->slot[i] = q;
+            }
+    }
+    return ODT_OK;
+nomem:
+    odt_fleet_free(f);
+    odt_fleet_meta_free(m);
+    snprintf(err, errlen, "out of memory building a fleet of %zu satellites", n);
+    return ODT_ERR_NOMEM;
+}

@@ -1,0 +1,30 @@
+/*
+ * fleet_build.h: turn a scenario's fleet entries into the fleet arrays, the
+ * class table and the per-satellite metadata (ids, shell, plane, slot).
+ */
+#ifndef ODT_FLEET_BUILD_H
+#define ODT_FLEET_BUILD_H
+
+#include "kernels/fleet.h"
+#include "host/scenario.h"
+
+struct odt_fleet_meta {
+    size_t n;
+    int32_t *id;     /* satellite id, 0..n-1 */
+    int32_t *shell;  /* index of its fleet entry */
+    int32_t *plane;  /* plane within the entry */
+    int32_t *slot;   /* slot within the plane */
+    int n_classes;
+    struct odt_sat_class *classes; /* one per fleet entry */
+};
+
+/*
+ * odt_fleet_build: allocate and fill f (PARAM and initial STATE fields) and m
+ * from sc. Errors (no sun-synchronous orbit at that altitude, out of memory)
+ * are written to err naming the scenario file and the entry's line.
+ */
+enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet *f, struct odt_fleet_meta *m,
+                                char *err, size_t errlen);
+void odt_fleet_meta_free(struct odt_fleet_meta *m);
+
+#endif /* ODT_FLEET_BUILD_H */

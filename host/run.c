@@ -1,0 +1,272 @@
+/* run.c: the run loop. */
+#include "host/run.h"
+
+#include <math.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "host/fleet_build.h"
+#include "host/scenario.h"
+#include "host/snapshot.h"
+#include "kernels/backend.h"
+
+static volatile sig_atomic_t odt_stop_signal;
+
+static void on_signal(int sig) { odt_stop_signal = sig; }
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+enum odt_status odt_backend_choose(const char *name, int quiet, const struct odt_backend_ops **ops, char *err,
+                                   size_t errlen)
+{
+    char why[160] = "";
+    if (strcmp(name, "cpu") == 0) {
+        *ops = &odt_backend_cpu;
+        return ODT_OK;
+    }
+    if (strcmp(name, "cuda") == 0) {
+        if (!odt_backend_cuda_ops()) {
+            snprintf(err, errlen, "--backend cuda: this build has no CUDA backend (configure with nvcc present)");
+            return ODT_ERR_UNSUPPORTED;
+        }
+        if (odt_cuda_device_count(why, sizeof why) <= 0) {
+            snprintf(err, errlen, "--backend cuda: no usable CUDA device (%s)", why);
+            return ODT_ERR_UNSUPPORTED;
+        }
+        *ops = odt_backend_cuda_ops();
+        return ODT_OK;
+    }
+    if (strcmp(name, "auto") == 0) {
+        if (odt_backend_cuda_ops() && odt_cuda_device_count(why, sizeof why) > 0) {
+            *ops = odt_backend_cuda_ops();
+            if (!quiet)
+                fprintf(stderr, "odtwin: backend auto: chose cuda (a CUDA device is present)\n");
+        } else {
+            *ops = &odt_backend_cpu;
+            if (!quiet)
+                fprintf(stderr, "odtwin: backend auto: chose cpu (%s)\n", why);
+        }
+        return ODT_OK;
+    }
+    snprintf(err, errlen, "unknown backend '%s' (auto, cpu or cuda)", name);
+    return ODT_ERR_VALUE;
+}
+
+static void progress_line(double frac, double t_s, double rate, double eta_s)
+{
+    char bar[31];
+    int filled = (int)(frac * 30.0 + 0.5);
+    for (int k = 0; k < 30; ++k)
+        bar[k] = k < filled ? '#' : '.';
+    bar[30] = '\0';
+    fprintf(stderr, "\r[%s] %5.1f %%  t = %8.2f h  %8.3g sat-steps/s  eta %5.0f s ", bar, 100.0 * frac,
+            t_s / 3600.0, rate, eta_s);
+    fflush(stderr);
+}
+
+/* Fold one snapshot's values into the summary extremes. */
+static void track_extremes(const struct odt_fleet *f, const struct odt_sat_class *classes,
+                           struct odt_run_summary *sum)
+{
+    for (size_t i = 0; i < f->n; ++i) {
+        const double cap = classes[f->cls[i]].battery.capacity_j;
+        if (cap > 0.0 && f->battery_energy[i] / cap < sum->battery_min_soc)
+            sum->battery_min_soc = f->battery_energy[i] / cap;
+        if (f->temperature[i] < sum->temp_min_k)
+            sum->temp_min_k = f->temperature[i];
+        if (f->temperature[i] > sum->temp_max_k)
+            sum->temp_max_k = f->temperature[i];
+    }
+}
+
+static void fleet_totals(const struct odt_fleet *f, struct odt_run_summary *sum)
+{
+    double sun = 0.0, el = 0.0;
+    sum->energy_solar_j = sum->energy_demand_j = sum->energy_served_j = 0.0;
+    sum->energy_unserved_j = sum->energy_curtailed_j = 0.0;
+    for (size_t i = 0; i < f->n; ++i) {
+        sun += f->sunlit_time[i];
+        el += f->elapsed_time[i];
+        sum->energy_solar_j += f->energy_solar[i];
+        sum->energy_demand_j += f->energy_demand[i];
+        sum->energy_served_j += f->energy_served[i];
+        sum->energy_unserved_j += f->energy_unserved[i];
+        sum->energy_curtailed_j += f->energy_curtailed[i];
+    }
+    sum->sunlit_fraction = el > 0.0 ? sun / el : 0.0;
+}
+
+enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summary *sum, char *err, size_t errlen)
+{
+    memset(sum, 0, sizeof *sum);
+    sum->battery_min_soc = 1.0;
+    sum->temp_min_k = HUGE_VAL;
+    sum->temp_max_k = -HUGE_VAL;
+    struct odt_scenario sc;
+    enum odt_status st;
+    if (opt->scenario_path)
+        st = odt_scenario_load_file(opt->scenario_path, &sc, err, errlen);
+    else
+        st = odt_scenario_load_text("<default scenario>", odt_scenario_default_text(),
+                                    strlen(odt_scenario_default_text()), &sc, err, errlen);
+    if (st != ODT_OK)
+        return st;
+
+    const struct odt_backend_ops *ops = NULL;
+    if (opt->threads < 0) {
+        snprintf(err, errlen, "--threads %d: must be 0 (all) or a positive count", opt->threads);
+        odt_scenario_free(&sc);
+        return ODT_ERR_VALUE;
+    }
+    if ((st = odt_backend_choose(opt->backend ? opt->backend : "auto", opt->quiet, &ops, err, errlen)) != ODT_OK) {
+        odt_scenario_free(&sc);
+        return st;
+    }
+
+    if (opt->output_path)
+        snprintf(sum->output, sizeof sum->output, "%s", opt->output_path);
+    else if (sc.output[0])
+        snprintf(sum->output, sizeof sum->output, "%s", sc.output);
+    else
+        snprintf(sum->output, sizeof sum->output, "%s.h5", sc.name);
+
+    struct odt_fleet host;
+    struct odt_fleet_meta meta;
+    if ((st = odt_fleet_build(&sc, &host, &meta, err, errlen)) != ODT_OK) {
+        odt_scenario_free(&sc);
+        return st;
+    }
+
+    const long steps = odt_scenario_steps(&sc);
+    const int k_max = (int)nearbyint(sc.snapshot_interval_s / sc.step_s);
+    struct odt_backend_config bcfg;
+    memset(&bcfg, 0, sizeof bcfg);
+    bcfg.n = host.n;
+    bcfg.classes = meta.classes;
+    bcfg.n_classes = meta.n_classes;
+    bcfg.step.shadow_model = sc.shadow_model;
+    bcfg.step.mu_km3_s2 = ODT_EARTH_MU_KM3_S2;
+    bcfg.step.re_km = ODT_EARTH_RADIUS_KM;
+    bcfg.max_steps = k_max;
+    bcfg.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    const int is_cpu = ops == &odt_backend_cpu;
+
+    struct odt_backend *be = NULL;
+    struct odt_snapshot_writer *w = NULL;
+    struct odt_step_input *in = malloc(sizeof *in * (size_t)k_max);
+    if (!in) {
+        snprintf(err, errlen, "out of memory");
+        st = ODT_ERR_NOMEM;
+        goto out;
+    }
+    if ((st = ops->create(&be, &bcfg, err, errlen)) != ODT_OK)
+        goto out;
+    if ((st = ops->upload(be, &host)) != ODT_OK) {
+        snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
+        goto out;
+    }
+    struct odt_run_info info = {ops->name, is_cpu ? bcfg.threads : 0};
+    if ((st = odt_snapshot_create(&w, sum->output, &sc, &host, &meta, &info, err, errlen)) != ODT_OK)
+        goto out;
+
+    odt_stop_signal = 0;
+    void (*old_int)(int) = signal(SIGINT, on_signal);
+    void (*old_term)(int) = signal(SIGTERM, on_signal);
+
+    const double t_start = now_s();
+    double t_step_s = 0.0; /* time spent advancing (excludes snapshot I/O) */
+    /* snapshot 0: the state at the epoch, evaluated with a zero-length step */
+    odt_step_input_at(&sc.epoch, 0.0, 0.0, &in[0]);
+    if ((st = ops->advance(be, in, 1)) != ODT_OK || (st = ops->download(be, &host)) != ODT_OK) {
+        snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
+        goto restore;
+    }
+    if ((st = odt_snapshot_append(w, &in[0], &host, err, errlen)) != ODT_OK)
+        goto restore;
+    track_extremes(&host, meta.classes, sum);
+    sum->snapshots = 1;
+
+    long done = 0;
+    while (done < steps && !odt_stop_signal) {
+        const int k = (int)((steps - done) < k_max ? (steps - done) : k_max);
+        for (int s = 0; s < k; ++s)
+            odt_step_input_at(&sc.epoch, (double)(done + s + 1) * sc.step_s, sc.step_s, &in[s]);
+        const double t0 = now_s();
+        if ((st = ops->advance(be, in, k)) != ODT_OK || (st = ops->download(be, &host)) != ODT_OK) {
+            snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
+            goto restore;
+        }
+        t_step_s += now_s() - t0;
+        done += k;
+        if ((st = odt_snapshot_append(w, &in[k - 1], &host, err, errlen)) != ODT_OK)
+            goto restore;
+        track_extremes(&host, meta.classes, sum);
+        sum->snapshots++;
+        if (opt->progress && !opt->quiet) {
+            const double el = now_s() - t_start;
+            progress_line((double)done / (double)steps, (double)done * sc.step_s,
+                          (double)host.n * (double)done / (el > 0 ? el : 1e-9),
+                          el * (double)(steps - done) / (double)done);
+        }
+    }
+    if (opt->progress && !opt->quiet)
+        fprintf(stderr, "\n");
+    sum->wall_s = now_s() - t_start;
+    sum->interrupted = odt_stop_signal != 0;
+    st = odt_snapshot_close(w, sum->interrupted ? "interrupted" : "complete", err, errlen);
+    w = NULL;
+
+    sum->satellites = host.n;
+    sum->steps = done;
+    snprintf(sum->backend, sizeof sum->backend, "%s", ops->name);
+    sum->threads = info.threads;
+    sum->sat_steps_per_s = (double)host.n * (double)done / (sum->wall_s > 0 ? sum->wall_s : 1e-9);
+    sum->step_wall_s = t_step_s;
+    fleet_totals(&host, sum);
+
+restore:
+    signal(SIGINT, old_int);
+    signal(SIGTERM, old_term);
+out:
+    if (w) {
+        char e2[256];
+        odt_snapshot_close(w, "failed", e2, sizeof e2);
+    }
+    if (be)
+        ops->destroy(be);
+    free(in);
+    odt_fleet_free(&host);
+    odt_fleet_meta_free(&meta);
+    odt_scenario_free(&sc);
+    return st;
+}
+
+void odt_run_print_summary(FILE *out, const struct odt_run_summary *s)
+{
+    const double mwh = 3.6e9;
+    fprintf(out, "odtwin run summary%s\n", s->interrupted ? " (INTERRUPTED: partial run)" : "");
+    fprintf(out, "  satellites             %zu\n", s->satellites);
+    fprintf(out, "  steps                  %ld (%ld snapshots)\n", s->steps, s->snapshots);
+    fprintf(out, "  backend                %s\n", s->backend);
+    fprintf(out, "  threads                %d\n", s->threads);
+    fprintf(out, "  wall time              %.3f s\n", s->wall_s);
+    fprintf(out, "  satellite-steps/s      %.4g (stepping alone: %.4g)\n", s->sat_steps_per_s,
+            s->step_wall_s > 0 ? (double)s->satellites * (double)s->steps / s->step_wall_s : 0.0);
+    fprintf(out, "  fleet sunlit fraction  %.4f\n", s->sunlit_fraction);
+    fprintf(out, "  energy collected       %.4f MWh (solar array output)\n", s->energy_solar_j / mwh);
+    fprintf(out, "  energy used            %.4f MWh of %.4f MWh asked for (%.4f MWh not served)\n",
+            s->energy_served_j / mwh, s->energy_demand_j / mwh, s->energy_unserved_j / mwh);
+    fprintf(out, "  energy curtailed       %.4f MWh\n", s->energy_curtailed_j / mwh);
+    fprintf(out, "  lowest battery SoC     %.3f\n", s->battery_min_soc);
+    fprintf(out, "  temperature range      %.1f .. %.1f K\n", s->temp_min_k, s->temp_max_k);
+    fprintf(out, "  output                 %s\n", s->output);
+}

@@ -1,0 +1,49 @@
+/*
+ * run.h: the run loop: scenario -> fleet -> backend -> snapshots -> summary.
+ */
+#ifndef ODT_RUN_H
+#define ODT_RUN_H
+
+#include <stdio.h>
+#include "orbit/odt_defs.h"
+
+struct odt_run_options {
+    const char *scenario_path; /* NULL: the embedded default scenario */
+    const char *output_path;   /* NULL: the scenario's `output`, else "<name>.h5" */
+    const char *backend;       /* "auto", "cpu" or "cuda" */
+    int threads;               /* CPU threads, 0 = all */
+    int quiet;                 /* no progress, no informational messages */
+    int progress;              /* show a progress line (a terminal) */
+};
+
+struct odt_run_summary {
+    size_t satellites;
+    long steps;
+    long snapshots;
+    char backend[16];
+    int threads;
+    double wall_s;           /* whole run loop, snapshots included */
+    double step_wall_s;      /* time in the backend (advance and download) */
+    double sat_steps_per_s;
+    double sunlit_fraction;  /* fleet illumination-weighted time in sunlight / time */
+    double energy_solar_j;   /* fleet array output */
+    double energy_demand_j;  /* fleet load asked for */
+    double energy_served_j;  /* fleet load supplied */
+    double energy_unserved_j;
+    double energy_curtailed_j;
+    double battery_min_soc;  /* lowest state of charge seen at a snapshot (over satellites with a battery) */
+    double temp_min_k, temp_max_k; /* extreme temperatures at snapshots */
+    char output[512];
+    int interrupted;         /* stopped by SIGINT/SIGTERM */
+};
+
+struct odt_backend_ops;
+/* odt_backend_choose: the backend for "auto", "cpu" or "cuda"; auto says which it took (unless quiet). */
+enum odt_status odt_backend_choose(const char *name, int quiet, const struct odt_backend_ops **ops, char *err,
+                                   size_t errlen);
+/* odt_run: do a whole run; on failure err holds one message naming file/line where known. */
+enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summary *sum, char *err, size_t errlen);
+/* odt_run_print_summary: the end-of-run table. */
+void odt_run_print_summary(FILE *out, const struct odt_run_summary *sum);
+
+#endif /* ODT_RUN_H */

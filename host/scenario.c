@@ -1,0 +1,590 @@
+/*
+ * scenario.c: YAML scenario loading with libfyaml.
+ *
+ * Each mapping is read against a table of known keys (type, destination,
+ * allowed range, unit scale), so every key is checked the same way and an
+ * unknown key, a wrong type or a value out of range is reported with the file
+ * and the line of the key.
+ */
+#include "host/scenario.h"
+
+#include <errno.h>
+#include <libfyaml.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "orbit/shadow.h"
+
+/* scenarios/default.yaml, embedded at build time (see CMakeLists.txt) */
+extern const char odt_default_scenario_yaml[];
+
+const char *odt_scenario_default_text(void) { return odt_default_scenario_yaml; }
+
+/* ------------------------------------------------------------------ errors */
+
+struct ctx {
+    const char *file;
+    char *err;
+    size_t errlen;
+};
+
+static int node_line(struct fy_node *n)
+{
+    struct fy_token *t = n ? fy_node_get_scalar_token(n) : NULL;
+    const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+    return m ? m->line + 1 : 0;
+}
+
+static enum odt_status fail(struct ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static enum odt_status fail(struct ctx *c, int line, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (line > 0)
+        snprintf(c->err, c->errlen, "%s:%d: %s", c->file, line, msg);
+    else
+        snprintf(c->err, c->errlen, "%s: %s", c->file, msg);
+    return ODT_ERR_VALUE;
+}
+
+/* ------------------------------------------------------------------ key tables */
+
+enum key_type { KT_DOUBLE, KT_INT, KT_U64, KT_STRING, KT_ENUM };
+
+struct key_def {
+    const char *key;
+    enum key_type type;
+    size_t offset;                 /* into the destination struct */
+    double min, max;               /* allowed range (in the file's units) */
+    bool min_exclusive;            /* value must be > min rather than >= min */
+    double scale;                  /* file units -> stored units (0 means 1) */
+    const char *const *enum_names; /* KT_ENUM: NULL-terminated names; index is stored as int */
+    size_t size;                   /* KT_STRING: buffer size */
+};
+
+#define INF HUGE_VAL
+
+static bool parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Read one value into dst according to d; reports with the key's line. */
+static enum odt_status read_value(struct ctx *c, const char *where, const struct key_def *d, struct fy_node *key,
+                                  struct fy_node *val, void *base)
+{
+    const int line = node_line(key);
+    if (!val || fy_node_is_null(val))
+        return fail(c, line, "%s%s has no value", where, d->key);
+    if (fy_node_get_type(val) != FYNT_SCALAR)
+        return fail(c, line, "%s%s: expected a %s, got a %s", where, d->key,
+                    d->type == KT_STRING || d->type == KT_ENUM ? "text value" : "number",
+                    fy_node_get_type(val) == FYNT_MAPPING ? "mapping" : "list");
+    size_t len;
+    const char *raw = fy_node_get_scalar(val, &len);
+    char s[512];
+    if (len >= sizeof s)
+        return fail(c, line, "%s%s: value too long", where, d->key);
+    memcpy(s, raw, len);
+    s[len] = '\0';
+    char *dst = (char *)base + d->offset;
+    switch (d->type) {
+    case KT_DOUBLE:
+    case KT_INT:
+    case KT_U64: {
+        double v;
+        if (!parse_double(s, &v))
+            return fail(c, line, "%s%s: expected a number, got '%s'", where, d->key, s);
+        if (d->type != KT_DOUBLE && v != floor(v))
+            return fail(c, line, "%s%s: expected an integer, got '%s'", where, d->key, s);
+        if (v < d->min || (d->min_exclusive && v <= d->min) || v > d->max) {
+            char range[128];
+            if (d->max == INF)
+                snprintf(range, sizeof range, "must be %s %g", d->min_exclusive ? ">" : ">=", d->min);
+            else
+                snprintf(range, sizeof range, "must be in %c%g, %g]", d->min_exclusive ? '(' : '[', d->min, d->max);
+            return fail(c, line, "%s%s = %s is out of range: %s", where, d->key, s, range);
+        }
+        if (d->type == KT_DOUBLE)
+            *(double *)dst = v * (d->scale != 0.0 ? d->scale : 1.0);
+        else if (d->type == KT_INT)
+            *(int *)dst = (int)v;
+        else
+            *(uint64_t *)dst = (uint64_t)v;
+        return ODT_OK;
+    }
+    case KT_STRING:
+        if (len + 1 > d->size)
+            return fail(c, line, "%s%s: text longer than %zu characters", where, d->key, d->size - 1);
+        memcpy(dst, s, len + 1);
+        return ODT_OK;
+    case KT_ENUM:
+        for (int k = 0; d->enum_names[k]; ++k)
+            if (strcmp(s, d->enum_names[k]) == 0) {
+                *(int *)dst = k;
+                return ODT_OK;
+            }
+        {
+            char opts[200] = "";
+            for (int k = 0; d->enum_names[k]; ++k) {
+                strncat(opts, k ? ", " : "", sizeof opts - strlen(opts) - 1);
+                strncat(opts, d->enum_names[k], sizeof opts - strlen(opts) - 1);
+            }
+            return fail(c, line, "%s%s: unknown value '%s' (one of: %s)", where, d->key, s, opts);
+        }
+    }
+    return ODT_OK;
+}
+
+static const struct key_def *find_key(const struct key_def *defs, size_t n, const char *key, size_t len)
+{
+    for (size_t k = 0; k < n; ++k)
+        if (strlen(defs[k].key) == len && memcmp(defs[k].key, key, len) == 0)
+            return &defs[k];
+    return NULL;
+}
+
+static enum odt_status unknown_key(struct ctx *c, const char *where, struct fy_node *key,
+                                   const struct key_def *defs, size_t n, const char *extra)
+{
+    size_t len;
+    const char *k = fy_node_get_type(key) == FYNT_SCALAR ? fy_node_get_scalar(key, &len) : "?";
+    if (k == (const char *)0 || fy_node_get_type(key) != FYNT_SCALAR)
+        len = 1;
+    char known[700] = "";
+    for (size_t i = 0; i < n; ++i) {
+        strncat(known, i ? ", " : "", sizeof known - strlen(known) - 1);
+        strncat(known, defs[i].key, sizeof known - strlen(known) - 1);
+    }
+    if (extra) {
+        strncat(known, ", ", sizeof known - strlen(known) - 1);
+        strncat(known, extra, sizeof known - strlen(known) - 1);
+    }
+    return fail(c, node_line(key), "unknown key '%.*s' in %s (known keys: %s)", (int)len, k,
+                where[0] ? where : "the scenario", known);
+}
+
+/*
+ * Walk a mapping: keys of the table are read into base; a key named in
+ * `skip` (a NULL-terminated list) is left to the caller; anything else fails.
+ */
+static enum odt_status read_mapping(struct ctx *c, struct fy_node *map, const char *where,
+                                    const struct key_def *defs, size_t n, const char *const *skip, void *base)
+{
+    void *it = NULL;
+    struct fy_node_pair *p;
+    char prefix[96];
+    snprintf(prefix, sizeof prefix, "%s%s", where, where[0] ? ": " : "");
+    while ((p = fy_node_mapping_iterate(map, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+        size_t len = 0;
+        const char *ks = (k && fy_node_get_type(k) == FYNT_SCALAR) ? fy_node_get_scalar(k, &len) : NULL;
+        if (!ks)
+            return fail(c, node_line(v), "%skeys must be plain text", prefix);
+        const struct key_def *d = find_key(defs, n, ks, len);
+        if (d) {
+            enum odt_status st = read_value(c, prefix, d, k, v, base);
+            if (st != ODT_OK)
+                return st;
+            continue;
+        }
+        bool skipped = false;
+        for (int s = 0; skip && skip[s]; ++s)
+            if (strlen(skip[s]) == len && memcmp(skip[s], ks, len) == 0)
+                skipped = true;
+        if (!skipped) {
+            char extra[200] = "";
+            for (int s = 0; skip && skip[s]; ++s) {
+                strncat(extra, s ? ", " : "", sizeof extra - strlen(extra) - 1);
+                strncat(extra, skip[s], sizeof extra - strlen(extra) - 1);
+            }
+            return unknown_key(c, where, k, defs, n, extra[0] ? extra : NULL);
+        }
+    }
+    return ODT_OK;
+}
+
+/* value node and key node of `key` in map (NULL when absent) */
+static struct fy_node *lookup(struct fy_node *map, const char *key, struct fy_node **key_node)
+{
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(map, &it)) != NULL) {
+        size_t len;
+        struct fy_node *k = fy_node_pair_key(p);
+        const char *ks = (k && fy_node_get_type(k) == FYNT_SCALAR) ? fy_node_get_scalar(k, &len) : NULL;
+        if (ks && strlen(key) == len && memcmp(key, ks, len) == 0) {
+            if (key_node)
+                *key_node = k;
+            return fy_node_pair_value(p);
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ the schema */
+
+#define SAT(field) offsetof(struct odt_sat_spec, field)
+#define CLS(field) offsetof(struct odt_sat_spec, cls.field)
+static const struct key_def sat_keys[] = {
+    {"array_area_m2", KT_DOUBLE, CLS(array.area_m2), 0, 1e7, false, 0, NULL, 0},
+    {"cell_efficiency", KT_DOUBLE, CLS(array.cell_efficiency), 0, 1, true, 0, NULL, 0},
+    {"packing_factor", KT_DOUBLE, CLS(array.packing_factor), 0, 1, true, 0, NULL, 0},
+    {"pcu_efficiency", KT_DOUBLE, CLS(array.pcu_efficiency), 0, 1, true, 0, NULL, 0},
+    {"degradation_per_year", KT_DOUBLE, CLS(array.degradation_per_yr), 0, 1, false, 0, NULL, 0},
+    {"battery_capacity_wh", KT_DOUBLE, CLS(battery.capacity_j), 0, 1e9, false, 3600.0, NULL, 0},
+    {"battery_soc_min", KT_DOUBLE, CLS(battery.soc_min), 0, 1, false, 0, NULL, 0},
+    {"battery_soc_max", KT_DOUBLE, CLS(battery.soc_max), 0, 1, false, 0, NULL, 0},
+    {"battery_soc_initial", KT_DOUBLE, SAT(battery_soc_initial), 0, 1, false, 0, NULL, 0},
+    {"battery_charge_efficiency", KT_DOUBLE, CLS(battery.eta_charge), 0, 1, true, 0, NULL, 0},
+    {"battery_discharge_efficiency", KT_DOUBLE, CLS(battery.eta_discharge), 0, 1, true, 0, NULL, 0},
+    {"battery_max_charge_w", KT_DOUBLE, CLS(battery.p_charge_max_w), 0, INF, false, 0, NULL, 0},
+    {"battery_max_discharge_w", KT_DOUBLE, CLS(battery.p_discharge_max_w), 0, INF, false, 0, NULL, 0},
+    {"compute_power_w", KT_DOUBLE, CLS(node.compute_power_w), 0, INF, false, 0, NULL, 0},
+    {"bus_power_w", KT_DOUBLE, CLS(node.bus_power_w), 0, INF, false, 0, NULL, 0},
+    {"heat_capacity_j_per_k", KT_DOUBLE, CLS(thermal.heat_capacity_j_k), 0, INF, true, 0, NULL, 0},
+    {"radiator_area_m2", KT_DOUBLE, CLS(thermal.radiator_area_m2), 0, 1e7, true, 0, NULL, 0},
+    {"radiator_emissivity", KT_DOUBLE, CLS(thermal.emissivity), 0, 1, true, 0, NULL, 0},
+    {"solar_absorptivity", KT_DOUBLE, CLS(thermal.absorptivity), 0, 1, false, 0, NULL, 0},
+    {"sunlit_area_m2", KT_DOUBLE, CLS(thermal.sunlit_area_m2), 0, 1e7, false, 0, NULL, 0},
+    {"sink_temperature_k", KT_DOUBLE, CLS(thermal.sink_temp_k), 0, 400, false, 0, NULL, 0},
+    {"initial_temperature_k", KT_DOUBLE, SAT(initial_temperature_k), 0, 1000, true, 0, NULL, 0},
+};
+#undef SAT
+#undef CLS
+
+static const char *const source_names[] = {"sso", "walker", NULL};
+static const char *const pattern_names[] = {"delta", "star", NULL};
+
+#define SH(field) offsetof(struct odt_shell_spec, field)
+static const struct key_def shell_keys[] = {
+    {"name", KT_STRING, SH(name), 0, 0, false, 0, NULL, sizeof(((struct odt_shell_spec *)0)->name)},
+    {"source", KT_ENUM, SH(source), 0, 0, false, 0, source_names, 0},
+    {"pattern", KT_ENUM, SH(pattern), 0, 0, false, 0, pattern_names, 0},
+    {"altitude_km", KT_DOUBLE, SH(altitude_km), 150, 100000, false, 0, NULL, 0},
+    {"eccentricity", KT_DOUBLE, SH(eccentricity), 0, 0.99, false, 0, NULL, 0},
+    {"inclination_deg", KT_DOUBLE, SH(inclination_deg), 0, 180, false, 0, NULL, 0},
+    {"raan_deg", KT_DOUBLE, SH(raan_deg), -360, 360, false, 0, NULL, 0},
+    {"ltan_h", KT_DOUBLE, SH(ltan_h), 0, 24, false, 0, NULL, 0},
+    {"ltan_spread_h", KT_DOUBLE, SH(ltan_spread_h), 0, 24, false, 0, NULL, 0},
+    {"planes", KT_INT, SH(planes), 1, 1e6, false, 0, NULL, 0},
+    {"slots", KT_INT, SH(slots), 1, 1e7, false, 0, NULL, 0},
+    {"phasing", KT_INT, SH(phasing), 0, 1e6, false, 0, NULL, 0},
+};
+#undef SH
+
+static const char *const shadow_names[] = {"none", "cylindrical", "conical", NULL};
+
+#define SC(field) offsetof(struct odt_scenario, field)
+static const struct key_def top_keys[] = {
+    {"name", KT_STRING, SC(name), 0, 0, false, 0, NULL, sizeof(((struct odt_scenario *)0)->name)},
+    {"epoch", KT_STRING, SC(epoch_text), 0, 0, false, 0, NULL, sizeof(((struct odt_scenario *)0)->epoch_text)},
+    {"duration_s", KT_DOUBLE, SC(duration_s), 0, 1e10, true, 0, NULL, 0},
+    {"step_s", KT_DOUBLE, SC(step_s), 0, 1e6, true, 0, NULL, 0},
+    {"snapshot_interval_s", KT_DOUBLE, SC(snapshot_interval_s), 0, 1e10, true, 0, NULL, 0},
+    {"seed", KT_U64, SC(seed), 0, 9007199254740992.0, false, 0, NULL, 0},
+    {"shadow", KT_ENUM, SC(shadow_model), 0, 0, false, 0, shadow_names, 0},
+    {"output", KT_STRING, SC(output), 0, 0, false, 0, NULL, sizeof(((struct odt_scenario *)0)->output)},
+};
+#undef SC
+
+#define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
+
+/* Defaults of a satellite design: see the headers of power_thermal/ for sources. */
+static void sat_defaults(struct odt_sat_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->cls.array.area_m2 = 24.0;
+    s->cls.array.cell_efficiency = 0.30;
+    s->cls.array.packing_factor = 0.90;
+    s->cls.array.pcu_efficiency = 0.95;
+    s->cls.array.degradation_per_yr = 0.01;
+    s->cls.battery.capacity_j = 5000.0 * 3600.0;
+    s->cls.battery.soc_min = 0.2;
+    s->cls.battery.soc_max = 0.95;
+    s->cls.battery.eta_charge = 0.95;
+    s->cls.battery.eta_discharge = 0.95;
+    s->cls.battery.p_charge_max_w = 5000.0;
+    s->cls.battery.p_discharge_max_w = 8000.0;
+    s->cls.node.compute_power_w = 5600.0;
+    s->cls.node.bus_power_w = 500.0;
+    s->cls.thermal.heat_capacity_j_k = 2.0e5;
+    s->cls.thermal.radiator_area_m2 = 12.0;
+    s->cls.thermal.emissivity = 0.90;
+    s->cls.thermal.absorptivity = 0.20;
+    s->cls.thermal.sunlit_area_m2 = 2.0;
+    s->cls.thermal.sink_temp_k = 3.0;
+    s->battery_soc_initial = 0.8;
+    s->initial_temperature_k = 293.15;
+}
+
+static enum odt_status check_sat(struct ctx *c, int line, const char *where, const struct odt_sat_spec *s)
+{
+    const struct odt_battery_params *b = &s->cls.battery;
+    if (b->soc_min > b->soc_max)
+        return fail(c, line, "%s: battery_soc_min (%g) is above battery_soc_max (%g)", where, b->soc_min,
+                    b->soc_max);
+    if (b->capacity_j > 0.0 && (s->battery_soc_initial < b->soc_min || s->battery_soc_initial > b->soc_max))
+        return fail(c, line, "%s: battery_soc_initial (%g) is outside [battery_soc_min, battery_soc_max] = [%g, %g]",
+                    where, s->battery_soc_initial, b->soc_min, b->soc_max);
+    return ODT_OK;
+}
+
+static enum odt_status read_sat(struct ctx *c, struct fy_node *key, struct fy_node *val, const char *where,
+                                struct odt_sat_spec *s)
+{
+    if (!val || fy_node_get_type(val) != FYNT_MAPPING)
+        return fail(c, node_line(key), "%s: expected a mapping of satellite parameters", where);
+    enum odt_status st = read_mapping(c, val, where, sat_keys, NKEYS(sat_keys), NULL, s);
+    return st != ODT_OK ? st : check_sat(c, node_line(key), where, s);
+}
+
+static enum odt_status read_shell(struct ctx *c, struct fy_node *entry, int index, const struct odt_sat_spec *dflt,
+                                  struct odt_shell_spec *sh)
+{
+    char where[64];
+    snprintf(where, sizeof where, "fleet entry %d", index + 1);
+    memset(sh, 0, sizeof *sh);
+    snprintf(sh->name, sizeof sh->name, "shell%d", index + 1);
+    sh->sat = *dflt;
+    sh->ltan_h = 18.0;
+    sh->altitude_km = -1.0;
+    sh->planes = sh->slots = -1;
+    sh->inclination_deg = -1.0;
+    /* line of the entry: the first key */
+    void *it = NULL;
+    struct fy_node_pair *first = fy_node_mapping_iterate(entry, &it);
+    sh->line = first ? node_line(fy_node_pair_key(first)) : 0;
+    static const char *const skip[] = {"satellite", NULL};
+    enum odt_status st = read_mapping(c, entry, where, shell_keys, NKEYS(shell_keys), skip, sh);
+    if (st != ODT_OK)
+        return st;
+    struct fy_node *sk = NULL, *sv = lookup(entry, "satellite", &sk);
+    if (sk) {
+        char w2[96];
+        snprintf(w2, sizeof w2, "%s: satellite", where);
+        if ((st = read_sat(c, sk, sv, w2, &sh->sat)) != ODT_OK)
+            return st;
+    }
+    struct fy_node *srck = NULL;
+    if (!lookup(entry, "source", &srck))
+        return fail(c, sh->line, "%s: missing key 'source' (sso or walker)", where);
+    if (sh->altitude_km < 0.0)
+        return fail(c, sh->line, "%s: missing key 'altitude_km'", where);
+    if (sh->planes < 0)
+        return fail(c, sh->line, "%s: missing key 'planes'", where);
+    if (sh->slots < 0)
+        return fail(c, sh->line, "%s: missing key 'slots'", where);
+    if (sh->phasing >= sh->planes && sh->planes > 0) {
+        struct fy_node *pk = NULL;
+        lookup(entry, "phasing", &pk);
+        return fail(c, node_line(pk), "%s: phasing = %d must be below planes = %d", where, sh->phasing, sh->planes);
+    }
+    if (sh->source == ODT_SOURCE_WALKER && sh->inclination_deg < 0.0)
+        return fail(c, sh->line, "%s: a walker shell needs 'inclination_deg'", where);
+    if (sh->source == ODT_SOURCE_SSO) {
+        struct fy_node *ik = NULL;
+        if (lookup(entry, "inclination_deg", &ik))
+            return fail(c, node_line(ik), "%s: a sun-synchronous shell takes no inclination_deg "
+                                          "(it follows from the altitude)", where);
+    }
+    const double perigee = (sh->altitude_km + ODT_EARTH_RADIUS_KM) * (1.0 - sh->eccentricity) - ODT_EARTH_RADIUS_KM;
+    if (perigee < 150.0)
+        return fail(c, sh->line, "%s: perigee altitude %.1f km is below 150 km", where, perigee);
+    return ODT_OK;
+}
+
+/* fraction part of x / y is zero within rounding */
+static bool is_multiple(double x, double y)
+{
+    const double q = x / y;
+    return fabs(q - nearbyint(q)) < 1e-9 * (q > 1.0 ? q : 1.0);
+}
+
+static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct odt_scenario *sc)
+{
+    if (!root || fy_node_get_type(root) != FYNT_MAPPING)
+        return fail(c, root ? node_line(root) : 0, "a scenario must be a YAML mapping of keys to values");
+    snprintf(sc->name, sizeof sc->name, "odtwin");
+    sc->shadow_model = ODT_SHADOW_CYLINDRICAL;
+    sc->seed = 1;
+    static const char *const skip[] = {"satellite", "fleet", NULL};
+    enum odt_status st = read_mapping(c, root, "", top_keys, NKEYS(top_keys), skip, sc);
+    if (st != ODT_OK)
+        return st;
+    static const char *const required[] = {"epoch", "duration_s", "step_s", "snapshot_interval_s", "fleet", NULL};
+    for (int k = 0; required[k]; ++k)
+        if (!lookup(root, required[k], NULL))
+            return fail(c, 0, "missing required key '%s'", required[k]);
+
+    struct fy_node *ek = NULL;
+    lookup(root, "epoch", &ek);
+    char eerr[256];
+    if (odt_epoch_parse(sc->epoch_text, &sc->epoch, eerr, sizeof eerr) != ODT_OK)
+        return fail(c, node_line(ek), "%s", eerr);
+
+    struct fy_node *k_step = NULL, *k_snap = NULL, *k_dur = NULL;
+    lookup(root, "step_s", &k_step);
+    lookup(root, "snapshot_interval_s", &k_snap);
+    lookup(root, "duration_s", &k_dur);
+    if (!is_multiple(sc->snapshot_interval_s, sc->step_s))
+        return fail(c, node_line(k_snap), "snapshot_interval_s = %g is not a multiple of step_s = %g",
+                    sc->snapshot_interval_s, sc->step_s);
+    if (!is_multiple(sc->duration_s, sc->step_s))
+        return fail(c, node_line(k_dur), "duration_s = %g is not a multiple of step_s = %g", sc->duration_s,
+                    sc->step_s);
+
+    struct odt_sat_spec dflt;
+    sat_defaults(&dflt);
+    struct fy_node *satk = NULL, *satv = lookup(root, "satellite", &satk);
+    if (satk && (st = read_sat(c, satk, satv, "satellite", &dflt)) != ODT_OK)
+        return st;
+    if (!satk && (st = check_sat(c, 0, "satellite defaults", &dflt)) != ODT_OK)
+        return st;
+
+    struct fy_node *fk = NULL, *fv = lookup(root, "fleet", &fk);
+    if (!fv || fy_node_get_type(fv) != FYNT_SEQUENCE)
+        return fail(c, node_line(fk), "fleet: expected a list of fleet entries (each a mapping)");
+    const int count = fy_node_sequence_item_count(fv);
+    if (count <= 0)
+        return fail(c, node_line(fk), "fleet: the list is empty: a run needs at least one satellite");
+    sc->shells = calloc((size_t)count, sizeof *sc->shells);
+    if (!sc->shells)
+        return fail(c, 0, "out of memory");
+    void *it = NULL;
+    struct fy_node *e;
+    int idx = 0;
+    while ((e = fy_node_sequence_iterate(fv, &it)) != NULL) {
+        if (fy_node_get_type(e) != FYNT_MAPPING)
+            return fail(c, node_line(fk), "fleet entry %d: expected a mapping", idx + 1);
+        if ((st = read_shell(c, e, idx, &dflt, &sc->shells[idx])) != ODT_OK)
+            return st;
+        sc->n_shells = ++idx;
+    }
+    return ODT_OK;
+}
+
+/* ------------------------------------------------------------------ entry points */
+
+enum odt_status odt_scenario_load_text(const char *name, const char *text, size_t len, struct odt_scenario *sc,
+                                       char *err, size_t errlen)
+{
+    memset(sc, 0, sizeof *sc);
+    struct ctx c = {name, err, errlen};
+    snprintf(sc->file, sizeof sc->file, "%s", name);
+    sc->text = malloc(len + 1);
+    if (!sc->text) {
+        snprintf(err, errlen, "%s: out of memory", name);
+        return ODT_ERR_NOMEM;
+    }
+    memcpy(sc->text, text, len);
+    sc->text[len] = '\0';
+    if (strlen(sc->text) != len) {
+        odt_scenario_free(sc);
+        snprintf(err, errlen, "%s: the file contains a NUL byte: not a YAML text file", name);
+        return ODT_ERR_PARSE;
+    }
+
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.output_fn = NULL;
+    dcfg.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dcfg);
+    struct fy_parse_cfg pcfg;
+    memset(&pcfg, 0, sizeof pcfg);
+    pcfg.flags = (enum fy_parse_cfg_flags)(FYPCF_QUIET | FYPCF_COLLECT_DIAG);
+    pcfg.diag = diag;
+    struct fy_document *doc = fy_document_build_from_string(&pcfg, sc->text, len);
+    enum odt_status st = ODT_OK;
+    if (!doc) {
+        struct fy_diag_error *de = NULL;
+        void *it = NULL;
+        if (diag)
+            de = fy_diag_errors_iterate(diag, &it);
+        if (de)
+            snprintf(err, errlen, "%s:%d: not valid YAML: %s", name, de->line + 1, de->msg);
+        else
+            snprintf(err, errlen, "%s: not valid YAML", name);
+        st = ODT_ERR_PARSE;
+    } else {
+        st = read_document(&c, fy_document_root(doc), sc);
+        fy_document_destroy(doc);
+    }
+    if (diag)
+        fy_diag_unref(diag);
+    if (st != ODT_OK) {
+        odt_scenario_free(sc);
+        return st;
+    }
+    return ODT_OK;
+}
+
+enum odt_status odt_scenario_load_file(const char *path, struct odt_scenario *sc, char *err, size_t errlen)
+{
+    memset(sc, 0, sizeof *sc);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open scenario file: %s", path, strerror(errno));
+        return ODT_ERR_IO;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len + 4096 > cap) {
+            cap = cap ? 2 * cap : 65536;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                snprintf(err, errlen, "%s: out of memory", path);
+                return ODT_ERR_NOMEM;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    const int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        snprintf(err, errlen, "%s: cannot read scenario file (is it a directory?)", path);
+        return ODT_ERR_IO;
+    }
+    enum odt_status st = odt_scenario_load_text(path, buf ? buf : "", len, sc, err, errlen);
+    free(buf);
+    return st;
+}
+
+void odt_scenario_free(struct odt_scenario *sc)
+{
+    free(sc->text);
+    free(sc->shells);
+    memset(sc, 0, sizeof *sc);
+}
+
+size_t odt_scenario_satellites(const struct odt_scenario *sc)
+{
+    size_t n = 0;
+    for (int k = 0; k < sc->n_shells; ++k)
+        n += (size_t)sc->shells[k].planes * (size_t)sc->shells[k].slots;
+    return n;
+}
+
+long odt_scenario_steps(const struct odt_scenario *sc) { return (long)nearbyint(sc->duration_s / sc->step_s); }

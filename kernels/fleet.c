@@ -1,0 +1,59 @@
+/* fleet.c: the field table and host allocation derived from ODT_FLEET_FIELDS. */
+#include "kernels/fleet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ODT_X_INFO(name, type, nc, units, desc, role) \
+    {#name, units, desc, sizeof(type), nc, sizeof(type) == sizeof(int32_t), role, offsetof(struct odt_fleet, name)},
+static const struct odt_field_info odt_field_table[] = {ODT_FLEET_FIELDS(ODT_X_INFO)};
+#undef ODT_X_INFO
+
+const struct odt_field_info *odt_fleet_fields(int *count)
+{
+    *count = (int)(sizeof odt_field_table / sizeof odt_field_table[0]);
+    return odt_field_table;
+}
+
+void *odt_fleet_field_ptr(const struct odt_fleet *fl, const struct odt_field_info *f)
+{
+    void *p;
+    memcpy(&p, (const char *)fl + f->offset, sizeof p);
+    return p;
+}
+
+enum odt_status odt_fleet_alloc(struct odt_fleet *fl, size_t n)
+{
+    memset(fl, 0, sizeof *fl);
+    fl->n = n;
+    int nf;
+    const struct odt_field_info *f = odt_fleet_fields(&nf);
+    for (int k = 0; k < nf; ++k) {
+        void *p = calloc(n ? n * (size_t)f[k].ncomp : 1, f[k].elem_size);
+        if (!p) {
+            odt_fleet_free(fl);
+            return ODT_ERR_NOMEM;
+        }
+        memcpy((char *)fl + f[k].offset, &p, sizeof p);
+    }
+    return ODT_OK;
+}
+
+void odt_fleet_free(struct odt_fleet *fl)
+{
+    int nf;
+    const struct odt_field_info *f = odt_fleet_fields(&nf);
+    for (int k = 0; k < nf; ++k)
+        free(odt_fleet_field_ptr(fl, &f[k]));
+    memset(fl, 0, sizeof *fl);
+}
+
+void odt_fleet_copy(struct odt_fleet *dst, const struct odt_fleet *src, unsigned role_mask)
+{
+    int nf;
+    const struct odt_field_info *f = odt_fleet_fields(&nf);
+    for (int k = 0; k < nf; ++k)
+        if (role_mask & (1u << f[k].role))
+            memcpy(odt_fleet_field_ptr(dst, &f[k]), odt_fleet_field_ptr(src, &f[k]),
+                   src->n * (size_t)f[k].ncomp * f[k].elem_size);
+}

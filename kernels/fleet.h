@@ -1,0 +1,114 @@
+/*
+ * fleet.h: the state of a whole fleet as structure-of-arrays, declared once.
+ *
+ * ODT_FLEET_FIELDS lists every per-satellite field with its type, number of
+ * components, units (CF/UDUNITS spelling), description and role. Allocation,
+ * host<->device copies and the HDF5 snapshot datasets are all derived from
+ * this one list, so a new field is one line here. A field of ncomp components
+ * is stored component-major: x[c * n + i].
+ *
+ * Roles: PARAM fields are inputs fixed for the run (uploaded once); STATE
+ * fields evolve and are what a restart needs; OUT fields are the values of the
+ * last step (positions, powers) that snapshots record.
+ */
+#ifndef ODT_FLEET_H
+#define ODT_FLEET_H
+
+#include "orbit/odt_defs.h"
+#include "power_thermal/solar.h"
+#include "power_thermal/battery.h"
+#include "power_thermal/thermal.h"
+#include "power_thermal/node.h"
+
+ODT_EXTERN_C_BEGIN
+
+enum odt_field_role { ODT_FIELD_PARAM = 0, ODT_FIELD_STATE = 1, ODT_FIELD_OUT = 2 };
+
+/* X(name, C type, components, units, description, role) */
+#define ODT_FLEET_FIELDS(X)                                                                                   \
+    X(a_km, double, 1, "km", "mean semi-major axis at epoch", ODT_FIELD_PARAM)                                \
+    X(ecc, double, 1, "1", "mean eccentricity", ODT_FIELD_PARAM)                                              \
+    X(inc_rad, double, 1, "rad", "mean inclination", ODT_FIELD_PARAM)                                         \
+    X(raan0_rad, double, 1, "rad", "right ascension of the ascending node at epoch", ODT_FIELD_PARAM)         \
+    X(argp0_rad, double, 1, "rad", "argument of perigee at epoch", ODT_FIELD_PARAM)                           \
+    X(m0_rad, double, 1, "rad", "mean anomaly at epoch", ODT_FIELD_PARAM)                                     \
+    X(mdot_rad_s, double, 1, "rad s-1", "mean anomaly rate with J2", ODT_FIELD_PARAM)                         \
+    X(raandot_rad_s, double, 1, "rad s-1", "node rate from J2", ODT_FIELD_PARAM)                              \
+    X(argpdot_rad_s, double, 1, "rad s-1", "perigee rate from J2", ODT_FIELD_PARAM)                           \
+    X(cls, int32_t, 1, "1", "satellite class (index into the class table)", ODT_FIELD_PARAM)                  \
+    X(battery_energy, double, 1, "J", "energy stored in the battery", ODT_FIELD_STATE)                        \
+    X(temperature, double, 1, "K", "satellite temperature (one-node model)", ODT_FIELD_STATE)                 \
+    X(energy_solar, double, 1, "J", "cumulative solar array output", ODT_FIELD_STATE)                         \
+    X(energy_demand, double, 1, "J", "cumulative load asked for", ODT_FIELD_STATE)                            \
+    X(energy_served, double, 1, "J", "cumulative load supplied", ODT_FIELD_STATE)                             \
+    X(energy_charge, double, 1, "J", "cumulative energy into the battery at the bus", ODT_FIELD_STATE)        \
+    X(energy_discharge, double, 1, "J", "cumulative energy out of the battery at the bus", ODT_FIELD_STATE)   \
+    X(energy_curtailed, double, 1, "J", "cumulative array energy curtailed", ODT_FIELD_STATE)                 \
+    X(energy_unserved, double, 1, "J", "cumulative load not served", ODT_FIELD_STATE)                         \
+    X(energy_loss, double, 1, "J", "cumulative battery conversion losses", ODT_FIELD_STATE)                   \
+    X(sunlit_time, double, 1, "s", "cumulative illumination-weighted time in sunlight", ODT_FIELD_STATE)      \
+    X(elapsed_time, double, 1, "s", "cumulative simulated time", ODT_FIELD_STATE)                             \
+    X(position, double, 3, "km", "position, GCRS axes", ODT_FIELD_OUT)                                        \
+    X(velocity, double, 3, "km s-1", "velocity, GCRS axes", ODT_FIELD_OUT)                                    \
+    X(illumination, double, 1, "1", "illuminated fraction of the solar disk", ODT_FIELD_OUT)                  \
+    X(solar_power, double, 1, "W", "solar array electrical output", ODT_FIELD_OUT)                            \
+    X(load_power, double, 1, "W", "load supplied (compute and bus)", ODT_FIELD_OUT)                           \
+    X(compute_power, double, 1, "W", "compute payload power supplied", ODT_FIELD_OUT)                         \
+    X(battery_power, double, 1, "W", "battery power at the bus, positive when charging", ODT_FIELD_OUT)       \
+    X(curtailed_power, double, 1, "W", "array power curtailed", ODT_FIELD_OUT)                                \
+    X(unserved_power, double, 1, "W", "load not served", ODT_FIELD_OUT)
+
+struct odt_fleet {
+    size_t n; /* number of satellites */
+#define ODT_X_DECL(name, type, nc, units, desc, role) type *name;
+    ODT_FLEET_FIELDS(ODT_X_DECL)
+#undef ODT_X_DECL
+};
+
+/* Per-class parameters: every satellite of a shell shares one class. */
+struct odt_sat_class {
+    struct odt_array_params array;
+    struct odt_battery_params battery;
+    struct odt_thermal_params thermal;
+    struct odt_node_params node;
+};
+
+/* Inputs of one time step, computed by the host (O(1) per step). */
+struct odt_step_input {
+    double t_s;          /* time at the end of the step, s since the scenario epoch */
+    double dt_s;         /* step length, s (0: evaluate the state at t_s without advancing) */
+    double sun_unit[3];  /* unit vector Earth -> Sun, GCRS axes */
+    double sun_dist_km;  /* Earth-Sun distance, km */
+    double era_rad;      /* Earth rotation angle (IAU 2000), rad */
+};
+
+/* Settings of the step that are the same for the whole fleet. */
+struct odt_step_config {
+    int shadow_model;     /* enum odt_shadow_model */
+    double mu_km3_s2;     /* gravitational parameter of the Kepler propagation */
+    double re_km;         /* Earth radius for the shadow */
+};
+
+/* Description of one field, for code that walks the list at run time. */
+struct odt_field_info {
+    const char *name, *units, *description;
+    size_t elem_size; /* bytes per component */
+    int ncomp;
+    int is_int;       /* 1: int32_t, 0: double */
+    enum odt_field_role role;
+    size_t offset;    /* offsetof(struct odt_fleet, name) */
+};
+
+/* odt_fleet_fields: the table derived from ODT_FLEET_FIELDS; *count is set. */
+const struct odt_field_info *odt_fleet_fields(int *count);
+/* odt_fleet_field_ptr: the array of field f in fleet fl. */
+void *odt_fleet_field_ptr(const struct odt_fleet *fl, const struct odt_field_info *f);
+/* odt_fleet_alloc: allocate (zeroed) host arrays for n satellites. */
+enum odt_status odt_fleet_alloc(struct odt_fleet *fl, size_t n);
+void odt_fleet_free(struct odt_fleet *fl);
+/* odt_fleet_copy: copy the fields whose role is in role_mask (bit 1 << role) from src to dst (same n). */
+void odt_fleet_copy(struct odt_fleet *dst, const struct odt_fleet *src, unsigned role_mask);
+
+ODT_EXTERN_C_END
+
+#endif /* ODT_FLEET_H */
