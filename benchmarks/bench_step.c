@@ -1,0 +1,196 @@
+/*
+ * bench_step: satellite-steps per second of the full coupled step (Kepler+J2
+ * propagation, shadow, array, power balance, thermal, compute load) for fleets
+ * of several sizes, thread counts and each backend present.
+ *
+ * Each configuration is first validated against the 1-thread CPU reference
+ * (bitwise for the CPU, within tolerance for CUDA), then timed; the median of
+ * the repeats is reported as one aligned line and as CSV (--csv FILE).
+ *
+ *   bench_step [--sizes 1000,10000,100000] [--steps 600] [--repeats 3] [--csv out.csv]
+ */
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "host/ephem.h"
+#include "host/fleet_build.h"
+#include "host/run.h"
+#include "host/scenario.h"
+#include "kernels/backend.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* A Walker 53 deg shell of about n satellites at 550 km, with the default satellite. */
+static int make_fleet(size_t n, struct odt_scenario *sc, struct odt_fleet *f, struct odt_fleet_meta *m)
+{
+    int planes = (int)ceil(sqrt((double)n / 20.0));
+    int slots = (int)((n + (size_t)planes - 1) / (size_t)planes);
+    char text[1024], err[512];
+    snprintf(text, sizeof text,
+             "name: bench\nepoch: 2026-03-20T00:00:00Z\nduration_s: 86400\nstep_s: 10\nsnapshot_interval_s: 600\n"
+             "fleet:\n  - source: walker\n    altitude_km: 550\n    inclination_deg: 53\n    planes: %d\n"
+             "    slots: %d\n    phasing: 1\n",
+             planes, slots);
+    if (odt_scenario_load_text("<bench>", text, strlen(text), sc, err, sizeof err) != ODT_OK ||
+        odt_fleet_build(sc, f, m, err, sizeof err) != ODT_OK) {
+        fprintf(stderr, "bench_step: %s\n", err);
+        return 0;
+    }
+    return 1;
+}
+
+/* Run `steps` steps on ops; fills out (STATE/OUT fields) and returns the median time per run. */
+static double run_backend(const struct odt_backend_ops *ops, int threads, const struct odt_scenario *sc,
+                          const struct odt_fleet *host, const struct odt_fleet_meta *m,
+                          const struct odt_step_input *in, int steps, int chunk, int repeats, struct odt_fleet *out)
+{
+    struct odt_backend_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.n = host->n;
+    cfg.classes = m->classes;
+    cfg.n_classes = m->n_classes;
+    cfg.step.shadow_model = sc->shadow_model;
+    cfg.step.mu_km3_s2 = ODT_EARTH_MU_KM3_S2;
+    cfg.step.re_km = ODT_EARTH_RADIUS_KM;
+    cfg.max_steps = chunk;
+    cfg.threads = threads;
+    double times[16];
+    repeats = repeats > 16 ? 16 : repeats;
+    for (int r = 0; r < repeats; ++r) {
+        struct odt_backend *b = NULL;
+        char err[256];
+        if (ops->create(&b, &cfg, err, sizeof err) != ODT_OK) {
+            fprintf(stderr, "bench_step: %s\n", err);
+            return -1.0;
+        }
+        ops->upload(b, host);
+        const double t0 = now_s();
+        for (int s = 0; s < steps; s += chunk)
+            ops->advance(b, in + s, steps - s < chunk ? steps - s : chunk);
+        ops->download(b, out); /* includes the device synchronisation */
+        times[r] = now_s() - t0;
+        ops->destroy(b);
+    }
+    qsort(times, (size_t)repeats, sizeof times[0], cmp_double);
+    return times[repeats / 2];
+}
+
+/* Largest deviation of CPU/GPU outputs: position km and relative power. */
+static double max_diff(const struct odt_fleet *a, const struct odt_fleet *b)
+{
+    double d = 0.0;
+    for (size_t i = 0; i < 3 * a->n; ++i)
+        d = fmax(d, fabs(a->position[i] - b->position[i]));
+    for (size_t i = 0; i < a->n; ++i)
+        d = fmax(d, fabs(a->temperature[i] - b->temperature[i]) / a->temperature[i]);
+    return d;
+}
+
+int main(int argc, char **argv)
+{
+    size_t sizes[16] = {1000, 10000, 100000};
+    int nsizes = 3, steps = 600, repeats = 3;
+    const char *csv = NULL;
+    for (int i = 1; i < argc; ++i) {
+        if (!strcmp(argv[i], "--sizes") && i + 1 < argc) {
+            nsizes = 0;
+            for (char *tok = strtok(argv[++i], ","); tok && nsizes < 16; tok = strtok(NULL, ","))
+                sizes[nsizes++] = (size_t)strtoull(tok, NULL, 10);
+        } else if (!strcmp(argv[i], "--steps") && i + 1 < argc) {
+            steps = atoi(argv[++i]);
+        } else if (!strcmp(argv[i], "--repeats") && i + 1 < argc) {
+            repeats = atoi(argv[++i]);
+        } else if (!strcmp(argv[i], "--csv") && i + 1 < argc) {
+            csv = argv[++i];
+        } else {
+            fprintf(stderr, "usage: bench_step [--sizes N,N,...] [--steps K] [--repeats R] [--csv FILE]\n");
+            return 2;
+        }
+    }
+    if (steps <= 0 || repeats <= 0) {
+        fprintf(stderr, "bench_step: --steps and --repeats must be positive\n");
+        return 2;
+    }
+    FILE *fcsv = csv ? fopen(csv, "w") : NULL;
+    if (csv && !fcsv) {
+        fprintf(stderr, "bench_step: cannot write %s\n", csv);
+        return 1;
+    }
+    if (fcsv)
+        fprintf(fcsv, "benchmark,backend,n_sat,threads,steps,seconds,sat_steps_per_s\n");
+    const int chunk = 60;
+    const int max_threads = omp_get_max_threads();
+    char why[160];
+    const int have_cuda = odt_backend_cuda_ops() && odt_cuda_device_count(why, sizeof why) > 0;
+    printf("%-10s %-6s %10s %7s %7s %10s %16s\n", "benchmark", "backend", "n_sat", "threads", "steps", "seconds",
+           "sat_steps_per_s");
+    int failed = 0;
+    for (int z = 0; z < nsizes; ++z) {
+        struct odt_scenario sc;
+        struct odt_fleet host, ref, got;
+        struct odt_fleet_meta m;
+        if (!make_fleet(sizes[z], &sc, &host, &m))
+            return 1;
+        odt_fleet_alloc(&ref, host.n);
+        odt_fleet_alloc(&got, host.n);
+        struct odt_step_input *in = malloc(sizeof *in * (size_t)steps);
+        for (int s = 0; s < steps; ++s)
+            odt_step_input_at(&sc.epoch, (s + 1) * sc.step_s, sc.step_s, &in[s]);
+        /* reference: 1 thread (also its timing) */
+        double t = run_backend(&odt_backend_cpu, 1, &sc, &host, &m, in, steps, chunk, repeats, &ref);
+        printf("%-10s %-6s %10zu %7d %7d %10.4f %16.4g\n", "full_step", "cpu", host.n, 1, steps, t,
+               (double)host.n * steps / t);
+        if (fcsv)
+            fprintf(fcsv, "full_step,cpu,%zu,1,%d,%.6f,%.6g\n", host.n, steps, t, (double)host.n * steps / t);
+        for (int th = 2; th <= max_threads; th *= 2) {
+            t = run_backend(&odt_backend_cpu, th, &sc, &host, &m, in, steps, chunk, repeats, &got);
+            if (memcmp(got.position, ref.position, sizeof(double) * 3 * host.n) != 0 ||
+                memcmp(got.temperature, ref.temperature, sizeof(double) * host.n) != 0) {
+                fprintf(stderr, "bench_step: %d threads differ from 1 thread: not timed\n", th);
+                failed = 1;
+                continue;
+            }
+            printf("%-10s %-6s %10zu %7d %7d %10.4f %16.4g\n", "full_step", "cpu", host.n, th, steps, t,
+                   (double)host.n * steps / t);
+            if (fcsv)
+                fprintf(fcsv, "full_step,cpu,%zu,%d,%d,%.6f,%.6g\n", host.n, th, steps, t, (double)host.n * steps / t);
+        }
+        if (have_cuda) {
+            t = run_backend(odt_backend_cuda_ops(), 0, &sc, &host, &m, in, steps, chunk, repeats, &got);
+            const double d = max_diff(&ref, &got);
+            if (!(d < 1e-6)) {
+                fprintf(stderr, "bench_step: cuda differs from cpu by %g: not timed\n", d);
+                failed = 1;
+            } else {
+                printf("%-10s %-6s %10zu %7d %7d %10.4f %16.4g\n", "full_step", "cuda", host.n, 0, steps, t,
+                       (double)host.n * steps / t);
+                if (fcsv)
+                    fprintf(fcsv, "full_step,cuda,%zu,0,%d,%.6f,%.6g\n", host.n, steps, t, (double)host.n * steps / t);
+            }
+        }
+        free(in);
+        odt_fleet_free(&ref);
+        odt_fleet_free(&got);
+        odt_fleet_free(&host);
+        odt_fleet_meta_free(&m);
+        odt_scenario_free(&sc);
+    }
+    if (fcsv)
+        fclose(fcsv);
+    return failed;
+}
