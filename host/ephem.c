@@ -58,7 +58,21 @@ enum odt_status odt_epoch_parse(const char *text, struct odt_epoch *ep, char *er
     return ODT_OK;
 }
 
-void odt_step_input_at(const struct odt_epoch *ep, double t_s, double dt_s, struct odt_step_input *out)
+void odt_teme_to_gcrs(double tt1, double tt2, double tt_utc_s, const double rc2i[3][3], double m[3][3])
+{
+    const double ut2 = tt2 - tt_utc_s / ODT_SEC_PER_DAY; /* UT1 = UTC */
+    const double gmst = eraGmst82(tt1, ut2);
+    const double era = eraEra00(tt1, ut2);
+    double rz[3][3], rt[3][3];
+    eraIr(rz);
+    eraRz(gmst - era, rz);
+    eraTr((double(*)[3])rc2i, rt);
+    eraRxr(rt, rz, m);
+}
+
+/* Sun, Earth rotation angle and the TEME rotation at t_s, with rc2i given. */
+static void fill_one(const struct odt_epoch *ep, double t_s, double dt_s, const double rc2i[3][3],
+                     struct odt_step_input *out)
 {
     const double tt2 = ep->tt2 + t_s / ODT_SEC_PER_DAY;
     double pvh[2][3], pvb[2][3];
@@ -71,6 +85,22 @@ void odt_step_input_at(const struct odt_epoch *ep, double t_s, double dt_s, stru
     out->sun_dist_km = dist_au * ODT_AU_KM;
     /* UT1 = UTC (DUT1 neglected) = TT - (TT - UTC at the epoch) */
     out->era_rad = eraEra00(ep->tt1, tt2 - ep->tt_utc_s / ODT_SEC_PER_DAY);
+    odt_teme_to_gcrs(ep->tt1, tt2, ep->tt_utc_s, rc2i, out->teme_to_gcrs);
+}
+
+void odt_step_input_at(const struct odt_epoch *ep, double t_s, double dt_s, struct odt_step_input *out)
+{
+    double rc2i[3][3];
+    eraC2i06a(ep->tt1, ep->tt2 + t_s / ODT_SEC_PER_DAY, rc2i);
+    fill_one(ep, t_s, dt_s, (const double(*)[3])rc2i, out);
+}
+
+void odt_step_inputs_fill(const struct odt_epoch *ep, double t0_s, double dt_s, int k, struct odt_step_input *out)
+{
+    double rc2i[3][3];
+    eraC2i06a(ep->tt1, ep->tt2 + (t0_s + 0.5 * k * dt_s) / ODT_SEC_PER_DAY, rc2i);
+    for (int s = 0; s < k; ++s)
+        fill_one(ep, t0_s + (double)(s + 1) * dt_s, dt_s, (const double(*)[3])rc2i, &out[s]);
 }
 
 void odt_epoch_utc_string(const struct odt_epoch *ep, double t_s, char *buf, size_t len)

@@ -33,9 +33,28 @@ enum odt_status odt_epoch_parse(const char *text, struct odt_epoch *ep, char *er
 
 /*
  * odt_step_input_at: fill the inputs of a step ending t_s seconds (TT) after
- * the epoch with length dt_s: Sun unit vector and distance, Earth rotation angle.
+ * the epoch with length dt_s: Sun unit vector and distance, Earth rotation
+ * angle, and the TEME -> GCRS rotation for SGP4 states.
  */
 void odt_step_input_at(const struct odt_epoch *ep, double t_s, double dt_s, struct odt_step_input *out);
+
+/*
+ * odt_step_inputs_fill: the inputs of k consecutive steps of length dt_s, the
+ * first ending at t0_s + dt_s. The celestial-to-intermediate matrix (precession
+ * and nutation, which change by under 1 mas per hour) is computed once for the
+ * batch at its middle; everything else per step.
+ */
+void odt_step_inputs_fill(const struct odt_epoch *ep, double t0_s, double dt_s, int k, struct odt_step_input *out);
+
+/*
+ * odt_teme_to_gcrs: the rotation M with r_GCRS = M r_TEME at TT two-part date
+ * (tt1, tt2), given the celestial-to-intermediate matrix rc2i at (about) that
+ * date: M = RC2I^T R3(GMST82 - ERA). TEME's x axis is where the 1982 GMST
+ * places it from the Earth-fixed x axis; the CIO-based chain (IAU 2006/2000A)
+ * places the Earth-fixed frame in GCRS. Polar motion cancels (both sides use
+ * the same Earth-fixed frame) and a UT1 error shifts GMST and ERA alike.
+ */
+void odt_teme_to_gcrs(double tt1, double tt2, double tt_utc_s, const double rc2i[3][3], double m[3][3]);
 
 /* odt_epoch_utc_string: UTC calendar text of epoch + t_s seconds (ISO 8601, ms). */
 void odt_epoch_utc_string(const struct odt_epoch *ep, double t_s, char *buf, size_t len);

@@ -2,12 +2,14 @@
 #include "host/fleet_build.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "orbit/constellation.h"
 #include "orbit/kepler.h"
+#include "orbit/sgp4.h"
 
 void odt_fleet_meta_free(struct odt_fleet_meta *m)
 {
@@ -15,6 +17,8 @@ void odt_fleet_meta_free(struct odt_fleet_meta *m)
     free(m->shell);
     free(m->plane);
     free(m->slot);
+    free(m->catalog_number);
+    free(m->name);
     free(m->classes);
     memset(m, 0, sizeof *m);
 }
@@ -48,6 +52,60 @@ static enum odt_status shell_geometry(const struct odt_scenario *sc, const struc
     return ODT_OK;
 }
 
+/* A satellite name, truncated to the fixed length of the snapshot's name dataset. */
+static void set_name(char dst[ODT_SAT_NAME_LEN], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_name(char dst[ODT_SAT_NAME_LEN], const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(dst, ODT_SAT_NAME_LEN, fmt, ap);
+    va_end(ap);
+}
+
+/* What every satellite starts with, whatever its source. */
+static void init_satellite(const struct odt_shell_spec *spec, int s, size_t i, struct odt_fleet *f,
+                           struct odt_fleet_meta *m)
+{
+    f->cls[i] = s;
+    f->battery_energy[i] = spec->sat.battery_soc_initial * spec->sat.cls.battery.capacity_j;
+    f->temperature[i] = spec->sat.initial_temperature_k;
+    m->id[i] = (int32_t)i;
+    m->shell[i] = s;
+}
+
+/* Satellite i from a catalogue element set: SGP4 record isg, mean elements for the static data. */
+static void add_catalog_satellite(const struct odt_scenario *sc, const struct odt_shell_spec *spec, int s,
+                                  const struct odt_elset *el, size_t e, size_t i, size_t isg, struct odt_fleet *f,
+                                  struct odt_fleet_meta *m)
+{
+    init_satellite(spec, s, i, f, m);
+    const int code = odt_sgp4_init(&f->sgp4[isg], el, spec->gravity, spec->opsmode == ODT_OPSMODE_AFSPC ? 'a' : 'i');
+    /* codes 1 and 2 at initialisation mean unusable elements; others are reported by the first step */
+    if (code == ODT_SGP4_ERR_MEAN_ECC || code == ODT_SGP4_ERR_MEAN_MOTION || code == ODT_SGP4_ERR_ARGUMENT) {
+        f->status[i] = code;
+        m->n_invalid++;
+    }
+    f->propagator[i] = ODT_PROP_SGP4;
+    f->sgp4_index[i] = (int32_t)isg;
+    /* minutes from the element epoch to the run epoch (both UTC) */
+    f->sgp4_offset_min[i] = ((sc->epoch.utc1 - el->epoch_jd) + (sc->epoch.utc2 - el->epoch_jd_frac)) * 1440.0;
+    /* mean elements for the static data (Kozai mean motion -> semi-major axis) */
+    const double n_rad_s = el->mean_motion_rev_day * ODT_TWOPI / ODT_SEC_PER_DAY;
+    f->a_km[i] = n_rad_s > 0.0 ? cbrt(ODT_EARTH_MU_KM3_S2 / (n_rad_s * n_rad_s)) : 0.0;
+    f->ecc[i] = el->eccentricity;
+    f->inc_rad[i] = el->inclination_deg * ODT_DEG2RAD;
+    f->raan0_rad[i] = el->raan_deg * ODT_DEG2RAD;
+    f->argp0_rad[i] = el->arg_perigee_deg * ODT_DEG2RAD;
+    f->m0_rad[i] = el->mean_anomaly_deg * ODT_DEG2RAD;
+    m->plane[i] = 0;
+    m->slot[i] = (int32_t)e;
+    m->catalog_number[i] = (int32_t)el->catalog_number;
+    if (el->name[0])
+        set_name(m->name[i], "%s", el->name);
+    else
+        set_name(m->name[i], "%ld", el->catalog_number);
+}
+
 enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet *f, struct odt_fleet_meta *m,
                                 char *err, size_t errlen)
 {
@@ -60,18 +118,33 @@ enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet 
     m->shell = malloc(sizeof(int32_t) * (n ? n : 1));
     m->plane = malloc(sizeof(int32_t) * (n ? n : 1));
     m->slot = malloc(sizeof(int32_t) * (n ? n : 1));
+    m->catalog_number = malloc(sizeof(int32_t) * (n ? n : 1));
+    m->name = calloc(n ? n : 1, sizeof *m->name);
     m->classes = malloc(sizeof *m->classes * (size_t)sc->n_shells);
-    if (!m->id || !m->shell || !m->plane || !m->slot || !m->classes)
+    if (!m->id || !m->shell || !m->plane || !m->slot || !m->catalog_number || !m->name || !m->classes)
         goto nomem;
+    size_t n_sgp4 = 0;
+    for (int s = 0; s < sc->n_shells; ++s)
+        if (sc->shells[s].source == ODT_SOURCE_CATALOG)
+            n_sgp4 += sc->shells[s].catalog.n;
+    if (n_sgp4 && odt_fleet_alloc_sgp4(f, n_sgp4) != ODT_OK)
+        goto nomem;
+    m->n_sgp4 = n_sgp4;
     m->n_classes = sc->n_shells;
 
     struct odt_step_input at0;
     odt_step_input_at(&sc->epoch, 0.0, 0.0, &at0);
     const double sun_ra = atan2(at0.sun_unit[1], at0.sun_unit[0]);
 
-    size_t i = 0;
+    size_t i = 0, isg = 0;
     for (int s = 0; s < sc->n_shells; ++s) {
         const struct odt_shell_spec *spec = &sc->shells[s];
+        m->classes[s] = spec->sat.cls;
+        if (spec->source == ODT_SOURCE_CATALOG) {
+            for (size_t e = 0; e < spec->catalog.n; ++e, ++i, ++isg)
+                add_catalog_satellite(sc, spec, s, &spec->catalog.entries[e], e, i, isg, f, m);
+            continue;
+        }
         struct odt_shell g;
         enum odt_status st = shell_geometry(sc, spec, sun_ra, &g, err, errlen);
         if (st != ODT_OK) {
@@ -79,7 +152,6 @@ enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet 
             odt_fleet_meta_free(m);
             return st;
         }
-        m->classes[s] = spec->sat.cls;
         for (int p = 0; p < spec->planes; ++p)
             for (int q = 0; q < spec->slots; ++q, ++i) {
                 struct odt_kepler k;
@@ -94,13 +166,12 @@ enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet 
                 f->mdot_rad_s[i] = k.mdot_rad_s;
                 f->raandot_rad_s[i] = k.raandot_rad_s;
                 f->argpdot_rad_s[i] = k.argpdot_rad_s;
-                f->cls[i] = s;
-                f->battery_energy[i] = spec->sat.battery_soc_initial * spec->sat.cls.battery.capacity_j;
-                f->temperature[i] = spec->sat.initial_temperature_k;
-                m->id[i] = (int32_t)i;
-                m->shell[i] = s;
+                f->sgp4_index[i] = -1;
+                init_satellite(spec, s, i, f, m);
                 m->plane[i] = p;
                 m->slot[i] = q;
+                m->catalog_number[i] = -1;
+                set_name(m->name[i], "%s-%d-%d", spec->name, p, q);
             }
     }
     return ODT_OK;

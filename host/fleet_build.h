@@ -8,12 +8,18 @@
 #include "kernels/fleet.h"
 #include "host/scenario.h"
 
+#define ODT_SAT_NAME_LEN 32
+
 struct odt_fleet_meta {
     size_t n;
     int32_t *id;     /* satellite id, 0..n-1 */
     int32_t *shell;  /* index of its fleet entry */
     int32_t *plane;  /* plane within the entry */
-    int32_t *slot;   /* slot within the plane */
+    int32_t *slot;   /* slot within the plane (catalogue entries: index in the catalogue) */
+    int32_t *catalog_number; /* NORAD catalogue number (-1 for generated satellites) */
+    char (*name)[ODT_SAT_NAME_LEN]; /* object name (catalogue) or "<entry>-<plane>-<slot>" */
+    size_t n_sgp4;   /* satellites propagated with SGP4 */
+    size_t n_invalid;/* catalogue satellites whose elements SGP4 rejects at the epoch (inactive from the start) */
     int n_classes;
     struct odt_sat_class *classes; /* one per fleet entry */
 };

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host/propagate.h"
 #include "host/run.h"
 #include "host/scenario.h"
 
@@ -13,9 +14,13 @@ static void usage(FILE *out)
             "odtwin %s: digital twin of an orbital AI datacenter\n"
             "\n"
             "usage:\n"
-            "  odtwin run [SCENARIO.yaml] [-o OUT.h5] [--backend auto|cpu|cuda] [--threads N] [--quiet]\n"
+            "  odtwin run [SCENARIO.yaml] [-o OUT.h5] [--backend auto|cpu|cuda] [--threads N] [--strict] [--quiet]\n"
             "      simulate a scenario (the embedded default when none is given), write an HDF5 snapshot\n"
-            "      file and print a summary\n"
+            "      file and print a summary; --strict: a bad catalogue entry fails the run instead of being skipped\n"
+            "  odtwin propagate FILE [--start MIN --stop MIN --step MIN] [--wgs84] [--afspc] [--ignore-checksum]\n"
+            "      TEME states (km, km/s) of every object of a TLE/OMM file, in the layout of the SGP4\n"
+            "      verification output; without a range, the one after column 69 of a TLE line 2, else\n"
+            "      0..1440 min by 120 min\n"
             "  odtwin scenario          print the embedded default scenario\n"
             "  odtwin version           print the version and the build's backends\n"
             "  odtwin help              this text\n",
@@ -49,6 +54,8 @@ static int cmd_run(int argc, char **argv)
                 fprintf(stderr, "odtwin run: --threads '%s': expected a count >= 0 (0 = all cores)\n", argv[i]);
                 return 2;
             }
+        } else if (!strcmp(a, "--strict")) {
+            opt.strict = 1;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             opt.quiet = 1;
         } else if (a[0] == '-') {
@@ -82,6 +89,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "run"))
         return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "propagate"))
+        return odt_propagate_main(argc - 2, argv + 2);
     if (!strcmp(cmd, "scenario")) {
         fputs(odt_scenario_default_text(), stdout);
         return 0;

@@ -113,11 +113,12 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
     sum->temp_max_k = -HUGE_VAL;
     struct odt_scenario sc;
     enum odt_status st;
+    struct odt_scenario_options sopt = {opt->strict, opt->quiet};
     if (opt->scenario_path)
-        st = odt_scenario_load_file(opt->scenario_path, &sc, err, errlen);
+        st = odt_scenario_load_file_opts(opt->scenario_path, &sopt, &sc, err, errlen);
     else
-        st = odt_scenario_load_text("<default scenario>", odt_scenario_default_text(),
-                                    strlen(odt_scenario_default_text()), &sc, err, errlen);
+        st = odt_scenario_load_text_opts("<default scenario>", odt_scenario_default_text(),
+                                         strlen(odt_scenario_default_text()), &sopt, &sc, err, errlen);
     if (st != ODT_OK)
         return st;
 
@@ -151,6 +152,7 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
     struct odt_backend_config bcfg;
     memset(&bcfg, 0, sizeof bcfg);
     bcfg.n = host.n;
+    bcfg.n_sgp4 = host.n_sgp4;
     bcfg.classes = meta.classes;
     bcfg.n_classes = meta.n_classes;
     bcfg.step.shadow_model = sc.shadow_model;
@@ -198,8 +200,7 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
     long done = 0;
     while (done < steps && !odt_stop_signal) {
         const int k = (int)((steps - done) < k_max ? (steps - done) : k_max);
-        for (int s = 0; s < k; ++s)
-            odt_step_input_at(&sc.epoch, (double)(done + s + 1) * sc.step_s, sc.step_s, &in[s]);
+        odt_step_inputs_fill(&sc.epoch, (double)done * sc.step_s, sc.step_s, k, in);
         const double t0 = now_s();
         if ((st = ops->advance(be, in, k)) != ODT_OK || (st = ops->download(be, &host)) != ODT_OK) {
             snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
@@ -226,6 +227,14 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
     w = NULL;
 
     sum->satellites = host.n;
+    sum->n_sgp4 = meta.n_sgp4;
+    sum->catalog_rejected = sc.catalog_rejected;
+    for (size_t i = 0; i < host.n; ++i)
+        if (host.status[i] != 0) {
+            sum->inactive++;
+            if (host.status[i] > 0 && host.status[i] < 8)
+                sum->inactive_by_code[host.status[i]]++;
+        }
     sum->steps = done;
     snprintf(sum->backend, sizeof sum->backend, "%s", ops->name);
     sum->threads = info.threads;
@@ -255,6 +264,18 @@ void odt_run_print_summary(FILE *out, const struct odt_run_summary *s)
     const double mwh = 3.6e9;
     fprintf(out, "odtwin run summary%s\n", s->interrupted ? " (INTERRUPTED: partial run)" : "");
     fprintf(out, "  satellites             %zu\n", s->satellites);
+    if (s->n_sgp4)
+        fprintf(out, "  SGP4 satellites        %zu (catalogue entries skipped as bad: %zu)\n", s->n_sgp4,
+                s->catalog_rejected);
+    if (s->inactive) {
+        static const char *const why[8] = {"", "mean eccentricity", "mean motion", "perturbed eccentricity",
+                                           "semi-latus rectum", "", "decayed", "invalid argument"};
+        fprintf(out, "  inactive satellites    %zu:", s->inactive);
+        for (int c = 1; c < 8; ++c)
+            if (s->inactive_by_code[c])
+                fprintf(out, " %zu %s (code %d);", s->inactive_by_code[c], why[c], c);
+        fprintf(out, "\n");
+    }
     fprintf(out, "  steps                  %ld (%ld snapshots)\n", s->steps, s->snapshots);
     fprintf(out, "  backend                %s\n", s->backend);
     fprintf(out, "  threads                %d\n", s->threads);

@@ -14,6 +14,7 @@ struct odt_run_options {
     int threads;               /* CPU threads, 0 = all */
     int quiet;                 /* no progress, no informational messages */
     int progress;              /* show a progress line (a terminal) */
+    int strict;                /* a bad catalogue entry fails the run instead of being skipped */
 };
 
 struct odt_run_summary {
@@ -35,6 +36,10 @@ struct odt_run_summary {
     double temp_min_k, temp_max_k; /* extreme temperatures at snapshots */
     char output[512];
     int interrupted;         /* stopped by SIGINT/SIGTERM */
+    size_t n_sgp4;           /* satellites propagated with SGP4 */
+    size_t catalog_rejected; /* catalogue entries skipped as bad */
+    size_t inactive;         /* satellites inactive at the end (SGP4 error codes) */
+    size_t inactive_by_code[8]; /* inactive satellites per SGP4 error code 1..7 */
 };
 
 struct odt_backend_ops;

@@ -30,6 +30,8 @@ struct ctx {
     const char *file;
     char *err;
     size_t errlen;
+    const struct odt_scenario_options *opt;
+    size_t rejected;
 };
 
 static int node_line(struct fy_node *n)
@@ -266,7 +268,11 @@ static const struct key_def sat_keys[] = {
 #undef SAT
 #undef CLS
 
-static const char *const source_names[] = {"sso", "walker", NULL};
+static const char *const source_names[] = {"sso", "walker", "catalog", NULL};
+static const char *const format_names[] = {"auto", "tle", "omm_kvn", "omm_xml", "omm_json", "omm_csv", NULL};
+static const char *const gravity_names[] = {"wgs72", "wgs84", "wgs72old", NULL};
+static const char *const opsmode_names[] = {"improved", "afspc", NULL};
+static const char *const bool_names[] = {"false", "true", NULL};
 static const char *const pattern_names[] = {"delta", "star", NULL};
 
 #define SH(field) offsetof(struct odt_shell_spec, field)
@@ -283,6 +289,11 @@ static const struct key_def shell_keys[] = {
     {"planes", KT_INT, SH(planes), 1, 1e6, false, 0, NULL, 0},
     {"slots", KT_INT, SH(slots), 1, 1e7, false, 0, NULL, 0},
     {"phasing", KT_INT, SH(phasing), 0, 1e6, false, 0, NULL, 0},
+    {"file", KT_STRING, SH(file), 0, 0, false, 0, NULL, sizeof(((struct odt_shell_spec *)0)->file)},
+    {"format", KT_ENUM, SH(format), 0, 0, false, 0, format_names, 0},
+    {"gravity", KT_ENUM, SH(gravity), 0, 0, false, 0, gravity_names, 0},
+    {"opsmode", KT_ENUM, SH(opsmode), 0, 0, false, 0, opsmode_names, 0},
+    {"strict", KT_ENUM, SH(strict), 0, 0, false, 0, bool_names, 0},
 };
 #undef SH
 
@@ -352,6 +363,74 @@ static enum odt_status read_sat(struct ctx *c, struct fy_node *key, struct fy_no
     return st != ODT_OK ? st : check_sat(c, node_line(key), where, s);
 }
 
+/* Catalogue diagnostics: a skipped entry is printed (unless quiet); with strict
+ * loading the first problem is kept for the error message instead. */
+struct catalog_diag_ctx {
+    struct ctx *c;
+    int strict;
+    char first[600];
+};
+
+static void catalog_diag(void *vctx, const char *file, int line, const char *msg)
+{
+    struct catalog_diag_ctx *d = (struct catalog_diag_ctx *)vctx;
+    if (d->strict) {
+        if (!d->first[0])
+            snprintf(d->first, sizeof d->first, "%s:%d: %s", file, line, msg);
+        return;
+    }
+    if (d->c->opt && d->c->opt->quiet)
+        return;
+    fprintf(stderr, "odtwin: warning: %s:%d: %s (entry skipped)\n", file, line, msg);
+}
+
+/* A fleet entry taken from a TLE/OMM catalogue, propagated with SGP4. */
+static enum odt_status read_catalog_entry(struct ctx *c, struct fy_node *entry, const char *where,
+                                          struct odt_shell_spec *sh)
+{
+    static const char *const generated_only[] = {"altitude_km", "eccentricity", "inclination_deg", "raan_deg",
+                                                 "ltan_h", "ltan_spread_h", "planes", "slots", "phasing",
+                                                 "pattern", NULL};
+    for (int k = 0; generated_only[k]; ++k) {
+        struct fy_node *kk = NULL;
+        if (lookup(entry, generated_only[k], &kk))
+            return fail(c, node_line(kk), "%s: '%s' does not apply to source: catalog (the catalogue gives the orbits)",
+                        where, generated_only[k]);
+    }
+    if (!sh->file[0])
+        return fail(c, sh->line, "%s: a catalog entry needs 'file' (a TLE or OMM file)", where);
+    /* a relative path is taken from the scenario file's folder */
+    const char *slash = strrchr(c->file, '/');
+    if (sh->file[0] != '/' && slash && c->file[0] != '<')
+        snprintf(sh->path, sizeof sh->path, "%.*s/%s", (int)(slash - c->file), c->file, sh->file);
+    else
+        snprintf(sh->path, sizeof sh->path, "%s", sh->file);
+    const int strict = sh->strict || (c->opt && c->opt->strict_catalog);
+    struct odt_catalog *cat = &sh->catalog;
+    struct fy_node *fk = NULL;
+    lookup(entry, "file", &fk);
+    FILE *probe = fopen(sh->path, "rb");
+    if (!probe)
+        return fail(c, node_line(fk), "%s: cannot open catalogue '%s': %s", where, sh->path, strerror(errno));
+    fclose(probe);
+    struct catalog_diag_ctx d = {c, strict, ""};
+    enum odt_status st = odt_catalog_load(sh->path, (enum odt_catalog_format)sh->format, strict, catalog_diag, &d, cat);
+    if (st != ODT_OK) {
+        odt_catalog_free(cat);
+        if (d.first[0])
+            return fail(c, node_line(fk), "%s: bad catalogue entry (strict): %s", where, d.first);
+        return fail(c, node_line(fk), "%s: cannot load catalogue '%s'", where, sh->path);
+    }
+    c->rejected += cat->n_bad;
+    if (cat->n == 0) {
+        odt_catalog_free(cat);
+        return fail(c, node_line(fk), "%s: catalogue '%s' has no valid entries", where, sh->path);
+    }
+    sh->planes = 1;
+    sh->slots = (int)cat->n;
+    return ODT_OK;
+}
+
 static enum odt_status read_shell(struct ctx *c, struct fy_node *entry, int index, const struct odt_sat_spec *dflt,
                                   struct odt_shell_spec *sh)
 {
@@ -381,7 +460,15 @@ static enum odt_status read_shell(struct ctx *c, struct fy_node *entry, int inde
     }
     struct fy_node *srck = NULL;
     if (!lookup(entry, "source", &srck))
-        return fail(c, sh->line, "%s: missing key 'source' (sso or walker)", where);
+        return fail(c, sh->line, "%s: missing key 'source' (sso, walker or catalog)", where);
+    if (sh->source == ODT_SOURCE_CATALOG)
+        return read_catalog_entry(c, entry, where, sh);
+    static const char *const catalog_only[] = {"file", "format", "gravity", "opsmode", "strict", NULL};
+    for (int k = 0; catalog_only[k]; ++k) {
+        struct fy_node *kk = NULL;
+        if (lookup(entry, catalog_only[k], &kk))
+            return fail(c, node_line(kk), "%s: '%s' applies only to source: catalog", where, catalog_only[k]);
+    }
     if (sh->altitude_km < 0.0)
         return fail(c, sh->line, "%s: missing key 'altitude_km'", where);
     if (sh->planes < 0)
@@ -482,8 +569,20 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
 enum odt_status odt_scenario_load_text(const char *name, const char *text, size_t len, struct odt_scenario *sc,
                                        char *err, size_t errlen)
 {
+    return odt_scenario_load_text_opts(name, text, len, NULL, sc, err, errlen);
+}
+
+enum odt_status odt_scenario_load_file(const char *path, struct odt_scenario *sc, char *err, size_t errlen)
+{
+    return odt_scenario_load_file_opts(path, NULL, sc, err, errlen);
+}
+
+enum odt_status odt_scenario_load_text_opts(const char *name, const char *text, size_t len,
+                                            const struct odt_scenario_options *opt, struct odt_scenario *sc,
+                                            char *err, size_t errlen)
+{
     memset(sc, 0, sizeof *sc);
-    struct ctx c = {name, err, errlen};
+    struct ctx c = {name, err, errlen, opt, 0};
     snprintf(sc->file, sizeof sc->file, "%s", name);
     sc->text = malloc(len + 1);
     if (!sc->text) {
@@ -522,6 +621,7 @@ enum odt_status odt_scenario_load_text(const char *name, const char *text, size_
         st = ODT_ERR_PARSE;
     } else {
         st = read_document(&c, fy_document_root(doc), sc);
+        sc->catalog_rejected = c.rejected;
         fy_document_destroy(doc);
     }
     if (diag)
@@ -533,7 +633,8 @@ enum odt_status odt_scenario_load_text(const char *name, const char *text, size_
     return ODT_OK;
 }
 
-enum odt_status odt_scenario_load_file(const char *path, struct odt_scenario *sc, char *err, size_t errlen)
+enum odt_status odt_scenario_load_file_opts(const char *path, const struct odt_scenario_options *opt,
+                                            struct odt_scenario *sc, char *err, size_t errlen)
 {
     memset(sc, 0, sizeof *sc);
     FILE *f = fopen(path, "rb");
@@ -567,7 +668,7 @@ enum odt_status odt_scenario_load_file(const char *path, struct odt_scenario *sc
         snprintf(err, errlen, "%s: cannot read scenario file (is it a directory?)", path);
         return ODT_ERR_IO;
     }
-    enum odt_status st = odt_scenario_load_text(path, buf ? buf : "", len, sc, err, errlen);
+    enum odt_status st = odt_scenario_load_text_opts(path, buf ? buf : "", len, opt, sc, err, errlen);
     free(buf);
     return st;
 }
@@ -575,6 +676,8 @@ enum odt_status odt_scenario_load_file(const char *path, struct odt_scenario *sc
 void odt_scenario_free(struct odt_scenario *sc)
 {
     free(sc->text);
+    for (int k = 0; sc->shells && k < sc->n_shells; ++k)
+        odt_catalog_free(&sc->shells[k].catalog);
     free(sc->shells);
     memset(sc, 0, sizeof *sc);
 }

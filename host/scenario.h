@@ -11,8 +11,10 @@
 #include "orbit/odt_defs.h"
 #include "kernels/fleet.h"
 #include "host/ephem.h"
+#include "host/catalog.h"
 
-enum odt_fleet_source { ODT_SOURCE_SSO = 0, ODT_SOURCE_WALKER = 1 };
+enum odt_fleet_source { ODT_SOURCE_SSO = 0, ODT_SOURCE_WALKER = 1, ODT_SOURCE_CATALOG = 2 };
+enum odt_sgp4_opsmode_choice { ODT_OPSMODE_IMPROVED = 0, ODT_OPSMODE_AFSPC = 1 };
 enum odt_walker_pattern { ODT_WALKER_DELTA = 0, ODT_WALKER_STAR = 1 };
 
 /* Parameters of one satellite design, as written in a `satellite:` block. */
@@ -35,7 +37,21 @@ struct odt_shell_spec {
     double ltan_h;             /* sso: local time of the ascending node, h */
     double ltan_spread_h;      /* sso: planes spread evenly over this span of LTAN, h */
     int planes, slots, phasing;
+    /* source: catalog */
+    char file[512];            /* catalogue path as written (relative to the scenario's folder) */
+    char path[1024];           /* the path opened */
+    int format;                /* enum odt_catalog_format */
+    int gravity;               /* enum odt_sgp4_gravity */
+    int opsmode;               /* enum odt_sgp4_opsmode_choice */
+    int strict;                /* 1: a bad catalogue entry fails the load */
+    struct odt_catalog catalog;/* the loaded element sets */
     struct odt_sat_spec sat;
+};
+
+/* Options of scenario loading. */
+struct odt_scenario_options {
+    int strict_catalog;        /* treat every catalogue entry as strict (odtwin run --strict) */
+    int quiet;                 /* do not print skipped catalogue entries */
 };
 
 struct odt_scenario {
@@ -50,6 +66,7 @@ struct odt_scenario {
     char output[512];          /* output path from the scenario (may be empty) */
     int n_shells;
     struct odt_shell_spec *shells;
+    size_t catalog_rejected;   /* catalogue entries skipped as bad, all entries */
 };
 
 /* odt_scenario_load_file: read and validate a scenario file. err gets "FILE:LINE: reason". */
@@ -57,6 +74,12 @@ enum odt_status odt_scenario_load_file(const char *path, struct odt_scenario *sc
 /* odt_scenario_load_text: the same from text; name is used in messages. */
 enum odt_status odt_scenario_load_text(const char *name, const char *text, size_t len, struct odt_scenario *sc,
                                        char *err, size_t errlen);
+/* The same with options (NULL: defaults). */
+enum odt_status odt_scenario_load_file_opts(const char *path, const struct odt_scenario_options *opt,
+                                            struct odt_scenario *sc, char *err, size_t errlen);
+enum odt_status odt_scenario_load_text_opts(const char *name, const char *text, size_t len,
+                                            const struct odt_scenario_options *opt, struct odt_scenario *sc,
+                                            char *err, size_t errlen);
 /* odt_scenario_default_text: the embedded default scenario (scenarios/default.yaml). */
 const char *odt_scenario_default_text(void);
 void odt_scenario_free(struct odt_scenario *sc);

@@ -193,6 +193,13 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
         bad |= write_static(g, "shell", H5T_NATIVE_INT32, m->n, 1, m->shell, "1", "index of the fleet entry") < 0;
         bad |= write_static(g, "plane", H5T_NATIVE_INT32, m->n, 1, m->plane, "1", "orbital plane in the entry") < 0;
         bad |= write_static(g, "slot", H5T_NATIVE_INT32, m->n, 1, m->slot, "1", "slot in the plane") < 0;
+        bad |= write_static(g, "catalog_number", H5T_NATIVE_INT32, m->n, 1, m->catalog_number, "1",
+                            "NORAD catalogue number (-1: generated satellite)") < 0;
+        hid_t st = H5Tcopy(H5T_C_S1);
+        H5Tset_size(st, ODT_SAT_NAME_LEN);
+        H5Tset_strpad(st, H5T_STR_NULLTERM);
+        bad |= write_static(g, "name", st, m->n, 1, m->name, "1", "satellite name") < 0;
+        H5Tclose(st);
         for (int k = 0; k < w->nf; ++k)
             if (fi[k].role == ODT_FIELD_PARAM)
                 bad |= write_static(g, fi[k].name, fi[k].is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, f->n,

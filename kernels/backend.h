@@ -18,6 +18,7 @@ struct odt_backend;
 
 struct odt_backend_config {
     size_t n;                            /* satellites */
+    size_t n_sgp4;                       /* SGP4 records among them */
     const struct odt_sat_class *classes; /* class table (copied by create) */
     int n_classes;
     struct odt_step_config step;         /* fleet-wide step settings */

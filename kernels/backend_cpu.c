@@ -19,7 +19,10 @@ static enum odt_status cpu_create(struct odt_backend **out, const struct odt_bac
                                   size_t errlen)
 {
     struct odt_backend *b = calloc(1, sizeof *b);
-    if (!b || odt_fleet_alloc(&b->fleet, cfg->n) != ODT_OK) {
+    if (!b || odt_fleet_alloc(&b->fleet, cfg->n) != ODT_OK ||
+        (cfg->n_sgp4 && odt_fleet_alloc_sgp4(&b->fleet, cfg->n_sgp4) != ODT_OK)) {
+        if (b)
+            odt_fleet_free(&b->fleet);
         free(b);
         snprintf(err, errlen, "cpu backend: out of memory for %zu satellites", cfg->n);
         return ODT_ERR_NOMEM;

@@ -49,6 +49,7 @@ static void cuda_release(struct odt_backend *b)
     const struct odt_field_info *f = odt_fleet_fields(&nf);
     for (int k = 0; k < nf; ++k)
         cudaFree(odt_fleet_field_ptr(&b->dev, &f[k]));
+    cudaFree(b->dev.sgp4);
     cudaFree(b->d_classes);
     cudaFree(b->d_inputs);
     if (b->stream)
@@ -64,6 +65,10 @@ static enum odt_status cuda_create_impl(struct odt_backend *b, const struct odt_
         void *p = NULL;
         ODT_CUDA_TRY(b, cudaMalloc(&p, (cfg->n ? cfg->n : 1) * (size_t)f[k].ncomp * f[k].elem_size));
         memcpy((char *)&b->dev + f[k].offset, &p, sizeof p);
+    }
+    if (cfg->n_sgp4) {
+        ODT_CUDA_TRY(b, cudaMalloc(&b->dev.sgp4, sizeof(struct odt_sgp4) * cfg->n_sgp4));
+        b->dev.n_sgp4 = cfg->n_sgp4;
     }
     ODT_CUDA_TRY(b, cudaMalloc(&b->d_classes, sizeof(struct odt_sat_class) * (size_t)cfg->n_classes));
     ODT_CUDA_TRY(b, cudaMemcpy(b->d_classes, cfg->classes, sizeof(struct odt_sat_class) * (size_t)cfg->n_classes,
@@ -103,6 +108,8 @@ static enum odt_status cuda_copy(struct odt_backend *b, struct odt_fleet *dst, c
         if (role_mask & (1u << f[k].role))
             ODT_CUDA_TRY(b, cudaMemcpyAsync(odt_fleet_field_ptr(dst, &f[k]), odt_fleet_field_ptr(src, &f[k]),
                                             src->n * (size_t)f[k].ncomp * f[k].elem_size, kind, b->stream));
+    if ((role_mask & (1u << ODT_FIELD_PARAM)) && src->n_sgp4)
+        ODT_CUDA_TRY(b, cudaMemcpyAsync(dst->sgp4, src->sgp4, sizeof(struct odt_sgp4) * src->n_sgp4, kind, b->stream));
     ODT_CUDA_TRY(b, cudaStreamSynchronize(b->stream));
     return ODT_OK;
 }

@@ -39,8 +39,17 @@ enum odt_status odt_fleet_alloc(struct odt_fleet *fl, size_t n)
     return ODT_OK;
 }
 
+enum odt_status odt_fleet_alloc_sgp4(struct odt_fleet *fl, size_t n_sgp4)
+{
+    free(fl->sgp4);
+    fl->sgp4 = calloc(n_sgp4 ? n_sgp4 : 1, sizeof *fl->sgp4);
+    fl->n_sgp4 = fl->sgp4 ? n_sgp4 : 0;
+    return fl->sgp4 ? ODT_OK : ODT_ERR_NOMEM;
+}
+
 void odt_fleet_free(struct odt_fleet *fl)
 {
+    free(fl->sgp4);
     int nf;
     const struct odt_field_info *f = odt_fleet_fields(&nf);
     for (int k = 0; k < nf; ++k)
@@ -56,4 +65,6 @@ void odt_fleet_copy(struct odt_fleet *dst, const struct odt_fleet *src, unsigned
         if (role_mask & (1u << f[k].role))
             memcpy(odt_fleet_field_ptr(dst, &f[k]), odt_fleet_field_ptr(src, &f[k]),
                    src->n * (size_t)f[k].ncomp * f[k].elem_size);
+    if ((role_mask & (1u << ODT_FIELD_PARAM)) && src->n_sgp4 && dst->sgp4)
+        memcpy(dst->sgp4, src->sgp4, sizeof *src->sgp4 * src->n_sgp4);
 }

@@ -15,6 +15,7 @@
 #define ODT_FLEET_H
 
 #include "orbit/odt_defs.h"
+#include "orbit/sgp4.h"
 #include "power_thermal/solar.h"
 #include "power_thermal/battery.h"
 #include "power_thermal/thermal.h"
@@ -23,6 +24,9 @@
 ODT_EXTERN_C_BEGIN
 
 enum odt_field_role { ODT_FIELD_PARAM = 0, ODT_FIELD_STATE = 1, ODT_FIELD_OUT = 2 };
+
+/* Propagator of a satellite. */
+enum odt_propagator { ODT_PROP_KEPLER_J2 = 0, ODT_PROP_SGP4 = 1 };
 
 /* X(name, C type, components, units, description, role) */
 #define ODT_FLEET_FIELDS(X)                                                                                   \
@@ -36,6 +40,13 @@ enum odt_field_role { ODT_FIELD_PARAM = 0, ODT_FIELD_STATE = 1, ODT_FIELD_OUT = 
     X(raandot_rad_s, double, 1, "rad s-1", "node rate from J2", ODT_FIELD_PARAM)                              \
     X(argpdot_rad_s, double, 1, "rad s-1", "perigee rate from J2", ODT_FIELD_PARAM)                           \
     X(cls, int32_t, 1, "1", "satellite class (index into the class table)", ODT_FIELD_PARAM)                  \
+    X(propagator, int32_t, 1, "1", "propagator: 0 Kepler+J2, 1 SGP4/SDP4", ODT_FIELD_PARAM)                    \
+    X(sgp4_index, int32_t, 1, "1", "index of the SGP4 record, -1 for Kepler+J2", ODT_FIELD_PARAM)             \
+    X(sgp4_offset_min, double, 1, "min", "run epoch minus element-set epoch", ODT_FIELD_PARAM)                 \
+    X(status, int32_t, 1, "1", "0 active; otherwise the SGP4 error code that stopped it", ODT_FIELD_STATE)    \
+    X(sgp4_res_atime, double, 1, "min", "SDP4 resonance integrator: time of the last node", ODT_FIELD_STATE)  \
+    X(sgp4_res_xli, double, 1, "rad", "SDP4 resonance integrator: resonance angle", ODT_FIELD_STATE)          \
+    X(sgp4_res_xni, double, 1, "rad min-1", "SDP4 resonance integrator: mean motion", ODT_FIELD_STATE)        \
     X(battery_energy, double, 1, "J", "energy stored in the battery", ODT_FIELD_STATE)                        \
     X(temperature, double, 1, "K", "satellite temperature (one-node model)", ODT_FIELD_STATE)                 \
     X(energy_solar, double, 1, "J", "cumulative solar array output", ODT_FIELD_STATE)                         \
@@ -63,6 +74,8 @@ struct odt_fleet {
 #define ODT_X_DECL(name, type, nc, units, desc, role) type *name;
     ODT_FLEET_FIELDS(ODT_X_DECL)
 #undef ODT_X_DECL
+    struct odt_sgp4 *sgp4; /* n_sgp4 SGP4 records (PARAM), indexed by sgp4_index */
+    size_t n_sgp4;
 };
 
 /* Per-class parameters: every satellite of a shell shares one class. */
@@ -80,6 +93,7 @@ struct odt_step_input {
     double sun_unit[3];  /* unit vector Earth -> Sun, GCRS axes */
     double sun_dist_km;  /* Earth-Sun distance, km */
     double era_rad;      /* Earth rotation angle (IAU 2000), rad */
+    double teme_to_gcrs[3][3]; /* rotation of SGP4's TEME vectors to GCRS axes: r_gcrs = M r_teme */
 };
 
 /* Settings of the step that are the same for the whole fleet. */
@@ -103,10 +117,12 @@ struct odt_field_info {
 const struct odt_field_info *odt_fleet_fields(int *count);
 /* odt_fleet_field_ptr: the array of field f in fleet fl. */
 void *odt_fleet_field_ptr(const struct odt_fleet *fl, const struct odt_field_info *f);
-/* odt_fleet_alloc: allocate (zeroed) host arrays for n satellites. */
+/* odt_fleet_alloc: allocate (zeroed) host arrays for n satellites, n_sgp4 of them SGP4. */
 enum odt_status odt_fleet_alloc(struct odt_fleet *fl, size_t n);
+enum odt_status odt_fleet_alloc_sgp4(struct odt_fleet *fl, size_t n_sgp4);
 void odt_fleet_free(struct odt_fleet *fl);
-/* odt_fleet_copy: copy the fields whose role is in role_mask (bit 1 << role) from src to dst (same n). */
+/* odt_fleet_copy: copy the fields whose role is in role_mask (bit 1 << role) from src to dst (same n and
+   n_sgp4); the SGP4 records count as PARAM. */
 void odt_fleet_copy(struct odt_fleet *dst, const struct odt_fleet *src, unsigned role_mask);
 
 ODT_EXTERN_C_END

@@ -12,6 +12,7 @@
 #include "orbit/odt_defs.h"
 #include "orbit/kepler.h"
 #include "orbit/shadow.h"
+#include "orbit/sgp4.h"
 #include "power_thermal/solar.h"
 #include "power_thermal/battery.h"
 #include "power_thermal/thermal.h"
@@ -19,9 +20,36 @@
 #include "kernels/fleet.h"
 
 /*
+ * odt_sat_position: position r (km) and velocity v (km/s) in GCRS axes of
+ * satellite i at the step input x. Returns 0, or the SGP4 error code, in
+ * which case r and v are left unchanged.
+ */
+ODT_HD static inline int odt_sat_position(size_t i, const struct odt_fleet *f, const struct odt_kepler *kep,
+                                          const struct odt_step_config *cfg, const struct odt_step_input *x,
+                                          struct odt_sgp4_resonance *res, double r[3], double v[3])
+{
+    if (f->propagator[i] != ODT_PROP_SGP4) {
+        odt_kepler_state(kep, x->t_s, cfg->mu_km3_s2, r, v);
+        return 0;
+    }
+    double rt[3], vt[3];
+    const int e = odt_sgp4_propagate(&f->sgp4[f->sgp4_index[i]], res, f->sgp4_offset_min[i] + x->t_s / 60.0, rt, vt);
+    if (e != ODT_SGP4_OK)
+        return e;
+    for (int a = 0; a < 3; ++a) {
+        r[a] = x->teme_to_gcrs[a][0] * rt[0] + x->teme_to_gcrs[a][1] * rt[1] + x->teme_to_gcrs[a][2] * rt[2];
+        v[a] = x->teme_to_gcrs[a][0] * vt[0] + x->teme_to_gcrs[a][1] * vt[1] + x->teme_to_gcrs[a][2] * vt[2];
+    }
+    return 0;
+}
+
+/*
  * odt_sat_advance: advance satellite i of fleet f through the k steps in[0..k-1].
  * classes: the class table; cfg: fleet-wide settings. Reads PARAM and STATE
- * fields, writes STATE and OUT fields of satellite i only.
+ * fields, writes STATE and OUT fields of satellite i only. A satellite whose
+ * propagation fails (an SGP4 error: decayed, invalid elements) becomes
+ * inactive with that code: it keeps its last valid position and velocity and
+ * neither produces nor uses power from then on.
  */
 ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, const struct odt_sat_class *classes,
                                           const struct odt_step_config *cfg, const struct odt_step_input *in, int k)
@@ -44,14 +72,28 @@ ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, c
     double e_charge = f->energy_charge[i], e_discharge = f->energy_discharge[i];
     double e_curt = f->energy_curtailed[i], e_unserved = f->energy_unserved[i], e_loss = f->energy_loss[i];
     double t_sun = f->sunlit_time[i], t_elapsed = f->elapsed_time[i];
-    double r[3] = {0.0, 0.0, 0.0}, v[3] = {0.0, 0.0, 0.0};
+    double r[3], v[3];
+    for (int d = 0; d < 3; ++d) {
+        r[d] = f->position[d * n + i];
+        v[d] = f->velocity[d * n + i];
+    }
+    struct odt_sgp4_resonance res;
+    res.atime = f->sgp4_res_atime[i];
+    res.xli = f->sgp4_res_xli[i];
+    res.xni = f->sgp4_res_xni[i];
+    int status = f->status[i];
     double illum = 0.0, p_solar = 0.0, p_compute = 0.0;
     struct odt_power_flows fl = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
 
-    for (int s = 0; s < k; ++s) {
+    for (int s = 0; s < k && status == 0; ++s) {
         const struct odt_step_input *x = &in[s];
         const double dt = x->dt_s;
-        odt_kepler_state(&kep, x->t_s, cfg->mu_km3_s2, r, v);
+        status = odt_sat_position(i, f, &kep, cfg, x, &res, r, v);
+        if (status != 0) {
+            illum = p_solar = p_compute = 0.0;
+            fl.p_served_w = fl.p_charge_w = fl.p_discharge_w = fl.p_curtailed_w = fl.p_unserved_w = fl.p_loss_w = 0.0;
+            break;
+        }
         illum = odt_illumination(cfg->shadow_model, r, x->sun_unit, x->sun_dist_km, cfg->re_km);
         const double irr = odt_solar_irradiance(x->sun_dist_km);
         p_solar = odt_array_power(&c->array, irr, illum, x->t_s);
@@ -75,6 +117,10 @@ ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, c
         t_elapsed += dt;
     }
 
+    f->status[i] = status;
+    f->sgp4_res_atime[i] = res.atime;
+    f->sgp4_res_xli[i] = res.xli;
+    f->sgp4_res_xni[i] = res.xni;
     f->battery_energy[i] = e_batt;
     f->temperature[i] = temp;
     f->energy_solar[i] = e_solar;

@@ -1,0 +1,111 @@
+/*
+ * test_sgp4_fleet.c: catalogue satellites inside a run. The step's SGP4 path
+ * (kernels/step.h, through the CPU backend) must give the states of a direct
+ * SGP4 propagation rotated to GCRS; a satellite that decays (verification case
+ * 28872, code 6 at 55 min) becomes inactive with its code, keeps its last valid
+ * state and uses no power, while the rest of the fleet goes on.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "host/catalog.h"
+#include "host/ephem.h"
+#include "host/fleet_build.h"
+#include "host/scenario.h"
+#include "kernels/backend.h"
+#include "orbit/sgp4.h"
+
+static const char *scenario_text =
+    "name: sgp4-fleet\n"
+    "epoch: 2005-11-29T00:28:58Z\n" /* about the epoch of 28872 */
+    "duration_s: 7200\nstep_s: 60\nsnapshot_interval_s: 600\n"
+    "fleet:\n"
+    "  - source: catalog\n"
+    "    file: " ODT_TEST_DATA "/catalog_run/two.tle\n"
+    "  - source: sso\n    altitude_km: 600\n    planes: 1\n    slots: 2\n";
+
+Test(sgp4_fleet, run_states_match_direct_propagation_and_decay_stops_one_satellite)
+{
+    struct odt_scenario sc;
+    char err[512];
+    cr_assert_eq(odt_scenario_load_text("sgp4.yaml", scenario_text, strlen(scenario_text), &sc, err, sizeof err),
+                 ODT_OK, "%s", err);
+    struct odt_fleet host;
+    struct odt_fleet_meta m;
+    cr_assert_eq(odt_fleet_build(&sc, &host, &m, err, sizeof err), ODT_OK, "%s", err);
+    cr_assert_eq(host.n, 4);
+    cr_assert_eq(m.n_sgp4, 2);
+    cr_assert_eq(m.catalog_number[0], 5);
+    cr_assert_eq(m.catalog_number[1], 28872);
+    cr_assert_eq(m.catalog_number[2], -1);
+
+    struct odt_backend_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.n = host.n;
+    cfg.n_sgp4 = host.n_sgp4;
+    cfg.classes = m.classes;
+    cfg.n_classes = m.n_classes;
+    cfg.step.shadow_model = sc.shadow_model;
+    cfg.step.mu_km3_s2 = ODT_EARTH_MU_KM3_S2;
+    cfg.step.re_km = ODT_EARTH_RADIUS_KM;
+    cfg.max_steps = 1;
+    cfg.threads = 1;
+    struct odt_backend *b;
+    cr_assert_eq(odt_backend_cpu.create(&b, &cfg, err, sizeof err), ODT_OK);
+    odt_backend_cpu.upload(b, &host);
+
+    /* direct references from the same element sets */
+    struct odt_catalog cat;
+    cr_assert_eq(odt_catalog_load(ODT_TEST_DATA "/catalog_run/two.tle", ODT_CATALOG_AUTO, 1, NULL, NULL, &cat), ODT_OK);
+    struct odt_sgp4 rec[2];
+    for (int k = 0; k < 2; ++k)
+        odt_sgp4_init(&rec[k], &cat.entries[k], ODT_SGP4_WGS72, 'i');
+
+    double last_valid[3] = {0, 0, 0};
+    int decayed_at = -1;
+    for (int s = 1; s <= 120; ++s) {
+        struct odt_step_input in;
+        odt_step_input_at(&sc.epoch, 60.0 * s, 60.0, &in);
+        cr_assert_eq(odt_backend_cpu.advance(b, &in, 1), ODT_OK);
+        odt_backend_cpu.download(b, &host);
+        for (int k = 0; k < 2; ++k) {
+            double rt[3], vt[3], r[3];
+            const double tsince = host.sgp4_offset_min[k] + s;
+            const int code = odt_sgp4_propagate(&rec[k], NULL, tsince, rt, vt);
+            /* once decayed a satellite stays inactive, even where the theory's radius rises above
+               one Earth radius again later (as 28872's does) */
+            if (code != ODT_SGP4_OK || (k == 1 && decayed_at > 0)) {
+                cr_assert_eq(k, 1, "only 28872 decays");
+                cr_assert_eq(host.status[k], ODT_SGP4_ERR_DECAYED, "status %d, direct code %d", host.status[k], code);
+                if (decayed_at < 0)
+                    decayed_at = s;
+                for (int d = 0; d < 3; ++d)
+                    cr_assert_eq(host.position[d * host.n + k], last_valid[d], "last valid state kept");
+                cr_assert_eq(host.solar_power[k], 0.0);
+                cr_assert_eq(host.load_power[k], 0.0);
+                continue;
+            }
+            cr_assert_eq(host.status[k], 0, "sat %d step %d status %d (tsince %.3f)", k, s, host.status[k], tsince);
+            for (int a = 0; a < 3; ++a) {
+                r[a] = in.teme_to_gcrs[a][0] * rt[0] + in.teme_to_gcrs[a][1] * rt[1] + in.teme_to_gcrs[a][2] * rt[2];
+                cr_assert_lt(fabs(host.position[a * host.n + k] - r[a]), 1e-9, "sat %d step %d axis %d", k, s, a);
+            }
+            if (k == 1)
+                memcpy(last_valid, r, sizeof r);
+        }
+        /* the generated satellites go on */
+        cr_assert_eq(host.status[2], 0);
+        cr_assert_eq(host.status[3], 0);
+    }
+    cr_assert(decayed_at > 0, "28872 must decay within two hours");
+    cr_log_info("28872 decayed in step %d (t = %d min after the run epoch)", decayed_at, decayed_at);
+    /* the inactive satellite's energy counters stopped; the others kept counting */
+    cr_assert_lt(host.elapsed_time[1], host.elapsed_time[0]);
+    cr_assert_eq(host.elapsed_time[0], 7200.0);
+    odt_catalog_free(&cat);
+    odt_backend_cpu.destroy(b);
+    odt_fleet_free(&host);
+    odt_fleet_meta_free(&m);
+    odt_scenario_free(&sc);
+}
