@@ -55,6 +55,8 @@ ODT_HD static inline void odt_power_balance(const struct odt_battery_params *b, 
             e += p * b->eta_charge * dt_s;
             if (e > e_max && p > 0.0)
                 e = e_max; /* rounding of the last charge step */
+        } else if (!(e < e_max)) {
+            p = 0.0; /* an instant (dt = 0): a full battery, or none, takes nothing */
         }
         fl->p_charge_w = p;
         fl->p_loss_w = p * (1.0 - b->eta_charge);
@@ -69,6 +71,8 @@ ODT_HD static inline void odt_power_balance(const struct odt_battery_params *b, 
             e -= p / b->eta_discharge * dt_s;
             if (e < e_min && p > 0.0)
                 e = e_min;
+        } else if (!(e > e_min)) {
+            p = 0.0; /* an instant: an empty battery, or none, gives nothing */
         }
         fl->p_discharge_w = p;
         fl->p_loss_w = p * (1.0 / b->eta_discharge - 1.0);
