@@ -53,7 +53,11 @@ enum odt_status odt_epoch_parse(const char *text, struct odt_epoch *ep, char *er
     /* keep the large part integral so that adding t/86400 to the small part loses nothing */
     ep->tt1 = floor(t1 + t2);
     ep->tt2 = (t1 - ep->tt1) + t2;
-    ep->tt_utc_s = ((t1 - u1) + (t2 - u2)) * ODT_SEC_PER_DAY;
+    /* TT - UTC = 32.184 s + TAI - UTC; not a difference of the two dates, which ERFA stretches to
+       86401 s on a day that ends with a leap second */
+    double dat;
+    eraDat(y, mo, d, (h * 3600.0 + mi * 60.0 + s) / ODT_SEC_PER_DAY, &dat);
+    ep->tt_utc_s = 32.184 + dat;
     odt_epoch_utc_string(ep, 0.0, ep->iso, sizeof ep->iso);
     return ODT_OK;
 }

@@ -556,7 +556,8 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
     int idx = 0;
     while ((e = fy_node_sequence_iterate(fv, &it)) != NULL) {
         if (fy_node_get_type(e) != FYNT_MAPPING)
-            return fail(c, node_line(fk), "fleet entry %d: expected a mapping", idx + 1);
+            return fail(c, node_line(e) > 0 ? node_line(e) : node_line(fk), "fleet entry %d: expected a mapping",
+                        idx + 1);
         if ((st = read_shell(c, e, idx, &dflt, &sc->shells[idx])) != ODT_OK)
             return st;
         sc->n_shells = ++idx;
@@ -603,6 +604,8 @@ enum odt_status odt_scenario_load_text_opts(const char *name, const char *text, 
     dcfg.output_fn = NULL;
     dcfg.colorize = false;
     struct fy_diag *diag = fy_diag_create(&dcfg);
+    if (diag)
+        fy_diag_set_collect_errors(diag, true);
     struct fy_parse_cfg pcfg;
     memset(&pcfg, 0, sizeof pcfg);
     pcfg.flags = (enum fy_parse_cfg_flags)(FYPCF_QUIET | FYPCF_COLLECT_DIAG);
@@ -615,7 +618,7 @@ enum odt_status odt_scenario_load_text_opts(const char *name, const char *text, 
         if (diag)
             de = fy_diag_errors_iterate(diag, &it);
         if (de)
-            snprintf(err, errlen, "%s:%d: not valid YAML: %s", name, de->line + 1, de->msg);
+            snprintf(err, errlen, "%s:%d: not valid YAML: %s", name, de->line, de->msg); /* 1-based */
         else
             snprintf(err, errlen, "%s: not valid YAML", name);
         st = ODT_ERR_PARSE;

@@ -12,6 +12,7 @@ struct odt_backend {
     struct odt_sat_class *classes;
     struct odt_step_config step;
     int threads;
+    int max_steps;
     char err[256];
 };
 
@@ -36,6 +37,7 @@ static enum odt_status cpu_create(struct odt_backend **out, const struct odt_bac
     }
     memcpy(b->classes, cfg->classes, sizeof *b->classes * (size_t)cfg->n_classes);
     b->step = cfg->step;
+    b->max_steps = cfg->max_steps;
     b->threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
     *out = b;
     return ODT_OK;
@@ -49,6 +51,10 @@ static enum odt_status cpu_upload(struct odt_backend *b, const struct odt_fleet 
 
 static enum odt_status cpu_advance(struct odt_backend *b, const struct odt_step_input *in, int k)
 {
+    if (k > b->max_steps) {
+        snprintf(b->err, sizeof b->err, "advance of %d steps exceeds max_steps %d", k, b->max_steps);
+        return ODT_ERR_STATE;
+    }
     const struct odt_fleet *f = &b->fleet;
     const struct odt_sat_class *cls = b->classes;
     const struct odt_step_config *cfg = &b->step;

@@ -1,0 +1,11 @@
+# extra_tests.cmake: tests that are not Criterion programs (included by tests/CMakeLists.txt).
+
+# The command line on bad input (missing or wrong scenario files, bad output
+# locations, bad options) and one good run; see cli_bad_input.sh.
+find_program(ODT_BASH bash)
+if(ODT_BASH)
+  add_test(NAME cli_bad_input COMMAND ${ODT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli_bad_input.sh $<TARGET_FILE:odtwin>)
+  set_tests_properties(cli_bad_input PROPERTIES TIMEOUT 120)
+else()
+  message(STATUS "odtwin: bash not found: the cli_bad_input test is not registered")
+endif()
