@@ -628,7 +628,7 @@ enum odt_status odt_scenario_load_text_opts(const char *name, const char *text, 
         fy_document_destroy(doc);
     }
     if (diag)
-        fy_diag_unref(diag);
+        fy_diag_destroy(diag);
     if (st != ODT_OK) {
         odt_scenario_free(sc);
         return st;
