@@ -19,21 +19,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
+
 #include "host/catalog.h"
 #include "orbit/sgp4.h"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Propagate every record at every time; returns the number of failed states. */
 static long propagate_all(const struct odt_sgp4 *rec, long n, const double *t, int nt, double *r, double *v,
@@ -102,10 +92,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_sgp4: out of memory for %ld x %d states\n", n, nt);
         return 1;
     }
-    const double t_init0 = now_s();
+    const double t_init0 = odt_bench_now_s();
     for (long i = 0; i < n; ++i)
         odt_sgp4_init(&rec[i], &cat.entries[i], ODT_SGP4_WGS72, 'i');
-    const double t_init = now_s() - t_init0;
+    const double t_init = odt_bench_now_s() - t_init0;
     for (int k = 0; k < nt; ++k)
         t[k] = k * step;
 
@@ -119,11 +109,11 @@ int main(int argc, char **argv)
     for (int z = 0; z < nthreads; ++z) {
         double times[31];
         for (int rpt = 0; rpt < repeats; ++rpt) {
-            const double t0 = now_s();
+            const double t0 = odt_bench_now_s();
             failed = propagate_all(rec, n, t, nt, r, v, threads_list[z]);
-            times[rpt] = now_s() - t0;
+            times[rpt] = odt_bench_now_s() - t0;
         }
-        qsort(times, (size_t)repeats, sizeof times[0], cmp_double);
+        qsort(times, (size_t)repeats, sizeof times[0], odt_bench_cmp_double);
         const double med = times[repeats / 2];
         const double rate = (double)n * nt / med;
         printf("%-10s %-6s %10ld %7d %7d %10.4f %16.4g\n", "sgp4_prop", "cpu", n, threads_list[z], nt, med, rate);

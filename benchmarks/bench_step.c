@@ -16,24 +16,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
+
 #include "host/ephem.h"
 #include "host/fleet_build.h"
 #include "host/run.h"
 #include "host/scenario.h"
 #include "kernels/backend.h"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* A Walker 53 deg shell of about n satellites at 550 km, with the default satellite. */
 static int make_fleet(size_t n, struct odt_scenario *sc, struct odt_fleet *f, struct odt_fleet_meta *m)
@@ -60,15 +50,7 @@ static double run_backend(const struct odt_backend_ops *ops, int threads, const 
                           const struct odt_step_input *in, int steps, int chunk, int repeats, struct odt_fleet *out)
 {
     struct odt_backend_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.n = host->n;
-    cfg.classes = m->classes;
-    cfg.n_classes = m->n_classes;
-    cfg.step.shadow_model = sc->shadow_model;
-    cfg.step.mu_km3_s2 = ODT_EARTH_MU_KM3_S2;
-    cfg.step.re_km = ODT_EARTH_RADIUS_KM;
-    cfg.max_steps = chunk;
-    cfg.threads = threads;
+    odt_backend_config_init(&cfg, sc, host, m, chunk, threads);
     double times[16];
     repeats = repeats > 16 ? 16 : repeats;
     for (int r = 0; r < repeats; ++r) {
@@ -79,14 +61,14 @@ static double run_backend(const struct odt_backend_ops *ops, int threads, const 
             return -1.0;
         }
         ops->upload(b, host);
-        const double t0 = now_s();
+        const double t0 = odt_bench_now_s();
         for (int s = 0; s < steps; s += chunk)
             ops->advance(b, in + s, steps - s < chunk ? steps - s : chunk);
         ops->download(b, out); /* includes the device synchronisation */
-        times[r] = now_s() - t0;
+        times[r] = odt_bench_now_s() - t0;
         ops->destroy(b);
     }
-    qsort(times, (size_t)repeats, sizeof times[0], cmp_double);
+    qsort(times, (size_t)repeats, sizeof times[0], odt_bench_cmp_double);
     return times[repeats / 2];
 }
 

@@ -23,6 +23,21 @@ void odt_fleet_meta_free(struct odt_fleet_meta *m)
     memset(m, 0, sizeof *m);
 }
 
+void odt_backend_config_init(struct odt_backend_config *cfg, const struct odt_scenario *sc,
+                             const struct odt_fleet *f, const struct odt_fleet_meta *m, int max_steps, int threads)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->n = f->n;
+    cfg->n_sgp4 = f->n_sgp4;
+    cfg->classes = m->classes;
+    cfg->n_classes = m->n_classes;
+    cfg->step.shadow_model = sc->shadow_model;
+    cfg->step.mu_km3_s2 = ODT_EARTH_MU_KM3_S2;
+    cfg->step.re_km = ODT_EARTH_RADIUS_KM;
+    cfg->max_steps = max_steps;
+    cfg->threads = threads;
+}
+
 /* Shell geometry of a fleet entry; sun_ra_rad is the Sun's right ascension at the epoch. */
 static enum odt_status shell_geometry(const struct odt_scenario *sc, const struct odt_shell_spec *s,
                                       double sun_ra_rad, struct odt_shell *g, char *err, size_t errlen)

@@ -5,6 +5,7 @@
 #ifndef ODT_FLEET_BUILD_H
 #define ODT_FLEET_BUILD_H
 
+#include "kernels/backend.h"
 #include "kernels/fleet.h"
 #include "host/scenario.h"
 
@@ -32,5 +33,13 @@ struct odt_fleet_meta {
 enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet *f, struct odt_fleet_meta *m,
                                 char *err, size_t errlen);
 void odt_fleet_meta_free(struct odt_fleet_meta *m);
+
+/*
+ * odt_backend_config_init: the backend configuration for the fleet f (with
+ * metadata m) of scenario sc: sizes, class table, step settings, the largest
+ * batch of steps per advance call and the CPU thread count (0: all).
+ */
+void odt_backend_config_init(struct odt_backend_config *cfg, const struct odt_scenario *sc,
+                             const struct odt_fleet *f, const struct odt_fleet_meta *m, int max_steps, int threads);
 
 #endif /* ODT_FLEET_BUILD_H */

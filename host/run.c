@@ -150,16 +150,7 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
     const long steps = odt_scenario_steps(&sc);
     const int k_max = (int)nearbyint(sc.snapshot_interval_s / sc.step_s);
     struct odt_backend_config bcfg;
-    memset(&bcfg, 0, sizeof bcfg);
-    bcfg.n = host.n;
-    bcfg.n_sgp4 = host.n_sgp4;
-    bcfg.classes = meta.classes;
-    bcfg.n_classes = meta.n_classes;
-    bcfg.step.shadow_model = sc.shadow_model;
-    bcfg.step.mu_km3_s2 = ODT_EARTH_MU_KM3_S2;
-    bcfg.step.re_km = ODT_EARTH_RADIUS_KM;
-    bcfg.max_steps = k_max;
-    bcfg.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    odt_backend_config_init(&bcfg, &sc, &host, &meta, k_max, opt->threads > 0 ? opt->threads : omp_get_max_threads());
     const int is_cpu = ops == &odt_backend_cpu;
 
     struct odt_backend *be = NULL;

@@ -87,15 +87,7 @@ static void setup_free(struct setup *s)
 static struct odt_backend_config config(const struct setup *s, int threads, int max_steps)
 {
     struct odt_backend_config c;
-    memset(&c, 0, sizeof c);
-    c.n = s->init.n;
-    c.classes = s->meta.classes;
-    c.n_classes = s->meta.n_classes;
-    c.step.shadow_model = s->sc.shadow_model;
-    c.step.mu_km3_s2 = ODT_EARTH_MU_KM3_S2;
-    c.step.re_km = ODT_EARTH_RADIUS_KM;
-    c.max_steps = max_steps;
-    c.threads = threads;
+    odt_backend_config_init(&c, &s->sc, &s->init, &s->meta, max_steps, threads);
     return c;
 }
 

@@ -41,16 +41,7 @@ Test(sgp4_fleet, run_states_match_direct_propagation_and_decay_stops_one_satelli
     cr_assert_eq(m.catalog_number[2], -1);
 
     struct odt_backend_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.n = host.n;
-    cfg.n_sgp4 = host.n_sgp4;
-    cfg.classes = m.classes;
-    cfg.n_classes = m.n_classes;
-    cfg.step.shadow_model = sc.shadow_model;
-    cfg.step.mu_km3_s2 = ODT_EARTH_MU_KM3_S2;
-    cfg.step.re_km = ODT_EARTH_RADIUS_KM;
-    cfg.max_steps = 1;
-    cfg.threads = 1;
+    odt_backend_config_init(&cfg, &sc, &host, &m, 1, 1);
     struct odt_backend *b;
     cr_assert_eq(odt_backend_cpu.create(&b, &cfg, err, sizeof err), ODT_OK);
     odt_backend_cpu.upload(b, &host);
