@@ -32,8 +32,11 @@ void odt_backend_config_init(struct odt_backend_config *cfg, const struct odt_sc
     cfg->classes = m->classes;
     cfg->n_classes = m->n_classes;
     cfg->step.shadow_model = sc->shadow_model;
+    cfg->step.earth_shape = sc->earth_shape;
     cfg->step.mu_km3_s2 = ODT_EARTH_MU_KM3_S2;
     cfg->step.re_km = ODT_EARTH_RADIUS_KM;
+    cfg->step.flattening = ODT_EARTH_FLATTENING;
+    cfg->step.eclipse_tol_s = 1e-3;
     cfg->max_steps = max_steps;
     cfg->threads = threads;
 }
@@ -82,8 +85,11 @@ static void init_satellite(const struct odt_shell_spec *spec, int s, size_t i, s
                            struct odt_fleet_meta *m)
 {
     f->cls[i] = s;
-    f->battery_energy[i] = spec->sat.battery_soc_initial * spec->sat.cls.battery.capacity_j;
+    f->battery_energy[i] = spec->sat.battery_soc_initial * spec->sat.battery_capacity_j;
+    for (int d = 0; d < ODT_TN_N_DEFAULT; ++d)
+        f->node_temperature[(size_t)d * f->n + i] = spec->sat.initial_temperature_k;
     f->temperature[i] = spec->sat.initial_temperature_k;
+    f->illumination[i] = 1.0; /* replaced by the zero-length step at the epoch */
     m->id[i] = (int32_t)i;
     m->shell[i] = s;
 }
@@ -154,7 +160,7 @@ enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet 
     size_t i = 0, isg = 0;
     for (int s = 0; s < sc->n_shells; ++s) {
         const struct odt_shell_spec *spec = &sc->shells[s];
-        m->classes[s] = spec->sat.cls;
+        odt_sat_spec_class(&spec->sat, sc->albedo, sc->earth_ir_w_m2, &m->classes[s]);
         if (spec->source == ODT_SOURCE_CATALOG) {
             for (size_t e = 0; e < spec->catalog.n; ++e, ++i, ++isg)
                 add_catalog_satellite(sc, spec, s, &spec->catalog.entries[e], e, i, isg, f, m);

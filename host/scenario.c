@@ -58,7 +58,7 @@ static enum odt_status fail(struct ctx *c, int line, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ key tables */
 
-enum key_type { KT_DOUBLE, KT_INT, KT_U64, KT_STRING, KT_ENUM };
+enum key_type { KT_DOUBLE, KT_INT, KT_U64, KT_STRING, KT_ENUM, KT_VEC3 };
 
 struct key_def {
     const char *key;
@@ -84,6 +84,36 @@ static bool parse_double(const char *s, double *out)
     return true;
 }
 
+/* A list of three numbers, [x, y, z], not all zero. */
+static enum odt_status read_vec3(struct ctx *c, const char *where, const struct key_def *d, int line,
+                                 struct fy_node *val, double out[3])
+{
+    if (fy_node_get_type(val) != FYNT_SEQUENCE || fy_node_sequence_item_count(val) != 3)
+        return fail(c, line, "%s%s: expected a list of three numbers, e.g. [0, 0, -1]", where, d->key);
+    void *it = NULL;
+    struct fy_node *e;
+    int k = 0;
+    double norm = 0.0;
+    while ((e = fy_node_sequence_iterate(val, &it)) != NULL) {
+        size_t len = 0;
+        const char *raw = fy_node_get_type(e) == FYNT_SCALAR ? fy_node_get_scalar(e, &len) : NULL;
+        char buf[64];
+        if (!raw || len >= sizeof buf)
+            return fail(c, line, "%s%s: element %d is not a number", where, d->key, k + 1);
+        memcpy(buf, raw, len);
+        buf[len] = '\0';
+        if (!parse_double(buf, &out[k]))
+            return fail(c, line, "%s%s: element %d ('%s') is not a number", where, d->key, k + 1, buf);
+        norm += out[k] * out[k];
+        ++k;
+    }
+    if (!(norm > 0.0))
+        return fail(c, line, "%s%s: the vector must not be zero", where, d->key);
+    for (k = 0; k < 3; ++k)
+        out[k] /= sqrt(norm); /* a direction: stored as a unit vector */
+    return ODT_OK;
+}
+
 /* Read one value into dst according to d; reports with the key's line. */
 static enum odt_status read_value(struct ctx *c, const char *where, const struct key_def *d, struct fy_node *key,
                                   struct fy_node *val, void *base)
@@ -91,6 +121,8 @@ static enum odt_status read_value(struct ctx *c, const char *where, const struct
     const int line = node_line(key);
     if (!val || fy_node_is_null(val))
         return fail(c, line, "%s%s has no value", where, d->key);
+    if (d->type == KT_VEC3)
+        return read_vec3(c, where, d, line, val, (double *)((char *)base + d->offset));
     if (fy_node_get_type(val) != FYNT_SCALAR)
         return fail(c, line, "%s%s: expected a %s, got a %s", where, d->key,
                     d->type == KT_STRING || d->type == KT_ENUM ? "text value" : "number",
@@ -133,6 +165,8 @@ static enum odt_status read_value(struct ctx *c, const char *where, const struct
             return fail(c, line, "%s%s: text longer than %zu characters", where, d->key, d->size - 1);
         memcpy(dst, s, len + 1);
         return ODT_OK;
+    case KT_VEC3:
+        return ODT_OK; /* handled above */
     case KT_ENUM:
         for (int k = 0; d->enum_names[k]; ++k)
             if (strcmp(s, d->enum_names[k]) == 0) {
@@ -239,34 +273,51 @@ static struct fy_node *lookup(struct fy_node *map, const char *key, struct fy_no
 
 /* ------------------------------------------------------------------ the schema */
 
+static const char *const pointing_names[] = {"sun_tracking", "body_fixed", "single_axis", NULL};
+
 #define SAT(field) offsetof(struct odt_sat_spec, field)
-#define CLS(field) offsetof(struct odt_sat_spec, cls.field)
 static const struct key_def sat_keys[] = {
-    {"array_area_m2", KT_DOUBLE, CLS(array.area_m2), 0, 1e7, false, 0, NULL, 0},
-    {"cell_efficiency", KT_DOUBLE, CLS(array.cell_efficiency), 0, 1, true, 0, NULL, 0},
-    {"packing_factor", KT_DOUBLE, CLS(array.packing_factor), 0, 1, true, 0, NULL, 0},
-    {"pcu_efficiency", KT_DOUBLE, CLS(array.pcu_efficiency), 0, 1, true, 0, NULL, 0},
-    {"degradation_per_year", KT_DOUBLE, CLS(array.degradation_per_yr), 0, 1, false, 0, NULL, 0},
-    {"battery_capacity_wh", KT_DOUBLE, CLS(battery.capacity_j), 0, 1e9, false, 3600.0, NULL, 0},
-    {"battery_soc_min", KT_DOUBLE, CLS(battery.soc_min), 0, 1, false, 0, NULL, 0},
-    {"battery_soc_max", KT_DOUBLE, CLS(battery.soc_max), 0, 1, false, 0, NULL, 0},
+    {"array_area_m2", KT_DOUBLE, SAT(array_area_m2), 0, 1e7, false, 0, NULL, 0},
+    {"cell_efficiency", KT_DOUBLE, SAT(cell_efficiency), 0, 1, true, 0, NULL, 0},
+    {"cell_temp_coeff_per_k", KT_DOUBLE, SAT(cell_temp_coeff_per_k), -0.01, 0.01, false, 0, NULL, 0},
+    {"cell_reference_temp_k", KT_DOUBLE, SAT(cell_reference_temp_k), 0, 1000, true, 0, NULL, 0},
+    {"packing_factor", KT_DOUBLE, SAT(packing_factor), 0, 1, true, 0, NULL, 0},
+    {"pcu_efficiency", KT_DOUBLE, SAT(pcu_efficiency), 0, 1, true, 0, NULL, 0},
+    {"degradation_per_year", KT_DOUBLE, SAT(degradation_per_year), 0, 1, false, 0, NULL, 0},
+    {"array_fluence_per_year", KT_DOUBLE, SAT(array_fluence_per_year), 0, 1e18, false, 0, NULL, 0},
+    {"array_pointing", KT_ENUM, SAT(array_pointing), 0, 0, false, 0, pointing_names, 0},
+    {"array_axis_lvlh", KT_VEC3, SAT(array_axis_lvlh), 0, 0, false, 0, NULL, 0},
+    {"array_absorptivity", KT_DOUBLE, SAT(array_absorptivity), 0, 1, false, 0, NULL, 0},
+    {"array_emissivity", KT_DOUBLE, SAT(array_emissivity), 0, 1, false, 0, NULL, 0},
+    {"array_heat_capacity_j_per_k", KT_DOUBLE, SAT(array_heat_capacity_j_per_k), 0, INF, true, 0, NULL, 0},
+    {"battery_capacity_wh", KT_DOUBLE, SAT(battery_capacity_j), 0, 1e9, false, 3600.0, NULL, 0},
+    {"battery_soc_min", KT_DOUBLE, SAT(battery_soc_min), 0, 1, false, 0, NULL, 0},
+    {"battery_soc_max", KT_DOUBLE, SAT(battery_soc_max), 0, 1, false, 0, NULL, 0},
     {"battery_soc_initial", KT_DOUBLE, SAT(battery_soc_initial), 0, 1, false, 0, NULL, 0},
-    {"battery_charge_efficiency", KT_DOUBLE, CLS(battery.eta_charge), 0, 1, true, 0, NULL, 0},
-    {"battery_discharge_efficiency", KT_DOUBLE, CLS(battery.eta_discharge), 0, 1, true, 0, NULL, 0},
-    {"battery_max_charge_w", KT_DOUBLE, CLS(battery.p_charge_max_w), 0, INF, false, 0, NULL, 0},
-    {"battery_max_discharge_w", KT_DOUBLE, CLS(battery.p_discharge_max_w), 0, INF, false, 0, NULL, 0},
-    {"compute_power_w", KT_DOUBLE, CLS(node.compute_power_w), 0, INF, false, 0, NULL, 0},
-    {"bus_power_w", KT_DOUBLE, CLS(node.bus_power_w), 0, INF, false, 0, NULL, 0},
-    {"heat_capacity_j_per_k", KT_DOUBLE, CLS(thermal.heat_capacity_j_k), 0, INF, true, 0, NULL, 0},
-    {"radiator_area_m2", KT_DOUBLE, CLS(thermal.radiator_area_m2), 0, 1e7, true, 0, NULL, 0},
-    {"radiator_emissivity", KT_DOUBLE, CLS(thermal.emissivity), 0, 1, true, 0, NULL, 0},
-    {"solar_absorptivity", KT_DOUBLE, CLS(thermal.absorptivity), 0, 1, false, 0, NULL, 0},
-    {"sunlit_area_m2", KT_DOUBLE, CLS(thermal.sunlit_area_m2), 0, 1e7, false, 0, NULL, 0},
-    {"sink_temperature_k", KT_DOUBLE, CLS(thermal.sink_temp_k), 0, 400, false, 0, NULL, 0},
+    {"battery_charge_efficiency", KT_DOUBLE, SAT(battery_charge_efficiency), 0, 1, true, 0, NULL, 0},
+    {"battery_discharge_efficiency", KT_DOUBLE, SAT(battery_discharge_efficiency), 0, 1, true, 0, NULL, 0},
+    {"battery_max_charge_w", KT_DOUBLE, SAT(battery_max_charge_w), 0, INF, false, 0, NULL, 0},
+    {"battery_max_discharge_w", KT_DOUBLE, SAT(battery_max_discharge_w), 0, INF, false, 0, NULL, 0},
+    {"compute_power_w", KT_DOUBLE, SAT(compute_power_w), 0, INF, false, 0, NULL, 0},
+    {"bus_power_w", KT_DOUBLE, SAT(bus_power_w), 0, INF, false, 0, NULL, 0},
+    {"radiator_area_m2", KT_DOUBLE, SAT(radiator_area_m2), 0, 1e7, true, 0, NULL, 0},
+    {"radiator_sides", KT_INT, SAT(radiator_sides), 1, 2, false, 0, NULL, 0},
+    {"radiator_emissivity", KT_DOUBLE, SAT(radiator_emissivity), 0, 1, true, 0, NULL, 0},
+    {"radiator_absorptivity", KT_DOUBLE, SAT(radiator_absorptivity), 0, 1, false, 0, NULL, 0},
+    {"radiator_heat_capacity_j_per_k", KT_DOUBLE, SAT(radiator_heat_capacity_j_per_k), 0, INF, true, 0, NULL, 0},
+    {"payload_heat_capacity_j_per_k", KT_DOUBLE, SAT(payload_heat_capacity_j_per_k), 0, INF, true, 0, NULL, 0},
+    {"payload_radiator_conductance_w_per_k", KT_DOUBLE, SAT(payload_radiator_conductance_w_per_k), 0, INF, true, 0,
+     NULL, 0},
+    {"payload_temp_limit_k", KT_DOUBLE, SAT(payload_temp_limit_k), 0, 1000, true, 0, NULL, 0},
+    {"bus_heat_capacity_j_per_k", KT_DOUBLE, SAT(bus_heat_capacity_j_per_k), 0, INF, true, 0, NULL, 0},
+    {"bus_radiator_area_m2", KT_DOUBLE, SAT(bus_radiator_area_m2), 0, 1e7, false, 0, NULL, 0},
+    {"bus_emissivity", KT_DOUBLE, SAT(bus_emissivity), 0, 1, false, 0, NULL, 0},
+    {"bus_absorptivity", KT_DOUBLE, SAT(bus_absorptivity), 0, 1, false, 0, NULL, 0},
+    {"bus_payload_conductance_w_per_k", KT_DOUBLE, SAT(bus_payload_conductance_w_per_k), 0, INF, false, 0, NULL, 0},
+    {"array_bus_conductance_w_per_k", KT_DOUBLE, SAT(array_bus_conductance_w_per_k), 0, INF, false, 0, NULL, 0},
     {"initial_temperature_k", KT_DOUBLE, SAT(initial_temperature_k), 0, 1000, true, 0, NULL, 0},
 };
 #undef SAT
-#undef CLS
 
 static const char *const source_names[] = {"sso", "walker", "catalog", NULL};
 static const char *const format_names[] = {"auto", "tle", "omm_kvn", "omm_xml", "omm_json", "omm_csv", NULL};
@@ -298,6 +349,7 @@ static const struct key_def shell_keys[] = {
 #undef SH
 
 static const char *const shadow_names[] = {"none", "cylindrical", "conical", NULL};
+static const char *const earth_shape_names[] = {"sphere", "oblate", NULL};
 
 #define SC(field) offsetof(struct odt_scenario, field)
 static const struct key_def top_keys[] = {
@@ -308,49 +360,137 @@ static const struct key_def top_keys[] = {
     {"snapshot_interval_s", KT_DOUBLE, SC(snapshot_interval_s), 0, 1e10, true, 0, NULL, 0},
     {"seed", KT_U64, SC(seed), 0, 9007199254740992.0, false, 0, NULL, 0},
     {"shadow", KT_ENUM, SC(shadow_model), 0, 0, false, 0, shadow_names, 0},
+    {"earth_shape", KT_ENUM, SC(earth_shape), 0, 0, false, 0, earth_shape_names, 0},
+    {"albedo", KT_DOUBLE, SC(albedo), 0, 1, false, 0, NULL, 0},
+    {"earth_ir_w_m2", KT_DOUBLE, SC(earth_ir_w_m2), 0, 1000, false, 0, NULL, 0},
     {"output", KT_STRING, SC(output), 0, 0, false, 0, NULL, sizeof(((struct odt_scenario *)0)->output)},
 };
 #undef SC
 
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
 
-/* Defaults of a satellite design: see the headers of power_thermal/ for sources. */
+/*
+ * Defaults of a satellite design: a node of 8 accelerators of 700 W (H100/H200
+ * SXM board power) and a 0.5 kW bus; the sources of the array, battery and
+ * thermal figures are in power_thermal/array.h, battery.h, thermal_network.h
+ * and docs/scenario.md.
+ */
 static void sat_defaults(struct odt_sat_spec *s)
 {
     memset(s, 0, sizeof *s);
-    s->cls.array.area_m2 = 24.0;
-    s->cls.array.cell_efficiency = 0.30;
-    s->cls.array.packing_factor = 0.90;
-    s->cls.array.pcu_efficiency = 0.95;
-    s->cls.array.degradation_per_yr = 0.01;
-    s->cls.battery.capacity_j = 5000.0 * 3600.0;
-    s->cls.battery.soc_min = 0.2;
-    s->cls.battery.soc_max = 0.95;
-    s->cls.battery.eta_charge = 0.95;
-    s->cls.battery.eta_discharge = 0.95;
-    s->cls.battery.p_charge_max_w = 5000.0;
-    s->cls.battery.p_discharge_max_w = 8000.0;
-    s->cls.node.compute_power_w = 5600.0;
-    s->cls.node.bus_power_w = 500.0;
-    s->cls.thermal.heat_capacity_j_k = 2.0e5;
-    s->cls.thermal.radiator_area_m2 = 12.0;
-    s->cls.thermal.emissivity = 0.90;
-    s->cls.thermal.absorptivity = 0.20;
-    s->cls.thermal.sunlit_area_m2 = 2.0;
-    s->cls.thermal.sink_temp_k = 3.0;
+    struct odt_array_model am;
+    odt_array_model_init(&am);
+    s->array_area_m2 = am.area_m2;
+    s->cell_efficiency = am.cell_efficiency;
+    s->cell_temp_coeff_per_k = am.temp_coeff_per_k;
+    s->cell_reference_temp_k = am.t_ref_k;
+    s->packing_factor = am.packing_factor;
+    s->pcu_efficiency = am.pcu_efficiency;
+    s->degradation_per_year = am.degradation_per_yr;
+    s->array_fluence_per_year = 0.0;
+    s->array_absorptivity = am.absorptivity;
+    s->array_pointing = am.pointing;
+    for (int k = 0; k < 3; ++k)
+        s->array_axis_lvlh[k] = am.axis_lvlh[k];
+    struct odt_tn_params tp;
+    odt_tn_defaults(&tp);
+    s->array_emissivity = tp.face[ODT_TN_ARRAY][ODT_TN_FRONT].emissivity;
+    s->array_heat_capacity_j_per_k = tp.c_j_k[ODT_TN_ARRAY];
+    s->battery_capacity_j = 5000.0 * 3600.0;
+    s->battery_soc_min = 0.2;
+    s->battery_soc_max = 0.95;
     s->battery_soc_initial = 0.8;
+    s->battery_charge_efficiency = 0.95;
+    s->battery_discharge_efficiency = 0.95;
+    s->battery_max_charge_w = 5000.0;
+    s->battery_max_discharge_w = 8000.0;
+    s->compute_power_w = 5600.0;
+    s->bus_power_w = 500.0;
+    s->radiator_area_m2 = tp.face[ODT_TN_RADIATOR][ODT_TN_FRONT].area_m2;
+    s->radiator_sides = 2;
+    s->radiator_emissivity = tp.face[ODT_TN_RADIATOR][ODT_TN_FRONT].emissivity;
+    s->radiator_absorptivity = tp.face[ODT_TN_RADIATOR][ODT_TN_FRONT].absorptivity;
+    s->radiator_heat_capacity_j_per_k = tp.c_j_k[ODT_TN_RADIATOR];
+    s->payload_heat_capacity_j_per_k = tp.c_j_k[ODT_TN_PAYLOAD];
+    s->payload_radiator_conductance_w_per_k = tp.g_w_k[ODT_TN_PAYLOAD][ODT_TN_RADIATOR];
+    s->payload_temp_limit_k = tp.t_limit_payload_k;
+    s->bus_heat_capacity_j_per_k = tp.c_j_k[ODT_TN_BUS];
+    s->bus_radiator_area_m2 = tp.face[ODT_TN_BUS][ODT_TN_FRONT].area_m2;
+    s->bus_emissivity = tp.face[ODT_TN_BUS][ODT_TN_FRONT].emissivity;
+    s->bus_absorptivity = tp.face[ODT_TN_BUS][ODT_TN_FRONT].absorptivity;
+    s->bus_payload_conductance_w_per_k = tp.g_w_k[ODT_TN_PAYLOAD][ODT_TN_BUS];
+    s->array_bus_conductance_w_per_k = tp.g_w_k[ODT_TN_ARRAY][ODT_TN_BUS];
     s->initial_temperature_k = 293.15;
+}
+
+void odt_sat_spec_class(const struct odt_sat_spec *s, double albedo, double earth_ir_w_m2, struct odt_sat_class *c)
+{
+    memset(c, 0, sizeof *c);
+    odt_array_model_init(&c->array);
+    c->array.area_m2 = s->array_area_m2;
+    c->array.cell_efficiency = s->cell_efficiency;
+    c->array.temp_coeff_per_k = s->cell_temp_coeff_per_k;
+    c->array.t_ref_k = s->cell_reference_temp_k;
+    c->array.packing_factor = s->packing_factor;
+    c->array.pcu_efficiency = s->pcu_efficiency;
+    c->array.degradation_per_yr = s->degradation_per_year;
+    c->array.absorptivity = s->array_absorptivity;
+    c->array.pointing = s->array_pointing;
+    for (int k = 0; k < 3; ++k)
+        c->array.axis_lvlh[k] = s->array_axis_lvlh[k];
+    c->array_fluence_per_yr = s->array_fluence_per_year;
+
+    c->battery.capacity_j = s->battery_capacity_j;
+    c->battery.soc_min = s->battery_soc_min;
+    c->battery.soc_max = s->battery_soc_max;
+    c->battery.eta_charge = s->battery_charge_efficiency;
+    c->battery.eta_discharge = s->battery_discharge_efficiency;
+    c->battery.p_charge_max_w = s->battery_max_charge_w;
+    c->battery.p_discharge_max_w = s->battery_max_discharge_w;
+
+    c->node.compute_power_w = s->compute_power_w;
+    c->node.bus_power_w = s->bus_power_w;
+
+    /* the thermal network: the array's faces are the array of the power model (one area, one absorptivity) */
+    struct odt_tn_params *t = &c->thermal;
+    odt_tn_defaults(t);
+    t->albedo = albedo;
+    t->earth_ir_w_m2 = earth_ir_w_m2;
+    t->c_j_k[ODT_TN_ARRAY] = s->array_heat_capacity_j_per_k;
+    t->c_j_k[ODT_TN_RADIATOR] = s->radiator_heat_capacity_j_per_k;
+    t->c_j_k[ODT_TN_PAYLOAD] = s->payload_heat_capacity_j_per_k;
+    t->c_j_k[ODT_TN_BUS] = s->bus_heat_capacity_j_per_k;
+    struct odt_tn_face *af = &t->face[ODT_TN_ARRAY][ODT_TN_FRONT], *ab = &t->face[ODT_TN_ARRAY][ODT_TN_BACK];
+    af->area_m2 = ab->area_m2 = s->array_area_m2;
+    af->absorptivity = s->array_absorptivity;
+    af->emissivity = ab->emissivity = s->array_emissivity;
+    struct odt_tn_face *rf = &t->face[ODT_TN_RADIATOR][ODT_TN_FRONT], *rb = &t->face[ODT_TN_RADIATOR][ODT_TN_BACK];
+    rf->area_m2 = s->radiator_area_m2;
+    rb->area_m2 = s->radiator_sides == 2 ? s->radiator_area_m2 : 0.0;
+    rf->emissivity = rb->emissivity = s->radiator_emissivity;
+    rf->absorptivity = rb->absorptivity = s->radiator_absorptivity;
+    struct odt_tn_face *bf = &t->face[ODT_TN_BUS][ODT_TN_FRONT];
+    bf->area_m2 = s->bus_radiator_area_m2;
+    bf->emissivity = s->bus_emissivity;
+    bf->absorptivity = s->bus_absorptivity;
+    for (int a = 0; a < ODT_TN_MAX_NODES; ++a)
+        for (int b = 0; b < ODT_TN_MAX_NODES; ++b)
+            t->g_w_k[a][b] = 0.0;
+    odt_tn_link(t, ODT_TN_PAYLOAD, ODT_TN_RADIATOR, s->payload_radiator_conductance_w_per_k);
+    odt_tn_link(t, ODT_TN_PAYLOAD, ODT_TN_BUS, s->bus_payload_conductance_w_per_k);
+    odt_tn_link(t, ODT_TN_ARRAY, ODT_TN_BUS, s->array_bus_conductance_w_per_k);
+    t->t_limit_payload_k = s->payload_temp_limit_k;
 }
 
 static enum odt_status check_sat(struct ctx *c, int line, const char *where, const struct odt_sat_spec *s)
 {
-    const struct odt_battery_params *b = &s->cls.battery;
-    if (b->soc_min > b->soc_max)
-        return fail(c, line, "%s: battery_soc_min (%g) is above battery_soc_max (%g)", where, b->soc_min,
-                    b->soc_max);
-    if (b->capacity_j > 0.0 && (s->battery_soc_initial < b->soc_min || s->battery_soc_initial > b->soc_max))
+    if (s->battery_soc_min > s->battery_soc_max)
+        return fail(c, line, "%s: battery_soc_min (%g) is above battery_soc_max (%g)", where, s->battery_soc_min,
+                    s->battery_soc_max);
+    if (s->battery_capacity_j > 0.0 &&
+        (s->battery_soc_initial < s->battery_soc_min || s->battery_soc_initial > s->battery_soc_max))
         return fail(c, line, "%s: battery_soc_initial (%g) is outside [battery_soc_min, battery_soc_max] = [%g, %g]",
-                    where, s->battery_soc_initial, b->soc_min, b->soc_max);
+                    where, s->battery_soc_initial, s->battery_soc_min, s->battery_soc_max);
     return ODT_OK;
 }
 
@@ -507,6 +647,9 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
         return fail(c, root ? node_line(root) : 0, "a scenario must be a YAML mapping of keys to values");
     snprintf(sc->name, sizeof sc->name, "odtwin");
     sc->shadow_model = ODT_SHADOW_CYLINDRICAL;
+    sc->earth_shape = ODT_EARTH_SPHERE;
+    sc->albedo = 0.30;          /* orbit-average, Gilmore (REFERENCE_NUMBERS.md) */
+    sc->earth_ir_w_m2 = 237.0;  /* Gilmore (REFERENCE_NUMBERS.md) */
     sc->seed = 1;
     static const char *const skip[] = {"satellite", "fleet", NULL};
     enum odt_status st = read_mapping(c, root, "", top_keys, NKEYS(top_keys), skip, sc);

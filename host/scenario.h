@@ -17,12 +17,32 @@ enum odt_fleet_source { ODT_SOURCE_SSO = 0, ODT_SOURCE_WALKER = 1, ODT_SOURCE_CA
 enum odt_sgp4_opsmode_choice { ODT_OPSMODE_IMPROVED = 0, ODT_OPSMODE_AFSPC = 1 };
 enum odt_walker_pattern { ODT_WALKER_DELTA = 0, ODT_WALKER_STAR = 1 };
 
-/* Parameters of one satellite design, as written in a `satellite:` block. */
+/* One satellite design as written in a `satellite:` block (SI units; see
+ * docs/scenario.md). odt_sat_spec_class turns it into the model parameters. */
 struct odt_sat_spec {
-    struct odt_sat_class cls;     /* model parameters (SI units) */
-    double battery_soc_initial;   /* initial state of charge, 0..1 */
-    double initial_temperature_k; /* initial temperature, K */
+    /* solar array */
+    double array_area_m2, cell_efficiency, cell_temp_coeff_per_k, cell_reference_temp_k;
+    double packing_factor, pcu_efficiency, degradation_per_year, array_fluence_per_year;
+    double array_absorptivity, array_emissivity, array_heat_capacity_j_per_k;
+    int array_pointing;           /* enum odt_pointing */
+    double array_axis_lvlh[3];    /* body-fixed normal or single-axis rotation axis, LVLH */
+    /* battery */
+    double battery_capacity_j, battery_soc_min, battery_soc_max, battery_soc_initial;
+    double battery_charge_efficiency, battery_discharge_efficiency, battery_max_charge_w, battery_max_discharge_w;
+    /* loads */
+    double compute_power_w, bus_power_w;
+    /* thermal network */
+    double radiator_area_m2;      /* radiator panel area per face, m^2 */
+    int radiator_sides;           /* 1 or 2 radiating faces */
+    double radiator_emissivity, radiator_absorptivity, radiator_heat_capacity_j_per_k;
+    double payload_heat_capacity_j_per_k, payload_radiator_conductance_w_per_k, payload_temp_limit_k;
+    double bus_heat_capacity_j_per_k, bus_radiator_area_m2, bus_emissivity, bus_absorptivity;
+    double bus_payload_conductance_w_per_k, array_bus_conductance_w_per_k;
+    double initial_temperature_k; /* every node at the start */
 };
+
+/* odt_sat_spec_class: the model parameters of a design in an environment (albedo, Earth IR W/m^2). */
+void odt_sat_spec_class(const struct odt_sat_spec *s, double albedo, double earth_ir_w_m2, struct odt_sat_class *c);
 
 /* One entry of the `fleet:` list. */
 struct odt_shell_spec {
@@ -63,6 +83,9 @@ struct odt_scenario {
     double duration_s, step_s, snapshot_interval_s;
     uint64_t seed;
     int shadow_model;          /* enum odt_shadow_model */
+    int earth_shape;           /* enum odt_earth_shape */
+    double albedo;             /* Earth albedo for the thermal loads */
+    double earth_ir_w_m2;      /* Earth outgoing infrared at the surface, W/m^2 */
     char output[512];          /* output path from the scenario (may be empty) */
     int n_shells;
     struct odt_shell_spec *shells;

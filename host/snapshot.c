@@ -17,7 +17,7 @@ struct odt_snapshot_writer {
     int nf;
     size_t n;
     hsize_t records;
-    double *scratch; /* n * 3 doubles for interleaving vectors */
+    double *scratch; /* n * (largest component count) doubles for interleaving vectors */
     char path[512];
 };
 
@@ -148,7 +148,11 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
     const struct odt_field_info *fi = odt_fleet_fields(&w->nf);
     w->n = f->n;
     w->d_field = calloc((size_t)w->nf, sizeof *w->d_field);
-    w->scratch = malloc(sizeof(double) * 3 * (f->n ? f->n : 1));
+    int max_comp = 1;
+    for (int k = 0; k < w->nf; ++k)
+        if (fi[k].role != ODT_FIELD_PARAM && fi[k].role != ODT_FIELD_EVENT && fi[k].ncomp > max_comp)
+            max_comp = fi[k].ncomp;
+    w->scratch = malloc(sizeof(double) * (size_t)max_comp * (f->n ? f->n : 1));
     if (!w->d_field || !w->scratch) {
         writer_free(w);
         snprintf(err, errlen, "%s: out of memory", path);
@@ -226,12 +230,13 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
     w->d_sun = create_series(root, "sun_direction", H5T_NATIVE_DOUBLE, 2, sdims, sizeof(double));
     bad |= w->d_sun < 0 || attrs(w->d_sun, "1", "unit vector Earth to Sun, GCRS axes") < 0;
     for (int k = 0; k < w->nf; ++k) {
-        if (fi[k].role == ODT_FIELD_PARAM) {
+        if (fi[k].role == ODT_FIELD_PARAM || fi[k].role == ODT_FIELD_EVENT) {
             w->d_field[k] = H5I_INVALID_HID;
             continue;
         }
+        hsize_t fdims[3] = {0, f->n, (hsize_t)fi[k].ncomp};
         w->d_field[k] = create_series(root, fi[k].name, fi[k].is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE,
-                                      fi[k].ncomp > 1 ? 3 : 2, dims, fi[k].elem_size);
+                                      fi[k].ncomp > 1 ? 3 : 2, fdims, fi[k].elem_size);
         bad |= w->d_field[k] < 0 || attrs(w->d_field[k], fi[k].units, fi[k].description) < 0;
     }
     if (bad || H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0) {
@@ -254,7 +259,7 @@ enum odt_status odt_snapshot_append(struct odt_snapshot_writer *w, const struct 
     bad |= append(w->d_era, H5T_NATIVE_DOUBLE, r, &in->era_rad) < 0;
     bad |= append(w->d_sun, H5T_NATIVE_DOUBLE, r, in->sun_unit) < 0;
     for (int k = 0; k < nf && !bad; ++k) {
-        if (fi[k].role == ODT_FIELD_PARAM)
+        if (fi[k].role == ODT_FIELD_PARAM || fi[k].role == ODT_FIELD_EVENT)
             continue;
         const void *data = odt_fleet_field_ptr(f, &fi[k]);
         if (fi[k].ncomp > 1)

@@ -35,7 +35,7 @@ struct odt_backend_ops {
     enum odt_status (*upload)(struct odt_backend *b, const struct odt_fleet *host);
     /* Advance every satellite through the k steps in[0..k-1] (k <= max_steps). */
     enum odt_status (*advance)(struct odt_backend *b, const struct odt_step_input *in, int k);
-    /* Copy the STATE and OUT fields back into host. */
+    /* Copy the STATE, OUT and EVENT fields back into host. */
     enum odt_status (*download)(struct odt_backend *b, struct odt_fleet *host);
     void (*destroy)(struct odt_backend *b);
     /* Text of the last failure (empty when none). */

@@ -45,7 +45,7 @@ static enum odt_status cpu_create(struct odt_backend **out, const struct odt_bac
 
 static enum odt_status cpu_upload(struct odt_backend *b, const struct odt_fleet *host)
 {
-    odt_fleet_copy(&b->fleet, host, 0x7u);
+    odt_fleet_copy(&b->fleet, host, ODT_ROLES_ALL);
     return ODT_OK;
 }
 
@@ -67,7 +67,7 @@ static enum odt_status cpu_advance(struct odt_backend *b, const struct odt_step_
 
 static enum odt_status cpu_download(struct odt_backend *b, struct odt_fleet *host)
 {
-    odt_fleet_copy(host, &b->fleet, (1u << ODT_FIELD_STATE) | (1u << ODT_FIELD_OUT));
+    odt_fleet_copy(host, &b->fleet, ODT_ROLES_RESULTS);
     return ODT_OK;
 }
 

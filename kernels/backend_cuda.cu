@@ -116,7 +116,7 @@ static enum odt_status cuda_copy(struct odt_backend *b, struct odt_fleet *dst, c
 
 static enum odt_status cuda_upload(struct odt_backend *b, const struct odt_fleet *host)
 {
-    return cuda_copy(b, &b->dev, host, 0x7u, cudaMemcpyHostToDevice);
+    return cuda_copy(b, &b->dev, host, ODT_ROLES_ALL, cudaMemcpyHostToDevice);
 }
 
 static enum odt_status cuda_advance(struct odt_backend *b, const struct odt_step_input *in, int k)
@@ -140,7 +140,7 @@ static enum odt_status cuda_advance(struct odt_backend *b, const struct odt_step
 
 static enum odt_status cuda_download(struct odt_backend *b, struct odt_fleet *host)
 {
-    return cuda_copy(b, host, &b->dev, (1u << ODT_FIELD_STATE) | (1u << ODT_FIELD_OUT), cudaMemcpyDeviceToHost);
+    return cuda_copy(b, host, &b->dev, ODT_ROLES_RESULTS, cudaMemcpyDeviceToHost);
 }
 
 static void cuda_destroy(struct odt_backend *b)

@@ -9,21 +9,34 @@
  *
  * Roles: PARAM fields are inputs fixed for the run (uploaded once); STATE
  * fields evolve and are what a restart needs; OUT fields are the values of the
- * last step (positions, powers) that snapshots record.
+ * last step (positions, powers) that snapshots record; EVENT fields hold what
+ * happened during the last advance call (eclipse entries and exits) and are
+ * collected by the host after each call.
  */
 #ifndef ODT_FLEET_H
 #define ODT_FLEET_H
 
 #include "orbit/odt_defs.h"
 #include "orbit/sgp4.h"
-#include "power_thermal/solar.h"
+#include "orbit/eclipse.h"
+#include "power_thermal/array.h"
 #include "power_thermal/battery.h"
-#include "power_thermal/thermal.h"
+#include "power_thermal/thermal_network.h"
 #include "power_thermal/node.h"
 
 ODT_EXTERN_C_BEGIN
 
-enum odt_field_role { ODT_FIELD_PARAM = 0, ODT_FIELD_STATE = 1, ODT_FIELD_OUT = 2 };
+enum odt_field_role { ODT_FIELD_PARAM = 0, ODT_FIELD_STATE = 1, ODT_FIELD_OUT = 2, ODT_FIELD_EVENT = 3 };
+
+/* Role masks for odt_fleet_copy and the backends' transfers. */
+#define ODT_ROLE_MASK(role) (1u << (role))
+#define ODT_ROLES_ALL 0xFu                                                       /* upload */
+#define ODT_ROLES_RESULTS (ODT_ROLE_MASK(ODT_FIELD_STATE) | ODT_ROLE_MASK(ODT_FIELD_OUT) | \
+                           ODT_ROLE_MASK(ODT_FIELD_EVENT))                        /* download */
+
+/* Eclipse events one satellite can record in one advance call (a call spans at most
+ * a few orbits: the run loop caps it; a LEO orbit has at most 4 events). */
+#define ODT_ECL_SLOTS 16
 
 /* Propagator of a satellite. */
 enum odt_propagator { ODT_PROP_KEPLER_J2 = 0, ODT_PROP_SGP4 = 1 };
@@ -48,7 +61,9 @@ enum odt_propagator { ODT_PROP_KEPLER_J2 = 0, ODT_PROP_SGP4 = 1 };
     X(sgp4_res_xli, double, 1, "rad", "SDP4 resonance integrator: resonance angle", ODT_FIELD_STATE)          \
     X(sgp4_res_xni, double, 1, "rad min-1", "SDP4 resonance integrator: mean motion", ODT_FIELD_STATE)        \
     X(battery_energy, double, 1, "J", "energy stored in the battery", ODT_FIELD_STATE)                        \
-    X(temperature, double, 1, "K", "satellite temperature (one-node model)", ODT_FIELD_STATE)                 \
+    X(node_temperature, double, 4, "K", "node temperatures: solar array, radiator, payload, bus", ODT_FIELD_STATE) \
+    X(time_over_limit, double, 1, "s", "cumulative time with the payload above its limit", ODT_FIELD_STATE)   \
+    X(eclipse_lost, int32_t, 1, "1", "eclipse events not recorded (buffer full)", ODT_FIELD_STATE)            \
     X(energy_solar, double, 1, "J", "cumulative solar array output", ODT_FIELD_STATE)                         \
     X(energy_demand, double, 1, "J", "cumulative load asked for", ODT_FIELD_STATE)                            \
     X(energy_served, double, 1, "J", "cumulative load supplied", ODT_FIELD_STATE)                             \
@@ -62,12 +77,19 @@ enum odt_propagator { ODT_PROP_KEPLER_J2 = 0, ODT_PROP_SGP4 = 1 };
     X(position, double, 3, "km", "position, GCRS axes", ODT_FIELD_OUT)                                        \
     X(velocity, double, 3, "km s-1", "velocity, GCRS axes", ODT_FIELD_OUT)                                    \
     X(illumination, double, 1, "1", "illuminated fraction of the solar disk", ODT_FIELD_OUT)                  \
+    X(temperature, double, 1, "K", "compute payload temperature", ODT_FIELD_OUT)                              \
+    X(array_cos_incidence, double, 1, "1", "cosine of the Sun's incidence on the array", ODT_FIELD_OUT)      \
+    X(heat_absorbed, double, 1, "W", "environment heat absorbed (Sun, albedo, Earth infrared)", ODT_FIELD_OUT) \
+    X(heat_radiated, double, 1, "W", "heat radiated to space", ODT_FIELD_OUT)                                \
     X(solar_power, double, 1, "W", "solar array electrical output", ODT_FIELD_OUT)                            \
     X(load_power, double, 1, "W", "load supplied (compute and bus)", ODT_FIELD_OUT)                           \
     X(compute_power, double, 1, "W", "compute payload power supplied", ODT_FIELD_OUT)                         \
     X(battery_power, double, 1, "W", "battery power at the bus, positive when charging", ODT_FIELD_OUT)       \
     X(curtailed_power, double, 1, "W", "array power curtailed", ODT_FIELD_OUT)                                \
-    X(unserved_power, double, 1, "W", "load not served", ODT_FIELD_OUT)
+    X(unserved_power, double, 1, "W", "load not served", ODT_FIELD_OUT)                                       \
+    X(eclipse_count, int32_t, 1, "1", "eclipse events recorded in the last advance call", ODT_FIELD_EVENT)   \
+    X(eclipse_kind, int32_t, ODT_ECL_SLOTS, "1", "kind of each event (enum odt_eclipse_kind)", ODT_FIELD_EVENT) \
+    X(eclipse_time, double, ODT_ECL_SLOTS, "s", "time of each event since the epoch", ODT_FIELD_EVENT)
 
 struct odt_fleet {
     size_t n; /* number of satellites */
@@ -78,11 +100,12 @@ struct odt_fleet {
     size_t n_sgp4;
 };
 
-/* Per-class parameters: every satellite of a shell shares one class. */
+/* Per-class parameters: every satellite of a fleet entry shares one class. */
 struct odt_sat_class {
-    struct odt_array_params array;
+    struct odt_array_model array;
+    double array_fluence_per_yr;       /* 1-MeV electron-equivalent fluence on the cells per year, e/cm^2 */
     struct odt_battery_params battery;
-    struct odt_thermal_params thermal;
+    struct odt_tn_params thermal;      /* the default 4-node layout: array, radiator, payload, bus */
     struct odt_node_params node;
 };
 
@@ -99,8 +122,11 @@ struct odt_step_input {
 /* Settings of the step that are the same for the whole fleet. */
 struct odt_step_config {
     int shadow_model;     /* enum odt_shadow_model */
+    int earth_shape;      /* enum odt_earth_shape: spherical or oblate Earth for the shadow */
     double mu_km3_s2;     /* gravitational parameter of the Kepler propagation */
-    double re_km;         /* Earth radius for the shadow */
+    double re_km;         /* Earth equatorial radius for the shadow */
+    double flattening;    /* Earth flattening (oblate shadow) */
+    double eclipse_tol_s; /* width of the final bracket of a refined eclipse event, s */
 };
 
 /* Description of one field, for code that walks the list at run time. */

@@ -13,9 +13,11 @@
 #include "orbit/kepler.h"
 #include "orbit/shadow.h"
 #include "orbit/sgp4.h"
+#include "orbit/eclipse.h"
 #include "power_thermal/solar.h"
+#include "power_thermal/array.h"
 #include "power_thermal/battery.h"
-#include "power_thermal/thermal.h"
+#include "power_thermal/thermal_network.h"
 #include "power_thermal/node.h"
 #include "kernels/fleet.h"
 
@@ -44,12 +46,65 @@ ODT_HD static inline int odt_sat_position(size_t i, const struct odt_fleet *f, c
 }
 
 /*
+ * odt_sat_eclipse_events: refine the shadow boundaries crossed by satellite i
+ * between the end of the previous step (t0 = x->t_s - dt, Sun of `prev`) and
+ * x->t_s, and append them to its event buffer (slots used *count, lost
+ * *lost). Called only when the illuminated fraction changed class.
+ */
+ODT_HD static inline void odt_sat_eclipse_events(size_t i, const struct odt_fleet *f, const struct odt_kepler *kep,
+                                                 const struct odt_step_config *cfg, const struct odt_step_input *prev,
+                                                 const struct odt_step_input *x, int *count, int *lost)
+{
+    struct odt_eclipse_config ec;
+    ec.shadow_model = cfg->shadow_model;
+    ec.earth_shape = cfg->earth_shape;
+    ec.re_km = cfg->re_km;
+    ec.flattening = cfg->flattening;
+    ec.mu_km3_s2 = cfg->mu_km3_s2;
+    ec.tol_s = cfg->eclipse_tol_s;
+    ec.detect_in_step = 0;
+    struct odt_eclipse_sgp4 sg;
+    const void *elements = kep;
+    int prop = ODT_ECLIPSE_PROP_KEPLER_J2;
+    if (f->propagator[i] == ODT_PROP_SGP4) {
+        sg.rec = &f->sgp4[f->sgp4_index[i]];
+        sg.offset_min = f->sgp4_offset_min[i];
+        for (int a = 0; a < 3; ++a)
+            for (int b = 0; b < 3; ++b)
+                sg.teme_to_gcrs[a][b] = x->teme_to_gcrs[a][b];
+        elements = &sg;
+        prop = ODT_ECLIPSE_PROP_SGP4;
+    }
+    struct odt_eclipse_event ev[ODT_ECLIPSE_MAX_EVENTS];
+    int nev = 0;
+    odt_eclipse_events_step(&ec, prop, elements, x->t_s - x->dt_s, prev->sun_unit, prev->sun_dist_km, x->t_s,
+                            x->sun_unit, x->sun_dist_km, ev, &nev);
+    const size_t n = f->n;
+    for (int e = 0; e < nev; ++e) {
+        if (*count < ODT_ECL_SLOTS) {
+            f->eclipse_kind[(size_t)*count * n + i] = ev[e].kind;
+            f->eclipse_time[(size_t)*count * n + i] = ev[e].t_s;
+            ++*count;
+        } else {
+            ++*lost;
+        }
+    }
+}
+
+/*
  * odt_sat_advance: advance satellite i of fleet f through the k steps in[0..k-1].
  * classes: the class table; cfg: fleet-wide settings. Reads PARAM and STATE
- * fields, writes STATE and OUT fields of satellite i only. A satellite whose
- * propagation fails (an SGP4 error: decayed, invalid elements) becomes
- * inactive with that code: it keeps its last valid position and velocity and
- * neither produces nor uses power from then on.
+ * fields, writes STATE, OUT and EVENT fields of satellite i only.
+ *
+ * Per step: position (Kepler+J2 or SGP4, GCRS axes) -> illuminated fraction
+ * (and, where it changed, the refined eclipse events) -> array output at the
+ * array node's temperature -> power balance (battery, load, curtailment) ->
+ * compute power supplied -> thermal network (environment loads, every watt used
+ * ends as heat) -> energy accounting.
+ *
+ * A satellite whose propagation fails (an SGP4 error: decayed, invalid
+ * elements) becomes inactive with that code: it keeps its last valid position
+ * and velocity and neither produces nor uses power from then on.
  */
 ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, const struct odt_sat_class *classes,
                                           const struct odt_step_config *cfg, const struct odt_step_input *in, int k)
@@ -67,11 +122,14 @@ ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, c
     kep.argpdot_rad_s = f->argpdot_rad_s[i];
     const struct odt_sat_class *c = &classes[f->cls[i]];
 
-    double e_batt = f->battery_energy[i], temp = f->temperature[i];
+    double e_batt = f->battery_energy[i];
+    double tn[ODT_TN_MAX_NODES];
+    for (int d = 0; d < ODT_TN_MAX_NODES; ++d)
+        tn[d] = d < ODT_TN_N_DEFAULT ? f->node_temperature[(size_t)d * n + i] : 0.0;
     double e_solar = f->energy_solar[i], e_demand = f->energy_demand[i], e_served = f->energy_served[i];
     double e_charge = f->energy_charge[i], e_discharge = f->energy_discharge[i];
     double e_curt = f->energy_curtailed[i], e_unserved = f->energy_unserved[i], e_loss = f->energy_loss[i];
-    double t_sun = f->sunlit_time[i], t_elapsed = f->elapsed_time[i];
+    double t_sun = f->sunlit_time[i], t_elapsed = f->elapsed_time[i], t_over = f->time_over_limit[i];
     double r[3], v[3];
     for (int d = 0; d < 3; ++d) {
         r[d] = f->position[d * n + i];
@@ -82,28 +140,57 @@ ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, c
     res.xli = f->sgp4_res_xli[i];
     res.xni = f->sgp4_res_xni[i];
     int status = f->status[i];
-    double illum = 0.0, p_solar = 0.0, p_compute = 0.0;
+    int ecl_count = 0, ecl_lost = f->eclipse_lost[i];
+    double illum = f->illumination[i], p_solar = 0.0, p_compute = 0.0, cos_inc = 0.0;
     struct odt_power_flows fl = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+    struct odt_tn_flows th;
+    th.absorbed_w = th.radiated_w = 0.0;
 
     for (int s = 0; s < k && status == 0; ++s) {
         const struct odt_step_input *x = &in[s];
         const double dt = x->dt_s;
         status = odt_sat_position(i, f, &kep, cfg, x, &res, r, v);
         if (status != 0) {
-            illum = p_solar = p_compute = 0.0;
+            illum = p_solar = p_compute = cos_inc = 0.0;
             fl.p_served_w = fl.p_charge_w = fl.p_discharge_w = fl.p_curtailed_w = fl.p_unserved_w = fl.p_loss_w = 0.0;
+            th.absorbed_w = th.radiated_w = 0.0;
             break;
         }
-        illum = odt_illumination(cfg->shadow_model, r, x->sun_unit, x->sun_dist_km, cfg->re_km);
+
+        /* shadow, and the eclipse events of this step where the shadow class changed */
+        const double illum_prev = illum;
+        illum = cfg->earth_shape == ODT_EARTH_OBLATE
+                    ? odt_illumination_ellipsoid(cfg->shadow_model, r, x->sun_unit, x->sun_dist_km, cfg->re_km,
+                                                 cfg->flattening)
+                    : odt_illumination(cfg->shadow_model, r, x->sun_unit, x->sun_dist_km, cfg->re_km);
+        if (dt > 0.0 && odt_eclipse_classify(illum_prev, illum) != ODT_ECL_NONE)
+            odt_sat_eclipse_events(i, f, &kep, cfg, s > 0 ? &in[s - 1] : x, x, &ecl_count, &ecl_lost);
+
+        /* array, at the temperature of the array node */
         const double irr = odt_solar_irradiance(x->sun_dist_km);
-        p_solar = odt_array_power(&c->array, irr, illum, x->t_s);
+        const double years = x->t_s / (ODT_DAYS_PER_TROPICAL_YEAR * ODT_SEC_PER_DAY);
+        cos_inc = odt_array_cos_incidence(&c->array, r, v, x->sun_unit);
+        odt_array_output(&c->array, irr, illum, r, v, x->sun_unit, tn[ODT_TN_ARRAY], years,
+                         c->array_fluence_per_yr * years, &p_solar, NULL);
+
+        /* power balance and the load actually supplied */
         const double load = odt_node_load(&c->node);
         odt_power_balance(&c->battery, p_solar, load, dt, &e_batt, &fl);
         p_compute = odt_node_compute_served(&c->node, fl.p_served_w);
-        /* every watt used on board, and the battery's losses, ends as heat in the node */
-        const double q = c->thermal.absorptivity * c->thermal.sunlit_area_m2 * irr * illum + fl.p_served_w +
-                         fl.p_loss_w;
-        temp = odt_thermal_step(&c->thermal, temp, q, dt);
+
+        /* heat: the array gives up the electricity taken from it (before the power conditioning, whose
+           losses heat the bus); every watt used ends as heat in the payload or the bus */
+        const double p_used = p_solar - fl.p_curtailed_w;
+        const double p_array_out = p_used / c->array.pcu_efficiency;
+        double q[ODT_TN_MAX_NODES];
+        odt_tn_internal_loads(p_array_out, p_compute, fl.p_served_w - p_compute + (p_array_out - p_used),
+                              fl.p_loss_w, q);
+        struct odt_tn_env env;
+        odt_tn_env_set(&env, r, x->sun_unit, irr, illum);
+        env.sun_face_cos = cos_inc;
+        odt_tn_step(&c->thermal, q, &env, tn, dt, &th);
+        if (tn[ODT_TN_PAYLOAD] > c->thermal.t_limit_payload_k)
+            t_over += dt;
 
         e_solar += p_solar * dt;
         e_demand += load * dt;
@@ -122,7 +209,10 @@ ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, c
     f->sgp4_res_xli[i] = res.xli;
     f->sgp4_res_xni[i] = res.xni;
     f->battery_energy[i] = e_batt;
-    f->temperature[i] = temp;
+    for (int d = 0; d < ODT_TN_N_DEFAULT; ++d)
+        f->node_temperature[(size_t)d * n + i] = tn[d];
+    f->temperature[i] = tn[ODT_TN_PAYLOAD];
+    f->time_over_limit[i] = t_over;
     f->energy_solar[i] = e_solar;
     f->energy_demand[i] = e_demand;
     f->energy_served[i] = e_served;
@@ -138,12 +228,17 @@ ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, c
         f->velocity[d * n + i] = v[d];
     }
     f->illumination[i] = illum;
+    f->array_cos_incidence[i] = cos_inc;
+    f->heat_absorbed[i] = th.absorbed_w;
+    f->heat_radiated[i] = th.radiated_w;
     f->solar_power[i] = p_solar;
     f->load_power[i] = fl.p_served_w;
     f->compute_power[i] = p_compute;
     f->battery_power[i] = fl.p_charge_w - fl.p_discharge_w;
     f->curtailed_power[i] = fl.p_curtailed_w;
     f->unserved_power[i] = fl.p_unserved_w;
+    f->eclipse_count[i] = ecl_count;
+    f->eclipse_lost[i] = ecl_lost;
 }
 
 #endif /* ODT_STEP_H */

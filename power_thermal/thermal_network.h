@@ -92,6 +92,9 @@ struct odt_tn_env {
     double illum;                   /* illuminated fraction of the Sun's disk, 0..1 */
     double r_km;                    /* geocentric distance of the satellite, km */
     double sun_earth_sat_phase_rad; /* phi: angle at the Earth's centre between the Sun and the satellite, rad */
+    double sun_face_cos;            /* incidence cosine of the Sun on faces pointing ODT_TN_POINT_SUN: 1 for a
+                                       sun-tracking array; the array model's cos(theta) for body-fixed or
+                                       single-axis arrays (odt_tn_env_set sets 1) */
 };
 
 /* Energy accounting of one step; absorbed + dissipated - radiated = stored to rounding. */
@@ -201,7 +204,7 @@ ODT_HD static inline double odt_tn_face_env_flux(const struct odt_tn_params *p, 
         return 0.0;
     double cos_sun = 0.0;
     if (f->pointing == ODT_TN_POINT_SUN)
-        cos_sun = 1.0;
+        cos_sun = env->sun_face_cos > 0.0 ? (env->sun_face_cos < 1.0 ? env->sun_face_cos : 1.0) : 0.0;
     else if (f->pointing == ODT_TN_POINT_FIXED)
         cos_sun = f->cos_sun > 0.0 ? (f->cos_sun < 1.0 ? f->cos_sun : 1.0) : 0.0;
     const double phi = odt_tn_fold_angle(env->sun_earth_sat_phase_rad);
@@ -266,6 +269,7 @@ ODT_HD static inline void odt_tn_env_set(struct odt_tn_env *env, const double r_
     env->illum = illum;
     env->r_km = r;
     env->sun_earth_sat_phase_rad = atan2(sqrt(cx * cx + cy * cy + cz * cz), d);
+    env->sun_face_cos = 1.0;
 }
 
 /* -------------------------------------------------------------------------- defaults */
@@ -296,7 +300,7 @@ ODT_HD static inline void odt_tn_params_clear(struct odt_tn_params *p)
     p->t_limit_payload_k = 353.15;
     p->albedo = 0.30;          /* Gilmore; REFERENCE_NUMBERS.md */
     p->earth_ir_w_m2 = 237.0;  /* Gilmore; REFERENCE_NUMBERS.md */
-    p->sink_k = 3.0;           /* deep space (as power_thermal/thermal.h) */
+    p->sink_k = 3.0;           /* deep space */
 }
 
 /* odt_tn_link: set the conductance between nodes i and j (both directions), W/K. */
@@ -359,6 +363,7 @@ ODT_HD static inline void odt_tn_env_hot_default(struct odt_tn_env *env)
     env->illum = 1.0;
     env->r_km = ODT_EARTH_RADIUS_KM + 650.0;
     env->sun_earth_sat_phase_rad = 0.0;
+    env->sun_face_cos = 1.0;
 }
 
 /*

@@ -85,7 +85,7 @@ Test(scenario, default_loads)
     cr_assert_eq(sc.snapshot_interval_s, 600.0);
     cr_assert_eq(sc.duration_s, 86400.0);
     cr_assert_eq(sc.seed, 20260621u);
-    cr_assert_eq(sc.shadow_model, ODT_SHADOW_CYLINDRICAL);
+    cr_assert_eq(sc.shadow_model, ODT_SHADOW_CONICAL);
     cr_assert_eq(sc.n_shells, 1);
     cr_assert_eq(sc.shells[0].source, ODT_SOURCE_SSO);
     cr_assert_str_eq(sc.epoch.iso, "2026-06-21T00:00:00.000Z");
@@ -146,7 +146,7 @@ Test(scenario, valid_walker)
     cr_assert_eq(sc.epoch.day, 21);
     cr_assert_str_eq(sc.name, "t");
     /* the defaults of a satellite design apply when no satellite block is given */
-    cr_assert_eq(s->sat.cls.battery.capacity_j, 5000.0 * 3600.0, "battery_capacity_wh is stored in J");
+    cr_assert_eq(s->sat.battery_capacity_j, 5000.0 * 3600.0, "battery_capacity_wh is stored in J");
     odt_scenario_free(&sc);
 }
 
@@ -186,10 +186,10 @@ Test(scenario, mixed_two_entry_fleet)
     cr_assert_eq(sc.shells[1].line, 16);
     cr_assert_eq(sc.shells[0].ltan_h, 6.0);
     /* the top-level satellite block is the default of every entry; an entry may override */
-    cr_assert_eq(sc.shells[0].sat.cls.array.area_m2, 30.0);
-    cr_assert_eq(sc.shells[1].sat.cls.array.area_m2, 10.0);
-    cr_assert_eq(sc.shells[0].sat.cls.battery.capacity_j, 2000.0 * 3600.0);
-    cr_assert_eq(sc.shells[1].sat.cls.battery.capacity_j, 2000.0 * 3600.0);
+    cr_assert_eq(sc.shells[0].sat.array_area_m2, 30.0);
+    cr_assert_eq(sc.shells[1].sat.array_area_m2, 10.0);
+    cr_assert_eq(sc.shells[0].sat.battery_capacity_j, 2000.0 * 3600.0);
+    cr_assert_eq(sc.shells[1].sat.battery_capacity_j, 2000.0 * 3600.0);
 
     /* and the fleet builder turns it into 22 satellites in two classes */
     struct odt_fleet f;
