@@ -3,7 +3,8 @@
  *
  * The scenario epoch is given in UTC. Times inside a run are seconds since
  * that epoch, counted in TT (uniform), so a leap second inside a run does not
- * shift orbits; UT1 is taken as UTC at the epoch (|DUT1| < 0.9 s, i.e. under
+ * shift Kepler+J2 orbits (SGP4 satellites, whose element epochs are UTC, run 1 s
+ * ahead after one); UT1 is taken as UTC at the epoch (|DUT1| < 0.9 s, i.e. under
  * 0.004 deg of Earth rotation).
  *
  * Frame: GCRS axes (ICRS orientation). The geocentric Sun is the negated
@@ -41,8 +42,8 @@ void odt_step_input_at(const struct odt_epoch *ep, double t_s, double dt_s, stru
 /*
  * odt_step_inputs_fill: the inputs of k consecutive steps of length dt_s, the
  * first ending at t0_s + dt_s. The celestial-to-intermediate matrix (precession
- * and nutation, which change by under 1 mas per hour) is computed once for the
- * batch at its middle; everything else per step.
+ * and nutation) is computed once for the batch at its middle (precession-nutation moves by a few mas per hour, a
+ * few cm at LEO radius over a batch of minutes); everything else per step.
  */
 void odt_step_inputs_fill(const struct odt_epoch *ep, double t0_s, double dt_s, int k, struct odt_step_input *out);
 

@@ -102,10 +102,8 @@ static void add_catalog_satellite(const struct odt_scenario *sc, const struct od
     init_satellite(spec, s, i, f, m);
     const int code = odt_sgp4_init(&f->sgp4[isg], el, spec->gravity, spec->opsmode == ODT_OPSMODE_AFSPC ? 'a' : 'i');
     /* codes 1 and 2 at initialisation mean unusable elements; others are reported by the first step */
-    if (code == ODT_SGP4_ERR_MEAN_ECC || code == ODT_SGP4_ERR_MEAN_MOTION || code == ODT_SGP4_ERR_ARGUMENT) {
+    if (code == ODT_SGP4_ERR_MEAN_ECC || code == ODT_SGP4_ERR_MEAN_MOTION || code == ODT_SGP4_ERR_ARGUMENT)
         f->status[i] = code;
-        m->n_invalid++;
-    }
     f->propagator[i] = ODT_PROP_SGP4;
     f->sgp4_index[i] = (int32_t)isg;
     /* minutes from the element epoch to the run epoch (both UTC) */

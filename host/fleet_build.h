@@ -20,7 +20,6 @@ struct odt_fleet_meta {
     int32_t *catalog_number; /* NORAD catalogue number (-1 for generated satellites) */
     char (*name)[ODT_SAT_NAME_LEN]; /* object name (catalogue) or "<entry>-<plane>-<slot>" */
     size_t n_sgp4;   /* satellites propagated with SGP4 */
-    size_t n_invalid;/* catalogue satellites whose elements SGP4 rejects at the epoch (inactive from the start) */
     int n_classes;
     struct odt_sat_class *classes; /* one per fleet entry */
 };

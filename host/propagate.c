@@ -80,9 +80,19 @@ static enum odt_status propagate_tle(const char *path, char *copy, const struct 
     }
     enum odt_status st = ODT_OK;
     int found = 0;
-    for (size_t k = 0; k + 1 < nlines; ++k) {
+    for (size_t k = 0; k < nlines; ++k) {
+        if (is_tle_line(lines[k], '2')) {
+            snprintf(err, errlen, "%s:%zu: TLE line 2 without a line 1 before it", path, k + 1);
+            st = ODT_ERR_PARSE;
+            break;
+        }
         if (!is_tle_line(lines[k], '1'))
             continue;
+        if (k + 1 >= nlines) {
+            snprintf(err, errlen, "%s:%zu: TLE line 1 at the end of the file, without its line 2", path, k + 1);
+            st = ODT_ERR_PARSE;
+            break;
+        }
         if (!is_tle_line(lines[k + 1], '2')) {
             snprintf(err, errlen, "%s:%zu: TLE line 1 is not followed by a line 2", path, k + 1);
             st = ODT_ERR_PARSE;

@@ -514,9 +514,11 @@ struct catalog_diag_ctx {
 static void catalog_diag(void *vctx, const char *file, int line, const char *msg)
 {
     struct catalog_diag_ctx *d = (struct catalog_diag_ctx *)vctx;
-    if (d->strict) {
-        if (!d->first[0])
+    if (d->strict || line <= 0) { /* line 0: a problem of the whole file, which fails the load */
+        if (!d->first[0] && line > 0)
             snprintf(d->first, sizeof d->first, "%s:%d: %s", file, line, msg);
+        else if (!d->first[0])
+            snprintf(d->first, sizeof d->first, "%s: %s", file, msg);
         return;
     }
     if (d->c->opt && d->c->opt->quiet)
@@ -558,7 +560,7 @@ static enum odt_status read_catalog_entry(struct ctx *c, struct fy_node *entry, 
     if (st != ODT_OK) {
         odt_catalog_free(cat);
         if (d.first[0])
-            return fail(c, node_line(fk), "%s: bad catalogue entry (strict): %s", where, d.first);
+            return fail(c, node_line(fk), "%s: %s%s", where, strict ? "bad catalogue entry (strict): " : "", d.first);
         return fail(c, node_line(fk), "%s: cannot load catalogue '%s'", where, sh->path);
     }
     c->rejected += cat->n_bad;
