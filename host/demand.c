@@ -129,10 +129,12 @@ static void local_day(const struct odt_epoch *ep, double t_s, double lon_deg, do
 {
     /* utc1 is a whole-day or half-day JD and utc2 the rest: subtract the reference from utc1 first (exact) */
     const double d = (ep->utc1 - 2451544.5) + ep->utc2 + t_s / ODT_SEC_PER_DAY + lon_deg / 360.0;
-    const double fd = floor(d);
-    double h = (d - fd) * 24.0;
-    if (h >= 24.0)
+    double fd = floor(d);
+    double h = (d - fd) * 24.0; /* d - fd is exact and below 1; the product may round up to 24 */
+    if (h >= 24.0) {
         h = 0.0;
+        fd += 1.0;
+    }
     *day = fd;
     *hour = h;
 }

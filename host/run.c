@@ -11,6 +11,7 @@
 
 #include "host/fleet_build.h"
 #include "host/scenario.h"
+#include "host/events.h"
 #include "host/snapshot.h"
 #include "kernels/backend.h"
 
@@ -59,6 +60,27 @@ enum odt_status odt_backend_choose(const char *name, int quiet, const struct odt
     }
     snprintf(err, errlen, "unknown backend '%s' (auto, cpu or cuda)", name);
     return ODT_ERR_VALUE;
+}
+
+/*
+ * Steps per advance call: a snapshot interval, or fewer so that no satellite
+ * can record more eclipse events in one call than its ODT_ECL_SLOTS slots (at
+ * most 4 events per orbit: one call spans at most ODT_ECL_SLOTS / 4 - 1 orbits
+ * of the shortest period in the fleet).
+ */
+static int batch_steps(const struct odt_fleet *f, const struct odt_scenario *sc, long k_interval)
+{
+    double min_period = HUGE_VAL;
+    for (size_t i = 0; i < f->n; ++i)
+        if (f->a_km[i] > 0.0) {
+            const double p = ODT_TWOPI * sqrt(f->a_km[i] * f->a_km[i] * f->a_km[i] / ODT_EARTH_MU_KM3_S2);
+            min_period = p < min_period ? p : min_period;
+        }
+    const double span = (ODT_ECL_SLOTS / 4 - 1) * min_period;
+    long k = (long)floor(span / sc->step_s);
+    k = k < 1 ? 1 : k;
+    k = k < k_interval ? k : k_interval;
+    return (int)(k < 1000000 ? k : 1000000);
 }
 
 static void progress_line(double frac, double t_s, double rate, double eta_s)
@@ -148,7 +170,8 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
     }
 
     const long steps = odt_scenario_steps(&sc);
-    const int k_max = (int)nearbyint(sc.snapshot_interval_s / sc.step_s);
+    const long k_interval = (long)nearbyint(sc.snapshot_interval_s / sc.step_s);
+    const int k_max = batch_steps(&host, &sc, k_interval);
     struct odt_backend_config bcfg;
     odt_backend_config_init(&bcfg, &sc, &host, &meta, k_max, opt->threads > 0 ? opt->threads : omp_get_max_threads());
     const int is_cpu = ops == &odt_backend_cpu;
@@ -188,19 +211,39 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
     track_extremes(&host, meta.classes, sum);
     sum->snapshots = 1;
 
+    struct odt_eclipse_tracker ecl;
+    if ((st = odt_eclipse_tracker_init(&ecl, &host, sc.shadow_model == ODT_SHADOW_CONICAL, 0.0)) != ODT_OK) {
+        snprintf(err, errlen, "out of memory");
+        goto restore;
+    }
     long done = 0;
     while (done < steps && !odt_stop_signal) {
-        const int k = (int)((steps - done) < k_max ? (steps - done) : k_max);
+        /* up to the next snapshot, in batches of at most k_max steps */
+        const long to_snapshot = k_interval - done % k_interval;
+        const long left = steps - done < to_snapshot ? steps - done : to_snapshot;
+        const int k = (int)(left < k_max ? left : k_max);
         odt_step_inputs_fill(&sc.epoch, (double)done * sc.step_s, sc.step_s, k, in);
         const double t0 = now_s();
         if ((st = ops->advance(be, in, k)) != ODT_OK || (st = ops->download(be, &host)) != ODT_OK) {
             snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
-            goto restore;
+            goto fail_tracker;
         }
         t_step_s += now_s() - t0;
         done += k;
-        if ((st = odt_snapshot_append(w, &in[k - 1], &host, err, errlen)) != ODT_OK)
-            goto restore;
+        if ((st = odt_eclipse_tracker_collect(&ecl, &host)) != ODT_OK) {
+            snprintf(err, errlen, "out of memory collecting eclipse events");
+            goto fail_tracker;
+        }
+        if (done % k_interval != 0 && done != steps)
+            continue;
+        if (done == steps && (st = odt_eclipse_tracker_finish(&ecl, (double)done * sc.step_s)) != ODT_OK) {
+            snprintf(err, errlen, "out of memory collecting eclipse events");
+            goto fail_tracker;
+        }
+        if ((st = odt_snapshot_append(w, &in[k - 1], &host, err, errlen)) != ODT_OK ||
+            (st = odt_snapshot_append_eclipses(w, ecl.rows, ecl.n_rows, err, errlen)) != ODT_OK)
+            goto fail_tracker;
+        odt_eclipse_tracker_clear_rows(&ecl);
         track_extremes(&host, meta.classes, sum);
         sum->snapshots++;
         if (opt->progress && !opt->quiet) {
@@ -210,6 +253,20 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
                           el * (double)(steps - done) / (double)done);
         }
     }
+    if (done < steps) { /* interrupted: close what is open at the last snapshot */
+        odt_eclipse_tracker_finish(&ecl, (double)done * sc.step_s);
+        odt_snapshot_append_eclipses(w, ecl.rows, ecl.n_rows, err, errlen);
+    }
+    sum->eclipses_umbra = ecl.count[ODT_ECLIPSE_UMBRA];
+    sum->eclipses_shadow = ecl.count[ODT_ECLIPSE_SHADOW];
+    sum->eclipse_longest_s = ecl.longest_s[ODT_ECLIPSE_UMBRA];
+    sum->eclipse_longest_sat = ecl.longest_sat[ODT_ECLIPSE_UMBRA];
+    sum->eclipse_longest_start_s = ecl.longest_start_s[ODT_ECLIPSE_UMBRA];
+    sum->eclipse_mean_s = ecl.count[ODT_ECLIPSE_UMBRA] ? ecl.total_s[ODT_ECLIPSE_UMBRA] /
+                                                             (double)ecl.count[ODT_ECLIPSE_UMBRA] : 0.0;
+    for (size_t i = 0; i < host.n; ++i)
+        sum->eclipse_events_lost += (size_t)host.eclipse_lost[i];
+    odt_eclipse_tracker_free(&ecl);
     if (opt->progress && !opt->quiet)
         fprintf(stderr, "\n");
     sum->wall_s = now_s() - t_start;
@@ -233,6 +290,9 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
     sum->step_wall_s = t_step_s;
     fleet_totals(&host, sum);
 
+    goto restore;
+fail_tracker:
+    odt_eclipse_tracker_free(&ecl);
 restore:
     signal(SIGINT, old_int);
     signal(SIGTERM, old_term);
@@ -278,6 +338,16 @@ void odt_run_print_summary(FILE *out, const struct odt_run_summary *s)
     fprintf(out, "  energy used            %.4f MWh of %.4f MWh asked for (%.4f MWh not served)\n",
             s->energy_served_j / mwh, s->energy_demand_j / mwh, s->energy_unserved_j / mwh);
     fprintf(out, "  energy curtailed       %.4f MWh\n", s->energy_curtailed_j / mwh);
+    fprintf(out, "  eclipses               %zu umbra passes", s->eclipses_umbra);
+    if (s->eclipses_shadow)
+        fprintf(out, ", %zu penumbral shadows", s->eclipses_shadow);
+    if (s->eclipses_umbra)
+        fprintf(out, "; longest %.1f min (satellite %d, from t = %.0f s), mean %.1f min", s->eclipse_longest_s / 60.0,
+                s->eclipse_longest_sat, s->eclipse_longest_start_s, s->eclipse_mean_s / 60.0);
+    fprintf(out, "\n");
+    if (s->eclipse_events_lost)
+        fprintf(out, "  WARNING                %zu eclipse events not recorded (event buffer full)\n",
+                s->eclipse_events_lost);
     fprintf(out, "  lowest battery SoC     %.3f\n", s->battery_min_soc);
     fprintf(out, "  temperature range      %.1f .. %.1f K\n", s->temp_min_k, s->temp_max_k);
     fprintf(out, "  output                 %s\n", s->output);

@@ -33,7 +33,12 @@ struct odt_run_summary {
     double energy_unserved_j;
     double energy_curtailed_j;
     double battery_min_soc;  /* lowest state of charge seen at a snapshot (over satellites with a battery) */
-    double temp_min_k, temp_max_k; /* extreme temperatures at snapshots */
+    double temp_min_k, temp_max_k; /* extreme payload temperatures at snapshots */
+    size_t eclipses_umbra;   /* complete umbra passes (the Sun fully hidden) */
+    size_t eclipses_shadow;  /* complete penumbral shadows (any part hidden; conical model) */
+    double eclipse_longest_s, eclipse_mean_s, eclipse_longest_start_s;
+    int eclipse_longest_sat;
+    size_t eclipse_events_lost;
     char output[512];
     int interrupted;         /* stopped by SIGINT/SIGTERM */
     size_t n_sgp4;           /* satellites propagated with SGP4 */

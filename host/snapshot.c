@@ -13,6 +13,8 @@
 struct odt_snapshot_writer {
     hid_t file;
     hid_t d_time, d_era, d_sun;
+    hid_t d_ecl[6];     /* /eclipses: satellite, kind, start, end, duration, complete */
+    hsize_t ecl_rows;
     hid_t *d_field; /* one per fleet field (H5I_INVALID_HID for PARAM fields) */
     int nf;
     size_t n;
@@ -114,6 +116,54 @@ static herr_t write_static(hid_t g, const char *name, hid_t type, size_t n, int 
     return st;
 }
 
+/* Per-class parameters that analyses of the file need (the scenario text holds all of them). */
+static herr_t write_classes(hid_t root, const struct odt_scenario *sc, const struct odt_fleet_meta *m)
+{
+    const size_t nc = (size_t)m->n_classes;
+    double *v = malloc(sizeof(double) * (nc ? nc : 1));
+    hid_t g = H5Gcreate2(root, "classes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (!v || g < 0) {
+        free(v);
+        if (g >= 0)
+            H5Gclose(g);
+        return -1;
+    }
+    int bad = 0;
+#define ODT_CLASS_COLUMN(name, units, desc, expr)                                                                 \
+    for (size_t c = 0; c < nc; ++c) {                                                                            \
+        const struct odt_sat_class *k = &m->classes[c];                                                          \
+        v[c] = (expr);                                                                                           \
+    }                                                                                                            \
+    bad |= write_static(g, name, H5T_NATIVE_DOUBLE, nc, 1, v, units, desc) < 0;
+    ODT_CLASS_COLUMN("array_area_m2", "m2", "solar array area", k->array.area_m2)
+    ODT_CLASS_COLUMN("array_efficiency", "1", "cells x packing x power conditioning at the reference temperature",
+                     k->array.cell_efficiency * k->array.packing_factor * k->array.pcu_efficiency)
+    ODT_CLASS_COLUMN("compute_power_w", "W", "compute payload power asked for", k->node.compute_power_w)
+    ODT_CLASS_COLUMN("bus_power_w", "W", "bus power", k->node.bus_power_w)
+    ODT_CLASS_COLUMN("battery_capacity_j", "J", "battery capacity", k->battery.capacity_j)
+    ODT_CLASS_COLUMN("battery_soc_min", "1", "bottom of the state-of-charge window", k->battery.soc_min)
+    ODT_CLASS_COLUMN("battery_soc_max", "1", "top of the state-of-charge window", k->battery.soc_max)
+    ODT_CLASS_COLUMN("battery_discharge_efficiency", "1", "discharge efficiency", k->battery.eta_discharge)
+    ODT_CLASS_COLUMN("payload_temp_limit_k", "K", "payload temperature limit", k->thermal.t_limit_payload_k)
+    ODT_CLASS_COLUMN("radiator_area_m2", "m2", "radiating area (all faces)",
+                     k->thermal.face[ODT_TN_RADIATOR][0].area_m2 + k->thermal.face[ODT_TN_RADIATOR][1].area_m2)
+    ODT_CLASS_COLUMN("radiator_sides", "1", "radiating faces of the radiator panel",
+                     (k->thermal.face[ODT_TN_RADIATOR][1].area_m2 > 0.0) ? 2.0 : 1.0)
+    ODT_CLASS_COLUMN("radiator_emissivity", "1", "radiator emissivity", k->thermal.face[ODT_TN_RADIATOR][0].emissivity)
+    ODT_CLASS_COLUMN("payload_radiator_conductance_w_k", "W K-1", "payload-radiator conductance",
+                     k->thermal.g_w_k[ODT_TN_PAYLOAD][ODT_TN_RADIATOR])
+#undef ODT_CLASS_COLUMN
+    char names[4096] = "";
+    for (int s = 0; s < sc->n_shells; ++s) {
+        strncat(names, s ? "," : "", sizeof names - strlen(names) - 1);
+        strncat(names, sc->shells[s].name, sizeof names - strlen(names) - 1);
+    }
+    bad |= attr_string(g, "names", names) < 0;
+    free(v);
+    H5Gclose(g);
+    return bad ? -1 : 0;
+}
+
 static void writer_free(struct odt_snapshot_writer *w)
 {
     if (!w)
@@ -127,6 +177,9 @@ static void writer_free(struct odt_snapshot_writer *w)
         H5Dclose(w->d_era);
     if (w->d_sun > 0)
         H5Dclose(w->d_sun);
+    for (int k = 0; k < 6; ++k)
+        if (w->d_ecl[k] > 0)
+            H5Dclose(w->d_ecl[k]);
     if (w->file > 0)
         H5Fclose(w->file);
     free(w->d_field);
@@ -218,6 +271,28 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
         H5Gclose(g);
     }
 
+    bad |= write_classes(root, sc, m) < 0;
+
+    /* the eclipse table: one row per interval */
+    hid_t ge = H5Gcreate2(root, "eclipses", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    bad |= ge < 0;
+    if (ge >= 0) {
+        static const char *const names[6] = {"satellite", "kind", "start", "end", "duration", "complete"};
+        static const char *const ecl_units[6] = {"1", "1", "s", "s", "s", "1"};
+        static const char *const meaning[6] = {
+            "satellite index", "1: umbra (Sun fully hidden); 2: shadow (any part of the Sun hidden)",
+            "start, s since the epoch", "end, s since the epoch", "duration", "1: both ends seen; 0: cut by the run"};
+        hsize_t edims[1] = {0};
+        for (int k = 0; k < 6; ++k) {
+            const int is_int = k == 0 || k == 1 || k == 5;
+            w->d_ecl[k] = create_series(ge, names[k], is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, 1, edims,
+                                        is_int ? sizeof(int32_t) : sizeof(double));
+            bad |= w->d_ecl[k] < 0 || attrs(w->d_ecl[k], ecl_units[k], meaning[k]) < 0;
+        }
+        bad |= attr_string(ge, "model", sc->shadow_model == ODT_SHADOW_CONICAL ? "conical" : "cylindrical") < 0;
+        H5Gclose(ge);
+    }
+
     /* time series */
     hsize_t dims[3] = {0, f->n, 3};
     w->d_time = create_series(root, "time", H5T_NATIVE_DOUBLE, 1, dims, sizeof(double));
@@ -269,6 +344,50 @@ enum odt_status odt_snapshot_append(struct odt_snapshot_writer *w, const struct 
     if (bad || H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0)
         return h5fail(err, errlen, w->path, "appending a snapshot (disk full?)");
     w->records = r + 1;
+    return ODT_OK;
+}
+
+enum odt_status odt_snapshot_append_eclipses(struct odt_snapshot_writer *w, const struct odt_eclipse_row *rows,
+                                             size_t n, char *err, size_t errlen)
+{
+    if (n == 0)
+        return ODT_OK;
+    int32_t *iv = malloc(sizeof(int32_t) * n);
+    double *dv = malloc(sizeof(double) * n);
+    if (!iv || !dv) {
+        free(iv);
+        free(dv);
+        snprintf(err, errlen, "%s: out of memory", w->path);
+        return ODT_ERR_NOMEM;
+    }
+    int bad = 0;
+    for (int k = 0; k < 6 && !bad; ++k) {
+        const int is_int = k == 0 || k == 1 || k == 5;
+        for (size_t r = 0; r < n; ++r) {
+            if (is_int)
+                iv[r] = k == 0 ? rows[r].satellite : k == 1 ? rows[r].kind : rows[r].complete;
+            else
+                dv[r] = k == 2 ? rows[r].start_s : k == 3 ? rows[r].end_s : rows[r].end_s - rows[r].start_s;
+        }
+        hid_t space = H5Dget_space(w->d_ecl[k]);
+        hsize_t cur;
+        H5Sget_simple_extent_dims(space, &cur, NULL);
+        H5Sclose(space);
+        hsize_t total = cur + n, start = cur, count = n;
+        bad |= H5Dset_extent(w->d_ecl[k], &total) < 0;
+        space = H5Dget_space(w->d_ecl[k]);
+        H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, NULL, &count, NULL);
+        hid_t mem = H5Screate_simple(1, &count, NULL);
+        bad |= H5Dwrite(w->d_ecl[k], is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT,
+                        is_int ? (const void *)iv : (const void *)dv) < 0;
+        H5Sclose(mem);
+        H5Sclose(space);
+    }
+    free(iv);
+    free(dv);
+    if (bad || H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0)
+        return h5fail(err, errlen, w->path, "appending eclipse rows");
+    w->ecl_rows += n;
     return ODT_OK;
 }
 

@@ -13,6 +13,7 @@
 #include "kernels/fleet.h"
 #include "host/fleet_build.h"
 #include "host/scenario.h"
+#include "host/events.h"
 
 #define ODT_SNAPSHOT_SCHEMA_VERSION "1.0"
 
@@ -30,6 +31,9 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
 /* odt_snapshot_append: append one record of the STATE and OUT fields of f at input in. */
 enum odt_status odt_snapshot_append(struct odt_snapshot_writer *w, const struct odt_step_input *in,
                                     const struct odt_fleet *f, char *err, size_t errlen);
+/* odt_snapshot_append_eclipses: append n rows to the eclipse table (/eclipses) and flush. */
+enum odt_status odt_snapshot_append_eclipses(struct odt_snapshot_writer *w, const struct odt_eclipse_row *rows,
+                                             size_t n, char *err, size_t errlen);
 /* odt_snapshot_close: set run_status (e.g. "complete") and close; w is freed. */
 enum odt_status odt_snapshot_close(struct odt_snapshot_writer *w, const char *run_status, char *err, size_t errlen);
 

@@ -49,11 +49,16 @@ ODT_HD static inline int odt_sat_position(size_t i, const struct odt_fleet *f, c
  * odt_sat_eclipse_events: refine the shadow boundaries crossed by satellite i
  * between the end of the previous step (t0 = x->t_s - dt, Sun of `prev`) and
  * x->t_s, and append them to its event buffer (slots used *count, lost
- * *lost). Called only when the illuminated fraction changed class.
+ * *lost). Called only when the illuminated fraction changed class; `crossed`
+ * (odt_eclipse_classify of the two fractions) decides which boundaries were
+ * crossed, so that entries and exits always alternate as the recorded
+ * fractions do. The root finder gives their times; a boundary it cannot
+ * bracket (the fraction and the smooth shadow function disagree by rounding
+ * within ~1e-7 rad of a boundary) is dated at the end of the step.
  */
 ODT_HD static inline void odt_sat_eclipse_events(size_t i, const struct odt_fleet *f, const struct odt_kepler *kep,
                                                  const struct odt_step_config *cfg, const struct odt_step_input *prev,
-                                                 const struct odt_step_input *x, int *count, int *lost)
+                                                 const struct odt_step_input *x, int crossed, int *count, int *lost)
 {
     struct odt_eclipse_config ec;
     ec.shadow_model = cfg->shadow_model;
@@ -80,10 +85,17 @@ ODT_HD static inline void odt_sat_eclipse_events(size_t i, const struct odt_flee
     odt_eclipse_events_step(&ec, prop, elements, x->t_s - x->dt_s, prev->sun_unit, prev->sun_dist_km, x->t_s,
                             x->sun_unit, x->sun_dist_km, ev, &nev);
     const size_t n = f->n;
-    for (int e = 0; e < nev; ++e) {
+    int covered = 0;
+    for (int e = 0; e <= nev; ++e) {
+        /* the refined events limited to the boundaries crossed, then any crossed boundary left, at t1 */
+        const int kind = e < nev ? (ev[e].kind & crossed) : (crossed & ~covered);
+        const double when = e < nev ? ev[e].t_s : x->t_s;
+        if (kind == ODT_ECL_NONE)
+            continue;
+        covered |= kind;
         if (*count < ODT_ECL_SLOTS) {
-            f->eclipse_kind[(size_t)*count * n + i] = ev[e].kind;
-            f->eclipse_time[(size_t)*count * n + i] = ev[e].t_s;
+            f->eclipse_kind[(size_t)*count * n + i] = kind;
+            f->eclipse_time[(size_t)*count * n + i] = when;
             ++*count;
         } else {
             ++*lost;
@@ -163,8 +175,9 @@ ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, c
                     ? odt_illumination_ellipsoid(cfg->shadow_model, r, x->sun_unit, x->sun_dist_km, cfg->re_km,
                                                  cfg->flattening)
                     : odt_illumination(cfg->shadow_model, r, x->sun_unit, x->sun_dist_km, cfg->re_km);
-        if (dt > 0.0 && odt_eclipse_classify(illum_prev, illum) != ODT_ECL_NONE)
-            odt_sat_eclipse_events(i, f, &kep, cfg, s > 0 ? &in[s - 1] : x, x, &ecl_count, &ecl_lost);
+        const int crossed = odt_eclipse_classify(illum_prev, illum);
+        if (dt > 0.0 && crossed != ODT_ECL_NONE)
+            odt_sat_eclipse_events(i, f, &kep, cfg, s > 0 ? &in[s - 1] : x, x, crossed, &ecl_count, &ecl_lost);
 
         /* array, at the temperature of the array node */
         const double irr = odt_solar_irradiance(x->sun_dist_km);
