@@ -74,19 +74,27 @@ void odt_teme_to_gcrs(double tt1, double tt2, double tt_utc_s, const double rc2i
     eraRxr(rt, rz, m);
 }
 
-/* Sun, Earth rotation angle and the TEME rotation at t_s, with rc2i given. */
-static void fill_one(const struct odt_epoch *ep, double t_s, double dt_s, const double rc2i[3][3],
-                     struct odt_step_input *out)
+/* The geocentric Sun (unit vector, distance km) at TT two-part date (tt1, tt2). */
+static void sun_at(double tt1, double tt2, double unit[3], double *dist_km)
+{
+    double pvh[2][3], pvb[2][3];
+    eraEpv00(tt1, tt2, pvh, pvb); /* TDB ~ TT to 2 ms: negligible here */
+    const double dist_au = sqrt(pvh[0][0] * pvh[0][0] + pvh[0][1] * pvh[0][1] + pvh[0][2] * pvh[0][2]);
+    for (int k = 0; k < 3; ++k)
+        unit[k] = -pvh[0][k] / dist_au;
+    *dist_km = dist_au * ODT_AU_KM;
+}
+
+/* Earth rotation angle and the TEME rotation at t_s, with the Sun and rc2i given. */
+static void fill_one(const struct odt_epoch *ep, double t_s, double dt_s, const double sun[3], double dist_km,
+                     const double rc2i[3][3], struct odt_step_input *out)
 {
     const double tt2 = ep->tt2 + t_s / ODT_SEC_PER_DAY;
-    double pvh[2][3], pvb[2][3];
-    eraEpv00(ep->tt1, tt2, pvh, pvb); /* TDB ~ TT to 2 ms: negligible here */
-    const double dist_au = sqrt(pvh[0][0] * pvh[0][0] + pvh[0][1] * pvh[0][1] + pvh[0][2] * pvh[0][2]);
     out->t_s = t_s;
     out->dt_s = dt_s;
     for (int k = 0; k < 3; ++k)
-        out->sun_unit[k] = -pvh[0][k] / dist_au;
-    out->sun_dist_km = dist_au * ODT_AU_KM;
+        out->sun_unit[k] = sun[k];
+    out->sun_dist_km = dist_km;
     /* UT1 = UTC (DUT1 neglected) = TT - (TT - UTC at the epoch) */
     out->era_rad = eraEra00(ep->tt1, tt2 - ep->tt_utc_s / ODT_SEC_PER_DAY);
     odt_teme_to_gcrs(ep->tt1, tt2, ep->tt_utc_s, rc2i, out->teme_to_gcrs);
@@ -94,17 +102,37 @@ static void fill_one(const struct odt_epoch *ep, double t_s, double dt_s, const 
 
 void odt_step_input_at(const struct odt_epoch *ep, double t_s, double dt_s, struct odt_step_input *out)
 {
-    double rc2i[3][3];
-    eraC2i06a(ep->tt1, ep->tt2 + t_s / ODT_SEC_PER_DAY, rc2i);
-    fill_one(ep, t_s, dt_s, (const double(*)[3])rc2i, out);
+    const double tt2 = ep->tt2 + t_s / ODT_SEC_PER_DAY;
+    double rc2i[3][3], sun[3], dist;
+    eraC2i06a(ep->tt1, tt2, rc2i);
+    sun_at(ep->tt1, tt2, sun, &dist);
+    fill_one(ep, t_s, dt_s, sun, dist, (const double(*)[3])rc2i, out);
 }
 
 void odt_step_inputs_fill(const struct odt_epoch *ep, double t0_s, double dt_s, int k, struct odt_step_input *out)
 {
-    double rc2i[3][3];
-    eraC2i06a(ep->tt1, ep->tt2 + (t0_s + 0.5 * k * dt_s) / ODT_SEC_PER_DAY, rc2i);
-    for (int s = 0; s < k; ++s)
-        fill_one(ep, t0_s + (double)(s + 1) * dt_s, dt_s, (const double(*)[3])rc2i, &out[s]);
+    /* exact Sun at the batch's ends, interpolated between (see ephem.h) */
+    const double t1_s = t0_s + (double)k * dt_s;
+    double rc2i[3][3], s0[3], s1[3], d0, d1;
+    eraC2i06a(ep->tt1, ep->tt2 + 0.5 * (t0_s + t1_s) / ODT_SEC_PER_DAY, rc2i);
+    sun_at(ep->tt1, ep->tt2 + t0_s / ODT_SEC_PER_DAY, s0, &d0);
+    sun_at(ep->tt1, ep->tt2 + t1_s / ODT_SEC_PER_DAY, s1, &d1);
+    const double span = t1_s - t0_s;
+    for (int s = 0; s < k; ++s) {
+        const double t = t0_s + (double)(s + 1) * dt_s;
+        if (s == k - 1) { /* the batch's last step: exact */
+            fill_one(ep, t, dt_s, s1, d1, (const double(*)[3])rc2i, &out[s]);
+            continue;
+        }
+        const double w = (t - t0_s) / span;
+        double u[3];
+        for (int c = 0; c < 3; ++c)
+            u[c] = (1.0 - w) * s0[c] + w * s1[c];
+        const double nu = sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
+        for (int c = 0; c < 3; ++c)
+            u[c] /= nu;
+        fill_one(ep, t, dt_s, u, (1.0 - w) * d0 + w * d1, (const double(*)[3])rc2i, &out[s]);
+    }
 }
 
 void odt_epoch_utc_string(const struct odt_epoch *ep, double t_s, char *buf, size_t len)

@@ -59,7 +59,10 @@ static enum odt_status cpu_advance(struct odt_backend *b, const struct odt_step_
     const struct odt_sat_class *cls = b->classes;
     const struct odt_step_config *cfg = &b->step;
     const long n = (long)f->n;
-#pragma omp parallel for schedule(static) num_threads(b->threads)
+    /* no more threads than blocks of 32 satellites: a tiny fleet is not worth waking a team for */
+    const long blocks = (n + 31) / 32;
+    const int threads = blocks < b->threads ? (int)(blocks > 0 ? blocks : 1) : b->threads;
+#pragma omp parallel for schedule(static) num_threads(threads)
     for (long i = 0; i < n; ++i)
         odt_sat_advance((size_t)i, f, cls, cfg, in, k);
     return ODT_OK;
