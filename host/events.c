@@ -44,6 +44,21 @@ enum odt_status odt_eclipse_tracker_init(struct odt_eclipse_tracker *t, const st
     return ODT_OK;
 }
 
+void odt_eclipse_tracker_count(struct odt_eclipse_tracker *t, int32_t satellite, int32_t kind, double start_s,
+                               double end_s, int complete)
+{
+    if (!complete || kind < 1 || kind > 2)
+        return;
+    const double d = end_s - start_s;
+    t->count[kind]++;
+    t->total_s[kind] += d;
+    if (d > t->longest_s[kind]) {
+        t->longest_s[kind] = d;
+        t->longest_sat[kind] = satellite;
+        t->longest_start_s[kind] = start_s;
+    }
+}
+
 static enum odt_status emit(struct odt_eclipse_tracker *t, size_t i, int kind, double start, double end, int cut)
 {
     if (t->n_rows == t->cap_rows) {
@@ -60,16 +75,7 @@ static enum odt_status emit(struct odt_eclipse_tracker *t, size_t i, int kind, d
     r->start_s = start;
     r->end_s = end;
     r->complete = !cut;
-    if (!cut) {
-        const double d = end - start;
-        t->count[kind]++;
-        t->total_s[kind] += d;
-        if (d > t->longest_s[kind]) {
-            t->longest_s[kind] = d;
-            t->longest_sat[kind] = (int32_t)i;
-            t->longest_start_s[kind] = start;
-        }
-    }
+    odt_eclipse_tracker_count(t, (int32_t)i, kind, start, end, !cut);
     return ODT_OK;
 }
 

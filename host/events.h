@@ -53,6 +53,9 @@ enum odt_status odt_eclipse_tracker_finish(struct odt_eclipse_tracker *t, double
 /* odt_eclipse_tracker_take: the completed rows since the last take; the caller writes them, then calls
    odt_eclipse_tracker_clear_rows. */
 void odt_eclipse_tracker_clear_rows(struct odt_eclipse_tracker *t);
+/* odt_eclipse_tracker_count: fold a row written earlier into the statistics (resume). */
+void odt_eclipse_tracker_count(struct odt_eclipse_tracker *t, int32_t satellite, int32_t kind, double start_s,
+                               double end_s, int complete);
 void odt_eclipse_tracker_free(struct odt_eclipse_tracker *t);
 
 #endif /* ODT_EVENTS_H */

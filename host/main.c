@@ -6,6 +6,7 @@
 
 #include "host/propagate.h"
 #include "host/run.h"
+#include "host/snapshot.h"
 #include "host/scenario.h"
 
 static void usage(FILE *out)
@@ -15,12 +16,16 @@ static void usage(FILE *out)
             "\n"
             "usage:\n"
             "  odtwin run [SCENARIO.yaml] [-o OUT.h5] [--backend auto|cpu|cuda] [--threads N] [--strict] [--quiet]\n"
+            "  odtwin run --resume OUT.h5 [--backend ...] [--threads N] [--quiet]\n"
             "      simulate a scenario (the embedded default when none is given), write an HDF5 snapshot\n"
-            "      file and print a summary; --strict: a bad catalogue entry fails the run instead of being skipped\n"
+            "      file and print a summary; --strict: a bad catalogue entry fails the run instead of being skipped;\n"
+            "      --resume: continue a stopped run from its last complete snapshot, in the same file\n"
             "  odtwin propagate FILE [--start MIN --stop MIN --step MIN] [--wgs84] [--afspc] [--ignore-checksum]\n"
             "      TEME states (km, km/s) of every object of a TLE/OMM file, in the layout of the SGP4\n"
             "      verification output; without a range, the one after column 69 of a TLE line 2, else\n"
             "      0..1440 min by 120 min\n"
+            "  odtwin repair OUT.h5     after a run was killed: keep its complete snapshots and make the file an\n"
+            "      ordinary HDF5 file again (until then it opens in SWMR read mode)\n"
             "  odtwin scenario          print the embedded default scenario\n"
             "  odtwin version           print the version and the build's backends\n"
             "  odtwin help              this text\n",
@@ -54,6 +59,8 @@ static int cmd_run(int argc, char **argv)
                 fprintf(stderr, "odtwin run: --threads '%s': expected a count >= 0 (0 = all cores)\n", argv[i]);
                 return 2;
             }
+        } else if (!strcmp(a, "--resume") && i + 1 < argc) {
+            opt.resume_path = argv[++i];
         } else if (!strcmp(a, "--strict")) {
             opt.strict = 1;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
@@ -89,6 +96,20 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "run"))
         return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "repair")) {
+        if (argc != 3) {
+            fprintf(stderr, "usage: odtwin repair SNAPSHOT.h5\n");
+            return 2;
+        }
+        char err[1024];
+        long kept = 0;
+        if (odt_snapshot_repair(argv[2], &kept, err, sizeof err) != ODT_OK) {
+            fprintf(stderr, "odtwin: error: %s\n", err);
+            return 1;
+        }
+        printf("%s: %ld complete snapshots kept; the file opens as an ordinary HDF5 file\n", argv[2], kept);
+        return 0;
+    }
     if (!strcmp(cmd, "propagate"))
         return odt_propagate_main(argc - 2, argv + 2);
     if (!strcmp(cmd, "scenario")) {

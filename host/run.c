@@ -136,7 +136,25 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
     struct odt_scenario sc;
     enum odt_status st;
     struct odt_scenario_options sopt = {opt->strict, opt->quiet};
-    if (opt->scenario_path)
+    if (opt->resume_path) {
+        /* the run to continue carries its scenario */
+        char *text = NULL, status[32] = "", name[600];
+        if (opt->scenario_path || opt->output_path) {
+            snprintf(err, errlen, "--resume %s: the file holds its scenario and is written in place: give neither a "
+                                  "scenario nor -o", opt->resume_path);
+            return ODT_ERR_VALUE;
+        }
+        if ((st = odt_snapshot_read_scenario(opt->resume_path, &text, status, sizeof status, err, errlen)) != ODT_OK)
+            return st;
+        if (strcmp(status, "complete") == 0) {
+            free(text);
+            snprintf(err, errlen, "%s: the run is complete: nothing to resume", opt->resume_path);
+            return ODT_ERR_VALUE;
+        }
+        snprintf(name, sizeof name, "%s (scenario attribute)", opt->resume_path);
+        st = odt_scenario_load_text_opts(name, text, strlen(text), &sopt, &sc, err, errlen);
+        free(text);
+    } else if (opt->scenario_path)
         st = odt_scenario_load_file_opts(opt->scenario_path, &sopt, &sc, err, errlen);
     else
         st = odt_scenario_load_text_opts("<default scenario>", odt_scenario_default_text(),
@@ -155,7 +173,9 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
         return st;
     }
 
-    if (opt->output_path)
+    if (opt->resume_path)
+        snprintf(sum->output, sizeof sum->output, "%s", opt->resume_path);
+    else if (opt->output_path)
         snprintf(sum->output, sizeof sum->output, "%s", opt->output_path);
     else if (sc.output[0])
         snprintf(sum->output, sizeof sum->output, "%s", sc.output);
@@ -186,37 +206,58 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
     }
     if ((st = ops->create(&be, &bcfg, err, errlen)) != ODT_OK)
         goto out;
-    if ((st = ops->upload(be, &host)) != ODT_OK) {
-        snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
-        goto out;
-    }
     struct odt_run_info info = {ops->name, is_cpu ? bcfg.threads : 0};
-    if ((st = odt_snapshot_create(&w, sum->output, &sc, &host, &meta, &info, err, errlen)) != ODT_OK)
-        goto out;
-
+    struct odt_eclipse_tracker ecl;
+    memset(&ecl, 0, sizeof ecl);
+    const int conical = sc.shadow_model == ODT_SHADOW_CONICAL;
+    long done = 0;
     odt_stop_signal = 0;
     void (*old_int)(int) = signal(SIGINT, on_signal);
     void (*old_term)(int) = signal(SIGTERM, on_signal);
-
     const double t_start = now_s();
     double t_step_s = 0.0; /* time spent advancing (excludes snapshot I/O) */
-    /* snapshot 0: the state at the epoch, evaluated with a zero-length step */
-    odt_step_input_at(&sc.epoch, 0.0, 0.0, &in[0]);
-    if ((st = ops->advance(be, in, 1)) != ODT_OK || (st = ops->download(be, &host)) != ODT_OK) {
-        snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
-        goto restore;
-    }
-    if ((st = odt_snapshot_append(w, &in[0], &host, err, errlen)) != ODT_OK)
-        goto restore;
-    track_extremes(&host, meta.classes, sum);
-    sum->snapshots = 1;
 
-    struct odt_eclipse_tracker ecl;
-    if ((st = odt_eclipse_tracker_init(&ecl, &host, sc.shadow_model == ODT_SHADOW_CONICAL, 0.0)) != ODT_OK) {
-        snprintf(err, errlen, "out of memory");
-        goto restore;
+    if (opt->resume_path) {
+        /* continue from the last complete snapshot: its state replaces the scenario's initial one */
+        struct odt_snapshot_resume rs;
+        if ((st = odt_eclipse_tracker_init(&ecl, &host, conical, 0.0)) != ODT_OK) {
+            snprintf(err, errlen, "out of memory");
+            goto restore;
+        }
+        if ((st = odt_snapshot_resume(&w, sum->output, &host, &ecl, &rs, err, errlen)) != ODT_OK)
+            goto fail_tracker;
+        done = (long)nearbyint(rs.t_s / sc.step_s);
+        sum->snapshots = rs.records;
+        sum->resumed_from_s = rs.t_s;
+        if ((st = ops->upload(be, &host)) != ODT_OK) {
+            snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
+            goto fail_tracker;
+        }
+        track_extremes(&host, meta.classes, sum);
+    } else {
+        if ((st = odt_snapshot_create(&w, sum->output, &sc, &host, &meta, &info, err, errlen)) != ODT_OK)
+            goto restore;
+        if ((st = ops->upload(be, &host)) != ODT_OK) {
+            snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
+            goto restore;
+        }
+        /* snapshot 0: the state at the epoch, evaluated with a zero-length step */
+        odt_step_input_at(&sc.epoch, 0.0, 0.0, &in[0]);
+        if ((st = ops->advance(be, in, 1)) != ODT_OK || (st = ops->download(be, &host)) != ODT_OK) {
+            snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
+            goto restore;
+        }
+        if ((st = odt_eclipse_tracker_init(&ecl, &host, conical, 0.0)) != ODT_OK) {
+            snprintf(err, errlen, "out of memory");
+            goto restore;
+        }
+        if ((st = odt_snapshot_append(w, &in[0], &host, &ecl, err, errlen)) != ODT_OK)
+            goto fail_tracker;
+        track_extremes(&host, meta.classes, sum);
+        sum->snapshots = 1;
     }
-    long done = 0;
+
+    long written_here = 0;
     while (done < steps && !odt_stop_signal) {
         /* up to the next snapshot, in batches of at most k_max steps */
         const long to_snapshot = k_interval - done % k_interval;
@@ -240,22 +281,19 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
             snprintf(err, errlen, "out of memory collecting eclipse events");
             goto fail_tracker;
         }
-        if ((st = odt_snapshot_append(w, &in[k - 1], &host, err, errlen)) != ODT_OK ||
-            (st = odt_snapshot_append_eclipses(w, ecl.rows, ecl.n_rows, err, errlen)) != ODT_OK)
+        if ((st = odt_snapshot_append(w, &in[k - 1], &host, &ecl, err, errlen)) != ODT_OK)
             goto fail_tracker;
         odt_eclipse_tracker_clear_rows(&ecl);
         track_extremes(&host, meta.classes, sum);
         sum->snapshots++;
+        if (opt->stop_after_snapshots > 0 && ++written_here >= opt->stop_after_snapshots && done < steps)
+            odt_stop_signal = SIGINT; /* as if interrupted (tests of --resume) */
         if (opt->progress && !opt->quiet) {
             const double el = now_s() - t_start;
             progress_line((double)done / (double)steps, (double)done * sc.step_s,
                           (double)host.n * (double)done / (el > 0 ? el : 1e-9),
                           el * (double)(steps - done) / (double)done);
         }
-    }
-    if (done < steps) { /* interrupted: close what is open at the last snapshot */
-        odt_eclipse_tracker_finish(&ecl, (double)done * sc.step_s);
-        odt_snapshot_append_eclipses(w, ecl.rows, ecl.n_rows, err, errlen);
     }
     sum->eclipses_umbra = ecl.count[ODT_ECLIPSE_UMBRA];
     sum->eclipses_shadow = ecl.count[ODT_ECLIPSE_SHADOW];

@@ -15,6 +15,8 @@ struct odt_run_options {
     int quiet;                 /* no progress, no informational messages */
     int progress;              /* show a progress line (a terminal) */
     int strict;                /* a bad catalogue entry fails the run instead of being skipped */
+    const char *resume_path;   /* continue this snapshot file from its last complete record */
+    long stop_after_snapshots; /* stop (as if interrupted) after writing this many snapshots (0: never) */
 };
 
 struct odt_run_summary {
@@ -41,6 +43,7 @@ struct odt_run_summary {
     size_t eclipse_events_lost;
     char output[512];
     int interrupted;         /* stopped by SIGINT/SIGTERM */
+    double resumed_from_s;   /* --resume: the time the run continued from */
     size_t n_sgp4;           /* satellites propagated with SGP4 */
     size_t catalog_rejected; /* catalogue entries skipped as bad */
     size_t inactive;         /* satellites inactive at the end (SGP4 error codes) */

@@ -122,6 +122,11 @@ struct odt_sgp4 {
     double con41;  /* 3 cos^2 i - 1 */
     double x1mth2; /* 1 - cos^2 i */
     double x7thm1; /* 7 cos^2 i - 1 */
+    /* constants of the propagation while the mean motion and inclination keep their
+       epoch values (near Earth, and deep space without resonance for ao): values the
+       propagator would otherwise recompute at each time with the same arguments */
+    double sinio, cosio; /* sin i0, cos i0 */
+    double ao;           /* (xke / n0)^(2/3), the semi-major axis before drag, er */
 
     /* deep space: lunar-solar long-period periodics and secular rates */
     struct odt_sgp4_body_periodics sun, moon;
@@ -662,6 +667,48 @@ ODT_HD static inline void odt_sgp4_deep_periodics(const struct odt_sgp4 *s, doub
 /* ------------------------------------------------------------------ propagation */
 
 /*
+ * Small-angle rotations. Several angles of the propagation are an angle a whose sine
+ * and cosine are at hand plus a small correction d: a Newton step of Kepler's
+ * equation, a J2 short-period term (|d| < 1e-3), the drag terms of the mean anomaly
+ * and perigee. Their sine and cosine follow from the rotation through d,
+ *     sin(a + d) = sin a + (cos a sin d + sin a (cos d - 1)),
+ *     cos(a + d) = cos a + (cos a (cos d - 1) - sin a sin d),
+ * with sin d and cos d - 1 from their Taylor series: a few multiplications instead of
+ * a call to sin, cos or sincos, and a short dependency chain (the series are
+ * evaluated in powers of d^2 side by side, not by Horner's rule). For
+ * |d| <= ODT_SGP4_SMALL_ANGLE = 1e-2, the series through d^5 and d^6 leave
+ * remainders below |d|^7 / 7! < 2.0e-18 and d^8 / 8! < 2.5e-21, a fiftieth of the
+ * rounding of the results (half an ulp of numbers near 1 is 1.1e-16); adding the
+ * small correction last, rather than forming cos d ~ 1 and multiplying, keeps the
+ * rounding error of one rotation to about an ulp. Callers evaluate sin and cos
+ * for larger angles.
+ */
+#define ODT_SGP4_SMALL_ANGLE 1.0e-2
+
+/* (*sin_a, *cos_a) <- (sin(a + d), cos(a + d)) for |d| <= ODT_SGP4_SMALL_ANGLE. */
+ODT_HD static inline void odt_sgp4_rotate_small(double d, double *sin_a, double *cos_a)
+{
+    const double d2 = d * d;
+    const double sin_d = d + (d * d2) * (-1.0 / 6.0 + d2 * (1.0 / 120.0));
+    const double cos_d_m1 = d2 * -0.5 + (d2 * d2) * (1.0 / 24.0 + d2 * (-1.0 / 720.0));
+    const double sa = *sin_a, ca = *cos_a;
+    *sin_a = sa + (ca * sin_d + sa * cos_d_m1);
+    *cos_a = ca + (ca * cos_d_m1 - sa * sin_d);
+}
+
+/* (*sin_a, *cos_a) <- (sin(a + d), cos(a + d)): by rotation for a small d, else
+ * evaluated at the angle a_plus_d = a + d. */
+ODT_HD static inline void odt_sgp4_rotate(double d, double a_plus_d, double *sin_a, double *cos_a)
+{
+    if (fabs(d) <= ODT_SGP4_SMALL_ANGLE) {
+        odt_sgp4_rotate_small(d, sin_a, cos_a);
+    } else {
+        *sin_a = sin(a_plus_d);
+        *cos_a = cos(a_plus_d);
+    }
+}
+
+/*
  * odt_sgp4_propagate: TEME position r_km (km) and velocity v_km_s (km/s) at
  * tsince_min minutes from the epoch of s (negative: before epoch).
  * s: a record filled by odt_sgp4_init; it is only read, so threads may share it.
@@ -672,16 +719,47 @@ ODT_HD static inline void odt_sgp4_deep_periodics(const struct odt_sgp4 *s, doub
  * [STR3] sec. 6 (SGP4) and 10 (SDP4) with the [V2006] corrections: the Kepler
  * solution of the long-period-perturbed equinoctial elements (step limited to
  * 0.95 rad, 10 iterations), the short-period J2 terms, and the error checks.
+ *
+ * Evaluation. The theory is the reference's, term by term; what differs is how the
+ * sines and cosines are obtained, which changes results only by rounding: states
+ * agree with the reference order of evaluation to a few 1e-12 relative (as much
+ * as the 1e-12 rad stopping tolerance of Kepler's equation leaves open anyway),
+ * far inside the verification tolerance of tests/test_sgp4.c.
+ *  - Near Earth (SGP4) the angles enter only through their sines and cosines and
+ *    through differences that cancel. Three are evaluated, those of the secular
+ *    angles M_DF, omega_DF and Omega (one sincos each, independent of each other);
+ *    every other angle is one of these plus small corrections: the drag terms of
+ *    M and omega, the long-period J3 term of L, the Newton steps of Kepler's
+ *    equation, the short-period J2 terms of u, Omega and i. Their sines and
+ *    cosines follow by the addition theorem and odt_sgp4_rotate_small, and the
+ *    reductions to [0, 2 pi) (fmod), which change the angles by multiples of 2 pi
+ *    only, are not needed. The inclination and the mean motion keep their epoch
+ *    values, so sin i0, cos i0 and (xke / n0)^(2/3) come from the record, as the
+ *    J3 and J2 coefficients always did.
+ *  - Deep space (SDP4) the elements go through the lunar-solar terms as in the
+ *    reference, reductions included; the Kepler iteration and the short-period
+ *    corrections of u and i use the rotations as near Earth.
+ *  Any correction above ODT_SGP4_SMALL_ANGLE (long propagations with strong drag,
+ *  an eccentric orbit's first Newton steps, i near 180 deg where the J3 term of L
+ *  grows, a perigee below the surface) falls back to sin and cos of the angle.
  */
 ODT_HD static inline int odt_sgp4_propagate(const struct odt_sgp4 *s, struct odt_sgp4_resonance *res,
                                             double tsince_min, double r_km[3], double v_km_s[3])
 {
     const double t = tsince_min;
-    double am, em, inclm, nodem, argpm, mm, nm, tempa, tempe, templ, xlm;
-    double ep, xincp, nodep, argpp, mp, sinip, cosip, aycof, xlcof, con41, x1mth2, x7thm1;
-    double axnl, aynl, xl, u, eo1, tem5, sineo1 = 0.0, coseo1 = 0.0, temp;
-    double ecose, esine, el2, pl, rl, rdotl, rvdotl, betal, sinu, cosu, su, sin2u, cos2u, temp1, temp2;
-    double mrt, mvt, rvdot, xnode, xinc;
+    const int near_earth = !s->deep_space;
+    double am, em, inclm, nodem, argpm, mm, nm, tempa, tempe, templ;
+    double ep, xincp, nodep, sinip, cosip, aycof, xlcof, con41, x1mth2, x7thm1;
+    double argpp = 0.0, mp = 0.0; /* deep space: perigee and mean anomaly after the periodics */
+    double axnl, aynl, dxl, u, w, tem5, sineo1, coseo1, temp;
+    double ecose, esine, el2, pl, rl, rdotl, rvdotl, betal, sinu, cosu, sin2u, cos2u, temp1, temp2;
+    double mrt, mvt, rvdot, dsu, dnode, dinc;
+    /* sines and cosines of M_DF and omega_DF (near Earth, for the start of Kepler's
+       equation), of the perigee (argpm near Earth, argpp deep space) and of the
+       node nodem (near Earth) */
+    double sinmdf = 0.0, cosmdf = 0.0, sinwdf = 0.0, coswdf = 0.0;
+    double sinargp = 0.0, cosargp = 0.0, sinnode = 0.0, cosnode = 0.0;
+    double xmdf, argpdf;
     int ktr;
 
     /* inf - inf is NaN: a non-finite time would never end the resonance loop */
@@ -690,57 +768,93 @@ ODT_HD static inline int odt_sgp4_propagate(const struct odt_sgp4 *s, struct odt
 
     /* secular gravity and drag ([STR3] sec. 6: M_DF, omega_DF, Omega_DF, delta a, e, L) */
     {
-        const double xmdf = s->m0 + s->mdot * t;
-        const double argpdf = s->argp0 + s->argpdot * t;
         const double nodedf = s->raan0 + s->raandot * t;
         const double t2 = t * t;
+        xmdf = s->m0 + s->mdot * t;
+        argpdf = s->argp0 + s->argpdot * t;
         argpm = argpdf;
         mm = xmdf;
         nodem = nodedf + s->raancf * t2;
         tempa = 1.0 - s->c1 * t;
         tempe = s->bstar * s->c4 * t;
         templ = s->t2cof * t2;
-        if (!s->simple_drag) {
+        if (near_earth) {
+            sinmdf = sin(xmdf);
+            cosmdf = cos(xmdf);
+            sinwdf = sin(argpdf);
+            coswdf = cos(argpdf);
+            sinnode = sin(nodem);
+            cosnode = cos(nodem);
+            sinargp = sinwdf;
+            cosargp = coswdf;
+        }
+        if (!s->simple_drag) { /* near Earth only */
             const double delomg = s->omgcof * t;
-            const double delmtemp = 1.0 + s->eta * cos(xmdf);
+            const double delmtemp = 1.0 + s->eta * cosmdf;
             const double delm = s->xmcof * (delmtemp * delmtemp * delmtemp - s->delmo);
             const double t3 = t2 * t, t4 = t3 * t;
-            temp = delomg + delm;
+            double sinmm = sinmdf, cosmm = cosmdf;
+            temp = delomg + delm; /* of order B* t */
             mm = xmdf + temp;
             argpm = argpdf - temp;
+            odt_sgp4_rotate(temp, mm, &sinmm, &cosmm);
+            odt_sgp4_rotate(-temp, argpm, &sinargp, &cosargp);
             tempa = tempa - s->d2 * t2 - s->d3 * t3 - s->d4 * t4;
-            tempe = tempe + s->bstar * s->c5 * (sin(mm) - s->sinmo);
+            tempe = tempe + s->bstar * s->c5 * (sinmm - s->sinmo);
             templ = templ + s->t3cof * t3 + t4 * (s->t4cof + t * s->t5cof);
         }
     }
     nm = s->n0;
     em = s->e0;
     inclm = s->i0;
-    if (s->deep_space)
+    if (!near_earth)
         odt_sgp4_deep_secular(s, res, t, &em, &inclm, &argpm, &nodem, &mm, &nm);
     if (nm <= 0.0)
         return ODT_SGP4_ERR_MEAN_MOTION;
-    am = pow(s->xke / nm, ODT_SGP4_X2O3) * tempa * tempa;
-    nm = s->xke / pow(am, 1.5);
+    /* a = (xke / n)^(2/3) (1 - C1 t - ...)^2 and n = xke / a^1.5. Without resonance n
+       keeps its epoch value n0 and the power is the one of initialisation (s->ao);
+       a^1.5 as a sqrt(a), within an ulp or two of pow(a, 1.5) at a fraction of its
+       cost. */
+    if (s->resonance == 0)
+        am = s->ao * tempa * tempa;
+    else
+        am = pow(s->xke / nm, ODT_SGP4_X2O3) * tempa * tempa;
+    nm = s->xke / (am * sqrt(am));
     em = em - tempe;
     if (em >= 1.0 || em < -0.001)
         return ODT_SGP4_ERR_MEAN_ECC;
     if (em < 1.0e-6) /* [V2006]: avoid a division by zero */
         em = 1.0e-6;
-    mm = mm + s->n0 * templ;
-    xlm = mm + argpm + nodem;
-    nodem = fmod(nodem, ODT_TWOPI);
-    argpm = fmod(argpm, ODT_TWOPI);
-    xlm = fmod(xlm, ODT_TWOPI);
-    mm = fmod(xlm - argpm - nodem, ODT_TWOPI);
 
-    /* lunar-solar periodics (deep space) */
-    ep = em;
-    xincp = inclm;
-    argpp = argpm;
-    nodep = nodem;
-    mp = mm;
-    if (s->deep_space) {
+    if (near_earth) {
+        /* no lunar-solar terms; the node stays unreduced (near Earth it only serves
+           the fallback to sin and cos of the node, mean anomaly and perigee enter
+           through sines and cosines only) */
+        ep = em;
+        xincp = inclm;
+        nodep = nodem;
+        sinip = s->sinio; /* the inclination keeps its epoch value i0 */
+        cosip = s->cosio;
+        aycof = s->aycof;
+        xlcof = s->xlcof;
+        con41 = s->con41;
+        x1mth2 = s->x1mth2;
+        x7thm1 = s->x7thm1;
+    } else {
+        double xlm;
+        mm = mm + s->n0 * templ;
+        xlm = mm + argpm + nodem;
+        nodem = fmod(nodem, ODT_TWOPI);
+        argpm = fmod(argpm, ODT_TWOPI);
+        xlm = fmod(xlm, ODT_TWOPI);
+        mm = fmod(xlm - argpm - nodem, ODT_TWOPI);
+
+        /* lunar-solar periodics */
+        ep = em;
+        xincp = inclm;
+        argpp = argpm;
+        nodep = nodem;
+        mp = mm;
         odt_sgp4_deep_periodics(s, t, &ep, &xincp, &nodep, &argpp, &mp);
         if (xincp < 0.0) {
             xincp = -xincp;
@@ -762,36 +876,51 @@ ODT_HD static inline int odt_sgp4_propagate(const struct odt_sgp4 *s, struct odt
             x1mth2 = 1.0 - cosisq;
             x7thm1 = 7.0 * cosisq - 1.0;
         }
-    } else {
-        sinip = sin(inclm);
-        cosip = cos(inclm);
-        aycof = s->aycof;
-        xlcof = s->xlcof;
-        con41 = s->con41;
-        x1mth2 = s->x1mth2;
-        x7thm1 = s->x7thm1;
+        sinargp = sin(argpp);
+        cosargp = cos(argpp);
     }
 
     /* long-period J3 periodics on the equinoctial elements a_xN, a_yN, L */
-    axnl = ep * cos(argpp);
+    axnl = ep * cosargp;
     temp = 1.0 / (am * (1.0 - ep * ep));
-    aynl = ep * sin(argpp) + temp * aycof;
-    xl = mp + argpp + nodep + temp * xlcof * axnl;
+    aynl = ep * sinargp + temp * aycof;
+    dxl = temp * xlcof * axnl; /* L = M + omega + Omega + dxl */
 
-    /* Kepler's equation for E + omega ([STR3]; [V2006] limits each step to 0.95) */
-    u = fmod(xl - nodep, ODT_TWOPI);
-    eo1 = u;
-    tem5 = 9999.9;
+    /* Kepler's equation for E + omega, E + omega - a_xN sin(E + omega) + a_yN
+       cos(E + omega) = u with u = L - Omega = M + omega + dxl, by Newton's method
+       ([STR3]; [V2006]: each step limited to 0.95 rad, at most 10 steps, stop after
+       a step below 1e-12; the sine and cosine used afterwards are those of the angle
+       before the last step). The iteration carries w = E + omega - u, the sum of the
+       steps, so that u enters only through its sine and cosine (and at the start
+       E + omega = u): near Earth these follow from those of M_DF and omega_DF by the
+       addition theorem (u = M_DF + omega_DF + n0 templ + dxl: the drag terms of M
+       and omega cancel) and a rotation through the small rest; deep space u is
+       reduced and evaluated as in the reference. After a step tem5 the sine and
+       cosine are rotated through it when it is small, as every step of a
+       near-circular orbit is (the first is of order e), and evaluated otherwise. */
+    if (near_earth) {
+        const double du = s->n0 * templ + dxl;
+        u = xmdf + argpdf + du;
+        sineo1 = sinmdf * coswdf + cosmdf * sinwdf;
+        coseo1 = cosmdf * coswdf - sinmdf * sinwdf;
+        odt_sgp4_rotate(du, u, &sineo1, &coseo1);
+    } else {
+        u = fmod(mp + argpp + nodep + dxl - nodep, ODT_TWOPI);
+        sineo1 = sin(u);
+        coseo1 = cos(u);
+    }
+    w = 0.0;
     ktr = 1;
-    while (fabs(tem5) >= 1.0e-12 && ktr <= 10) {
-        sineo1 = sin(eo1);
-        coseo1 = cos(eo1);
+    for (;;) {
         tem5 = 1.0 - coseo1 * axnl - sineo1 * aynl;
-        tem5 = (u - aynl * coseo1 + axnl * sineo1 - eo1) / tem5;
+        tem5 = (axnl * sineo1 - aynl * coseo1 - w) / tem5;
         if (fabs(tem5) >= 0.95)
             tem5 = tem5 > 0.0 ? 0.95 : -0.95;
-        eo1 = eo1 + tem5;
+        w = w + tem5;
         ktr = ktr + 1;
+        if (!(fabs(tem5) >= 1.0e-12 && ktr <= 10))
+            break;
+        odt_sgp4_rotate(tem5, u + w, &sineo1, &coseo1);
     }
 
     /* short-period preliminaries */
@@ -808,37 +937,67 @@ ODT_HD static inline int odt_sgp4_propagate(const struct odt_sgp4 *s, struct odt
     temp = esine / (1.0 + betal);
     sinu = am / rl * (sineo1 - aynl - axnl * temp);
     cosu = am / rl * (coseo1 - axnl + aynl * temp);
-    su = atan2(sinu, cosu);
     sin2u = (cosu + cosu) * sinu;
     cos2u = 1.0 - 2.0 * sinu * sinu;
     temp = 1.0 / pl;
     temp1 = 0.5 * s->j2 * temp;
     temp2 = temp1 * temp;
 
-    /* short-period J2 periodics: r, u, Omega, i, r-dot, r f-dot */
+    /* short-period J2 periodics: r, u, Omega, i, r-dot, r f-dot. The argument of
+       latitude is atan2(sinu, cosu) + dsu, the node nodep + dnode and the
+       inclination xincp + dinc. */
     mrt = rl * (1.0 - 1.5 * temp2 * betal * con41) + 0.5 * temp1 * x1mth2 * cos2u;
-    su = su - 0.25 * temp2 * x7thm1 * sin2u;
-    xnode = nodep + 1.5 * temp2 * cosip * sin2u;
-    xinc = xincp + 1.5 * temp2 * cosip * sinip * cos2u;
+    dsu = -0.25 * temp2 * x7thm1 * sin2u;
+    dnode = 1.5 * temp2 * cosip * sin2u;
+    dinc = 1.5 * temp2 * cosip * sinip * cos2u;
     mvt = rdotl - nm * temp1 * x1mth2 * sin2u / s->xke;
     rvdot = rvdotl + nm * temp1 * (x1mth2 * cos2u + 1.5 * con41) / s->xke;
     if (mrt < 1.0)
         return ODT_SGP4_ERR_DECAYED;
 
-    /* orientation vectors U (radial) and V (along-track), then km and km/s */
+    /* orientation vectors U (radial) and V (along-track), then km and km/s.
+       The short-period corrections are of order J2 / p^2: below 1e-3 for any orbit
+       whose perigee is above the surface (p > 1). The sine and cosine of u follow
+       from the unit vector (sinu, cosu) / |(sinu, cosu)| (those of
+       atan2(sinu, cosu)) rotated through dsu, those of the inclination from
+       (sinip, cosip) rotated through dinc, and near Earth those of the node from
+       (sinnode, cosnode) rotated through dnode; deep space the node takes a sincos. */
     {
-        const double sinsu = sin(su), cossu = cos(su);
-        const double snod = sin(xnode), cnod = cos(xnode);
-        const double sini = sin(xinc), cosi = cos(xinc);
-        const double xmx = -snod * cosi;
-        const double xmy = cnod * cosi;
-        const double ux = xmx * sinsu + cnod * cossu;
-        const double uy = xmy * sinsu + snod * cossu;
-        const double uz = sini * sinsu;
-        const double vx = xmx * cossu - cnod * sinsu;
-        const double vy = xmy * cossu - snod * sinsu;
-        const double vz = sini * cossu;
+        double sinsu, cossu, sini, cosi, snod, cnod, xmx, xmy, ux, uy, uz, vx, vy, vz;
         const double vkmpersec = s->radius_km * s->xke / 60.0;
+        if (fabs(dsu) <= ODT_SGP4_SMALL_ANGLE && fabs(dinc) <= ODT_SGP4_SMALL_ANGLE) {
+            const double rnorm = 1.0 / sqrt(sinu * sinu + cosu * cosu); /* 1 up to rounding */
+            sinsu = sinu * rnorm;
+            cossu = cosu * rnorm;
+            odt_sgp4_rotate_small(dsu, &sinsu, &cossu);
+            sini = sinip;
+            cosi = cosip;
+            odt_sgp4_rotate_small(dinc, &sini, &cosi);
+        } else {
+            const double su = atan2(sinu, cosu) + dsu;
+            const double xinc = xincp + dinc;
+            sinsu = sin(su);
+            cossu = cos(su);
+            sini = sin(xinc);
+            cosi = cos(xinc);
+        }
+        if (near_earth) {
+            snod = sinnode;
+            cnod = cosnode;
+            odt_sgp4_rotate(dnode, nodep + dnode, &snod, &cnod);
+        } else {
+            const double xnode = nodep + dnode;
+            snod = sin(xnode);
+            cnod = cos(xnode);
+        }
+        xmx = -snod * cosi;
+        xmy = cnod * cosi;
+        ux = xmx * sinsu + cnod * cossu;
+        uy = xmy * sinsu + snod * cossu;
+        uz = sini * sinsu;
+        vx = xmx * cossu - cnod * sinsu;
+        vy = xmy * cossu - snod * sinsu;
+        vz = sini * cossu;
         r_km[0] = (mrt * ux) * s->radius_km;
         r_km[1] = (mrt * uy) * s->radius_km;
         r_km[2] = (mrt * uz) * s->radius_km;
@@ -956,6 +1115,10 @@ ODT_HD static inline int odt_sgp4_init(struct odt_sgp4 *s, const struct odt_else
     }
     ao = pow(s->xke / s->n0, ODT_SGP4_X2O3);
     sinio = sin(s->i0);
+    /* kept for the propagator: the same expressions it evaluated at each time */
+    s->ao = ao;
+    s->sinio = sinio;
+    s->cosio = cosio;
     {
         const double po = ao * omeosq;
         posq = po * po;

@@ -312,6 +312,51 @@ Test(sgp4, resonance_carry_is_bitwise_identical, .init = load_verification_set, 
     }
 }
 
+/* The propagator's small-angle rotations (odt_sgp4_rotate_small, and
+ * odt_sgp4_rotate with its fallback for large angles) against sin and cos of the
+ * sum, on angles a + d that are exact in double (a a multiple of 1/64, d of 2^-30),
+ * so that the library values are within half an ulp of the truth: the rotation
+ * must stay within about an ulp of them over the whole small-angle range. */
+Test(sgp4, small_angle_rotation_matches_sin_cos)
+{
+    double max_err = 0.0;
+    int i, j, k;
+    for (i = -512; i <= 512; ++i) {
+        const double a = i / 64.0; /* [-8, 8] rad */
+        for (j = -1000; j <= 1000; ++j) {
+            for (k = 0; k < 2; ++k) {
+                /* d up to 0.99998 ODT_SGP4_SMALL_ANGLE, and down to 1e-9 */
+                const double d = ldexp(j * (k == 0 ? 10737.0 : 1.0), -30);
+                double sa = sin(a), ca = cos(a);
+                cr_assert_leq(fabs(d), ODT_SGP4_SMALL_ANGLE);
+                odt_sgp4_rotate_small(d, &sa, &ca);
+                max_err = fmax(max_err, fmax(fabs(sa - sin(a + d)), fabs(ca - cos(a + d))));
+            }
+        }
+        {
+            /* beyond the small-angle range: the library functions themselves */
+            double sa = sin(a), ca = cos(a);
+            odt_sgp4_rotate(0.5, a + 0.5, &sa, &ca);
+            cr_assert(sa == sin(a + 0.5) && ca == cos(a + 0.5), "a = %g", a);
+        }
+    }
+    cr_log_info("small-angle rotation: max |error| = %.3e", max_err);
+    cr_assert_leq(max_err, 4.0e-16, "rotation error %.3e", max_err);
+}
+
+/* The constants kept for near-Earth propagation are the values the propagator
+ * computed at each time before: bit for bit. */
+Test(sgp4, near_earth_constants_are_exact, .init = load_verification_set, .fini = free_verification_set)
+{
+    int k;
+    for (k = 0; k < ncases; ++k) {
+        struct odt_sgp4 s;
+        odt_sgp4_init(&s, &cases[k].el, ODT_SGP4_WGS72, 'i'); /* 33334 fails at epoch, but is complete */
+        cr_assert(s.sinio == sin(s.i0) && s.cosio == cos(s.i0), "%ld", s.catalog_number);
+        cr_assert(s.ao == pow(s.xke / s.n0, 2.0 / 3.0), "%ld", s.catalog_number);
+    }
+}
+
 /* WGS-84 constants give a different but close state; WGS-72 old as well. */
 Test(sgp4, gravity_sets_differ_slightly, .init = load_verification_set, .fini = free_verification_set)
 {
