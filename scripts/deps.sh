@@ -9,7 +9,8 @@ pkgs=(build-essential cmake pkg-config
       liberfa-dev                     # time scales, Sun, Earth rotation
       librandom123-dev                # counter-based random numbers (CPU and GPU)
       libfyaml-dev                    # scenario YAML (and OMM JSON)
-      libxml2-dev)                    # OMM XML
+      libxml2-dev                     # OMM XML
+      netcdf-bin)                     # ncdump, to check the snapshot opens as netCDF
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
+# Python packages of the tests that read snapshots as users do (xarray, netCDF, plots)
+python3 -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 echo "== tests (Release build)"
 (cd build && ctest --output-on-failure --timeout 900)
 

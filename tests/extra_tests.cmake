@@ -9,3 +9,10 @@ if(ODT_BASH)
 else()
   message(STATUS "odtwin: bash not found: the cli_bad_input test is not registered")
 endif()
+
+# The snapshot in netCDF tools and xarray (both engines); needs the Python packages
+# that scripts/test.sh installs from tests/requirements.txt.
+if(ODT_BASH)
+  add_test(NAME netcdf_check COMMAND ${ODT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/netcdf_check.sh $<TARGET_FILE:odtwin>)
+  set_tests_properties(netcdf_check PROPERTIES TIMEOUT 300)
+endif()
