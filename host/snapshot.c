@@ -706,7 +706,8 @@ enum odt_status odt_snapshot_append(struct odt_snapshot_writer *w, const struct 
         j->cap_rows = tr->n_rows;
     }
     if (tr) {
-        memcpy(j->rows, tr->rows, sizeof *tr->rows * tr->n_rows);
+        if (tr->n_rows)
+            memcpy(j->rows, tr->rows, sizeof *tr->rows * tr->n_rows);
         j->n_rows = tr->n_rows;
         for (size_t i = 0; i < f->n; ++i) {
             j->umbra_start[i] = tr->umbra_start[i];
