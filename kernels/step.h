@@ -114,6 +114,10 @@ ODT_HD static inline void odt_sat_eclipse_events(size_t i, const struct odt_flee
  * compute power supplied -> thermal network (environment loads, every watt used
  * ends as heat) -> energy accounting.
  *
+ * The per-class constants of the thermal network (odt_tn_prepare: validation,
+ * radiative coefficients, conductances, face geometry) and of the array's
+ * yearly degradation are derived once per call, not per step.
+ *
  * A satellite whose propagation fails (an SGP4 error: decayed, invalid
  * elements) becomes inactive with that code: it keeps its last valid position
  * and velocity and neither produces nor uses power from then on.
@@ -133,6 +137,10 @@ ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, c
     kep.raandot_rad_s = f->raandot_rad_s[i];
     kep.argpdot_rad_s = f->argpdot_rad_s[i];
     const struct odt_sat_class *c = &classes[f->cls[i]];
+    /* per-class constants of the thermal network, derived (and validated) once per call */
+    struct odt_tn_prep tnp;
+    const int tn_valid = odt_tn_prepare(&c->thermal, &tnp) == ODT_OK;
+    const double array_log_keep = odt_array_log_keep(&c->array);
 
     double e_batt = f->battery_energy[i];
     double tn[ODT_TN_MAX_NODES];
@@ -183,8 +191,9 @@ ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, c
         const double irr = odt_solar_irradiance(x->sun_dist_km);
         const double years = x->t_s / (ODT_DAYS_PER_TROPICAL_YEAR * ODT_SEC_PER_DAY);
         cos_inc = odt_array_cos_incidence(&c->array, r, v, x->sun_unit);
-        odt_array_output(&c->array, irr, illum, r, v, x->sun_unit, tn[ODT_TN_ARRAY], years,
-                         c->array_fluence_per_yr * years, &p_solar, NULL);
+        odt_array_output_at(&c->array, irr, illum, cos_inc, tn[ODT_TN_ARRAY],
+                            odt_array_life_factor(array_log_keep, years), c->array_fluence_per_yr * years, &p_solar,
+                            NULL);
 
         /* power balance and the load actually supplied */
         const double load = odt_node_load(&c->node);
@@ -198,10 +207,10 @@ ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, c
         double q[ODT_TN_MAX_NODES];
         odt_tn_internal_loads(p_array_out, p_compute, fl.p_served_w - p_compute + (p_array_out - p_used),
                               fl.p_loss_w, q);
-        struct odt_tn_env env;
-        odt_tn_env_set(&env, r, x->sun_unit, irr, illum);
-        env.sun_face_cos = cos_inc;
-        odt_tn_step(&c->thermal, q, &env, tn, dt, &th);
+        struct odt_tn_sky sky;
+        odt_tn_sky_set(&sky, r, x->sun_unit, irr, illum, cos_inc);
+        if (tn_valid) /* as odt_tn_step: invalid parameters leave the temperatures and th unchanged */
+            odt_tn_step_prepared(&tnp, q, &sky, tn, dt, &th);
         if (tn[ODT_TN_PAYLOAD] > c->thermal.t_limit_payload_k)
             t_over += dt;
 

@@ -61,6 +61,16 @@ ODT_HD static inline double odt_disk_visible_fraction(double a, double b, double
  * odt_shadow_conical: illuminated fraction 0..1 of the solar disk seen from r,
  * with the Earth a sphere of radius re_km and the Sun of radius ODT_SUN_RADIUS_KM
  * at distance sun_dist_km along sun_unit.
+ *
+ * With a, b the apparent radii of the Sun and the Earth and c the angle
+ * between their centres (all in [0, pi], a + b <= pi), the satellite is lit
+ * (c >= a + b) or in the umbra (b >= a and c <= b - a) exactly when
+ * cos c <= cos(a + b), respectively cos c >= cos(b - a), with
+ * cos(a -+ b) = cos a cos b +- sin a sin b, sin a = R_sun/d_sun,
+ * sin b = re/|r|: those two tests need square roots only, and the asin/acos of
+ * the overlap formula run inside the penumbra band alone (a decision can
+ * differ from the angle comparison only within rounding of a boundary, where
+ * the fraction is 0 or 1 to rounding either way).
  */
 ODT_HD static inline double odt_shadow_conical(const double r[3], const double sun_unit[3], double sun_dist_km,
                                                double re_km)
@@ -74,11 +84,19 @@ ODT_HD static inline double odt_shadow_conical(const double r[3], const double s
     const double sz = sun_unit[2] * sun_dist_km - r[2];
     const double ds = sqrt(sx * sx + sy * sy + sz * sz);
     const double rr = sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
-    const double a = asin(ODT_SUN_RADIUS_KM / ds); /* apparent radius of the Sun */
-    const double b = asin(re_km / rr);             /* apparent radius of the Earth */
     double cc = -(r[0] * sx + r[1] * sy + r[2] * sz) / (rr * ds);
     cc = cc > 1.0 ? 1.0 : (cc < -1.0 ? -1.0 : cc);
-    const double c = acos(cc); /* angle between the centres of the two disks */
+    const double sa = ODT_SUN_RADIUS_KM / ds, sb = re_km / rr; /* sin a, sin b */
+    if (sa <= 1.0 && sb <= 1.0) {
+        const double ca = sqrt((1.0 - sa) * (1.0 + sa)), cb = sqrt((1.0 - sb) * (1.0 + sb));
+        if (cc <= ca * cb - sa * sb)
+            return 1.0; /* c >= a + b: no overlap */
+        if (sb >= sa && cc >= ca * cb + sa * sb)
+            return 0.0; /* c <= b - a: umbra */
+    }
+    const double a = asin(ODT_SUN_RADIUS_KM / ds); /* apparent radius of the Sun */
+    const double b = asin(re_km / rr);             /* apparent radius of the Earth */
+    const double c = acos(cc);                     /* angle between the centres of the two disks */
     return odt_disk_visible_fraction(a, b, c);
 }
 

@@ -166,6 +166,45 @@ ODT_HD static inline double odt_array_system_efficiency(const struct odt_array_m
 }
 
 /*
+ * odt_array_log_keep: ln(1 - d), d = degradation_per_yr: the logarithm of the
+ * fraction of output kept per year, computed once per class so that the
+ * per-step life factor is one exp (odt_array_life_factor).
+ */
+ODT_HD static inline double odt_array_log_keep(const struct odt_array_model *m)
+{
+    return log1p(-m->degradation_per_yr);
+}
+
+/*
+ * odt_array_life_factor: the yearly degradation factor (1 - d)^t_years =
+ * exp(t_years ln(1 - d)) from log_keep = odt_array_log_keep(m); 1 for
+ * t_years <= 0. Differs from pow(1 - d, t_years) by a few ulp (the rounding of
+ * the product t ln(1 - d), |t ln(1 - d)| ~ 0.01 per year at the default).
+ */
+ODT_HD static inline double odt_array_life_factor(double log_keep, double t_years)
+{
+    return (t_years > 0.0) ? exp(t_years * log_keep) : 1.0;
+}
+
+/*
+ * odt_array_output_at: odt_array_output with the incidence cosine cth
+ * (odt_array_cos_incidence) and the life factor life (odt_array_life_factor)
+ * given, for a caller that has them already (the step computes cos(theta)
+ * once and reuses it). Same outputs as odt_array_output.
+ */
+ODT_HD static inline void odt_array_output_at(const struct odt_array_model *m, double irradiance_w_m2, double illum,
+                                              double cth, double cell_temp_k, double life, double fluence_e_cm2,
+                                              double *p_elec_w, double *p_absorbed_w)
+{
+    const double p_sun = irradiance_w_m2 * illum * m->area_m2 * cth; /* sunlight on the array, W */
+    if (p_elec_w)
+        *p_elec_w = p_sun * m->packing_factor * odt_array_cell_efficiency(m, cell_temp_k) * m->pcu_efficiency *
+                    life * odt_array_radiation_factor(fluence_e_cm2);
+    if (p_absorbed_w)
+        *p_absorbed_w = m->absorptivity * p_sun;
+}
+
+/*
  * odt_array_output: the array's electrical output and absorbed sunlight.
  * m: the array; irradiance_w_m2: solar irradiance at the satellite (W/m^2,
  * odt_solar_irradiance of the Sun distance); illum: illuminated fraction 0..1;
@@ -186,15 +225,9 @@ ODT_HD static inline void odt_array_output(const struct odt_array_model *m, doub
                                            double cell_temp_k, double t_years, double fluence_e_cm2,
                                            double *p_elec_w, double *p_absorbed_w)
 {
-    const double cth = odt_array_cos_incidence(m, r, v, sun_unit);
-    const double p_sun = irradiance_w_m2 * illum * m->area_m2 * cth; /* sunlight on the array, W */
-    if (p_elec_w) {
-        const double life = (t_years > 0.0) ? pow(1.0 - m->degradation_per_yr, t_years) : 1.0;
-        *p_elec_w = p_sun * m->packing_factor * odt_array_cell_efficiency(m, cell_temp_k) * m->pcu_efficiency *
-                    life * odt_array_radiation_factor(fluence_e_cm2);
-    }
-    if (p_absorbed_w)
-        *p_absorbed_w = m->absorptivity * p_sun;
+    odt_array_output_at(m, irradiance_w_m2, illum, odt_array_cos_incidence(m, r, v, sun_unit), cell_temp_k,
+                        odt_array_life_factor(odt_array_log_keep(m), t_years), fluence_e_cm2, p_elec_w,
+                        p_absorbed_w);
 }
 
 #endif /* ODT_ARRAY_H */

@@ -90,6 +90,49 @@ Test(array, sun_tracking_hand_numbers)
     cr_assert(rel(p, 8378.316) < 1e-12);
 }
 
+/*
+ * The per-step form the satellite step uses: the life factor
+ * exp(t ln(1 - d)) (odt_array_log_keep, odt_array_life_factor) against
+ * pow(1 - d, t) to 4e-15 relative over 0..40 years for several rates (the
+ * rounding of t ln(1 - d) is ~|t ln(1 - d)| ulp), 1 at t <= 0, 0 for d = 1;
+ * and odt_array_output_at with the cosine and the life factor given is
+ * odt_array_output, bit for bit.
+ */
+Test(array, life_factor_and_output_at)
+{
+    const double ds[5] = {0.0, 0.005, 0.01, 0.05, 0.2};
+    for (int k = 0; k < 5; ++k) {
+        struct odt_array_model m;
+        odt_array_model_init(&m);
+        m.degradation_per_yr = ds[k];
+        const double lk = odt_array_log_keep(&m);
+        for (int j = 0; j <= 4000; ++j) {
+            const double t = j * 0.01;
+            const double want = t > 0.0 ? pow(1.0 - ds[k], t) : 1.0;
+            cr_assert(rel(odt_array_life_factor(lk, t), want) < 4e-15, "d %g t %g: %.17g vs %.17g", ds[k], t,
+                      odt_array_life_factor(lk, t), want);
+        }
+        cr_assert_eq(odt_array_life_factor(lk, -1.0), 1.0);
+    }
+    struct odt_array_model m;
+    odt_array_model_init(&m);
+    m.degradation_per_yr = 1.0;
+    cr_assert_eq(odt_array_life_factor(odt_array_log_keep(&m), 0.5), 0.0);
+    const double s[3] = {0.6, 0.0, 0.8};
+    for (int mode = 0; mode < 3; ++mode) {
+        odt_array_model_init(&m);
+        m.pointing = mode;
+        m.axis_lvlh[0] = 0.0;
+        m.axis_lvlh[1] = mode == ODT_POINT_BODY_FIXED ? 0.0 : -1.0;
+        m.axis_lvlh[2] = mode == ODT_POINT_BODY_FIXED ? -1.0 : 0.0;
+        double p = 0.0, q = 0.0, pa = 0.0, qa = 0.0;
+        odt_array_output(&m, 1361.0, 0.8, R0, V0, s, 320.0, 3.7, 2e14, &p, &q);
+        odt_array_output_at(&m, 1361.0, 0.8, odt_array_cos_incidence(&m, R0, V0, s), 320.0,
+                            odt_array_life_factor(odt_array_log_keep(&m), 3.7), 2e14, &pa, &qa);
+        cr_assert(p == pa && q == qa, "mode %d: %.17g %.17g vs %.17g %.17g", mode, p, q, pa, qa);
+    }
+}
+
 /* Output at 78 C over output at 28 C = eta(78)/eta(28) = 1 + 50 k / eta = 1 - 0.02/0.30 (k = -0.0004 /K).
    The absorbed sunlight does not depend on the cell temperature. */
 Test(array, temperature_coefficient)

@@ -407,3 +407,65 @@ Test(shadow_conical, integrated_shadow_matches_cylinder)
                       betas[j], dark, want);
         }
 }
+
+/* ------------------------------------------------------------------ conical: the trigonometry-free tests */
+
+/*
+ * odt_shadow_conical decides "lit" and "umbra" from cosines (square roots
+ * only) and evaluates the angles only in the penumbra band. Against the
+ * fraction from the angles themselves (a = asin(R_sun/d), b = asin(R/r),
+ * c = acos of the centre cosine, then odt_disk_visible_fraction): at random
+ * night-side points and on fine scans across both boundaries of orbits from
+ * 300 km to GEO, the two agree exactly away from the boundaries and within
+ * 1e-12 at them (a decision can only differ within rounding of a boundary,
+ * where the fraction is 0 or 1 to rounding).
+ */
+static double conical_by_angles(const double r[3], const double s[3], double dist)
+{
+    const double w[3] = {s[0] * dist - r[0], s[1] * dist - r[1], s[2] * dist - r[2]};
+    const double ds = sqrt(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
+    const double rr = sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
+    const double cc = fmax(-1.0, fmin(1.0, -(r[0] * w[0] + r[1] * w[1] + r[2] * w[2]) / (rr * ds)));
+    return odt_disk_visible_fraction(asin(ODT_SUN_RADIUS_KM / ds), asin(RE / rr), acos(cc));
+}
+
+Test(shadow_conical, cosine_tests_match_angles)
+{
+    const double hs[5] = {300.0, 650.0, 1200.0, 20200.0, 35786.0};
+    int band = 0, exact = 0;
+    for (int k = 0; k < 5; ++k) {
+        const double rn = RE + hs[k];
+        const double b = asin(RE / rn), a = asin(ODT_SUN_RADIUS_KM / AU);
+        /* orbit angle th from +x: the centre separation is ~ pi - th; scan th over both boundaries */
+        const double edges[2] = {ODT_PI - (b + a), ODT_PI - (b - a)};
+        for (int e = 0; e < 2; ++e)
+            for (int j = -20000; j <= 20000; ++j) {
+                const double th = edges[e] + j * 2e-8;
+                const double r[3] = {rn * cos(th), rn * sin(th), 0.0};
+                const double f = odt_shadow_conical(r, SUN_X, AU, RE), g = conical_by_angles(r, SUN_X, AU);
+                cr_assert(fabs(f - g) <= 1e-12, "h %g th %.17g: %.17g vs %.17g", hs[k], th, f, g);
+                band += f > 0.0 && f < 1.0;
+                exact += f == g;
+            }
+    }
+    cr_assert(band > 1000, "the scans must cross the penumbra (%d points in it)", band);
+    cr_assert(exact > 390000, "agreement must be exact away from the boundaries (%d of 400010)", exact);
+    /* random points on the night side at 6500-50000 km, random Sun directions */
+    unsigned long long st = 12345;
+    for (int k = 0; k < 200000; ++k) {
+        double u[6];
+        for (int m = 0; m < 6; ++m) {
+            st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+            u[m] = (double)(st >> 11) * (1.0 / 9007199254740992.0);
+        }
+        const double z = 2.0 * u[0] - 1.0, ph = ODT_TWOPI * u[1], rn = 6500.0 + 43500.0 * u[2] * u[2];
+        const double r[3] = {rn * sqrt(1.0 - z * z) * cos(ph), rn * sqrt(1.0 - z * z) * sin(ph), rn * z};
+        const double zs = 2.0 * u[3] - 1.0, ps = ODT_TWOPI * u[4];
+        const double s[3] = {sqrt(1.0 - zs * zs) * cos(ps), sqrt(1.0 - zs * zs) * sin(ps), zs};
+        const double dist = AU * (0.983 + 0.034 * u[5]);
+        if (r[0] * s[0] + r[1] * s[1] + r[2] * s[2] >= 0.0)
+            continue;
+        const double f = odt_shadow_conical(r, s, dist, RE), g = conical_by_angles(r, s, dist);
+        cr_assert(fabs(f - g) <= 1e-12, "random %d: %.17g vs %.17g", k, f, g);
+    }
+}
