@@ -92,6 +92,9 @@ static void fill_one(const struct odt_epoch *ep, double t_s, double dt_s, const 
     const double tt2 = ep->tt2 + t_s / ODT_SEC_PER_DAY;
     out->t_s = t_s;
     out->dt_s = dt_s;
+    /* the step's index from its end time (the random-number counter); no demand unless the run sets it */
+    out->step_index = dt_s > 0.0 ? (int64_t)nearbyint(t_s / dt_s) - 1 : 0;
+    out->demand_factor = 0.0;
     for (int k = 0; k < 3; ++k)
         out->sun_unit[k] = sun[k];
     out->sun_dist_km = dist_km;

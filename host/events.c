@@ -131,3 +131,25 @@ enum odt_status odt_eclipse_tracker_finish(struct odt_eclipse_tracker *t, double
 }
 
 void odt_eclipse_tracker_clear_rows(struct odt_eclipse_tracker *t) { t->n_rows = 0; }
+
+enum odt_status odt_rel_rows_collect(const struct odt_fleet *f, struct odt_rel_row **rows, size_t *n, size_t *cap)
+{
+    for (size_t i = 0; i < f->n; ++i)
+        for (int e = 0; e < f->rel_count[i]; ++e) {
+            if (*n == *cap) {
+                const size_t c = *cap ? 2 * *cap : 256;
+                struct odt_rel_row *r = realloc(*rows, sizeof *r * c);
+                if (!r)
+                    return ODT_ERR_NOMEM;
+                *rows = r;
+                *cap = c;
+            }
+            struct odt_rel_row *r = &(*rows)[(*n)++];
+            const size_t at = (size_t)e * f->n + i;
+            r->satellite = (int32_t)i;
+            r->kind = f->rel_kind[at];
+            r->number = f->rel_number[at];
+            r->t_s = f->rel_time[at];
+        }
+    return ODT_OK;
+}

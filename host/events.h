@@ -27,6 +27,17 @@ struct odt_eclipse_row {
     int32_t complete;  /* 1: both ends seen; 0: cut by the start or the end of the run */
 };
 
+/* One reliability event (host/events.c collects them from the EVENT fields). */
+struct odt_rel_row {
+    int32_t satellite; /* satellite index */
+    int32_t kind;      /* enum odt_rel_event_kind: 1 failure, 2 restart */
+    int32_t number;    /* accelerators failed (failures), 1 (restarts) */
+    double t_s;        /* end of the step it happened in, s since the epoch */
+};
+
+/* The reliability events of the last advance call (f downloaded), appended to *rows (n, cap). */
+enum odt_status odt_rel_rows_collect(const struct odt_fleet *f, struct odt_rel_row **rows, size_t *n, size_t *cap);
+
 struct odt_eclipse_tracker {
     size_t n;
     int conical;         /* 1: shadow (penumbral) intervals are kept as well as umbra ones */

@@ -37,6 +37,8 @@ void odt_backend_config_init(struct odt_backend_config *cfg, const struct odt_sc
     cfg->step.re_km = ODT_EARTH_RADIUS_KM;
     cfg->step.flattening = ODT_EARTH_FLATTENING;
     cfg->step.eclipse_tol_s = 1e-3;
+    cfg->step.seed = sc->seed;
+    cfg->step.dispatch = sc->dispatch;
     cfg->max_steps = max_steps;
     cfg->threads = threads;
 }
@@ -90,6 +92,8 @@ static void init_satellite(const struct odt_shell_spec *spec, int s, size_t i, s
         f->node_temperature[(size_t)d * f->n + i] = spec->sat.initial_temperature_k;
     f->temperature[i] = spec->sat.initial_temperature_k;
     f->illumination[i] = 1.0; /* replaced by the zero-length step at the epoch */
+    f->accel_working[i] = spec->sat.accelerators;
+    f->accel_spares[i] = spec->sat.spares;
     m->id[i] = (int32_t)i;
     m->shell[i] = s;
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "host/propagate.h"
+#include "host/report.h"
 #include "host/run.h"
 #include "host/snapshot.h"
 #include "host/scenario.h"
@@ -20,6 +21,9 @@ static void usage(FILE *out)
             "      simulate a scenario (the embedded default when none is given), write an HDF5 snapshot\n"
             "      file and print a summary; --strict: a bad catalogue entry fails the run instead of being skipped;\n"
             "      --resume: continue a stopped run from its last complete snapshot, in the same file\n"
+            "  odtwin report OUT.h5 [--json] [--load-w W] [--ground-cf CF | --ground-lat DEG]\n"
+            "      summary tables of a run: energy balance, yield per m2 against the ground, eclipses and the\n"
+            "      battery they need, temperatures and radiator sizing, tokens delivered and lost, failures\n"
             "  odtwin propagate FILE [--start MIN --stop MIN --step MIN] [--wgs84] [--afspc] [--ignore-checksum]\n"
             "      TEME states (km, km/s) of every object of a TLE/OMM file, in the layout of the SGP4\n"
             "      verification output; without a range, the one after column 69 of a TLE line 2, else\n"
@@ -96,6 +100,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "run"))
         return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "report"))
+        return odt_report_main(argc - 2, argv + 2);
     if (!strcmp(cmd, "repair")) {
         if (argc != 3) {
             fprintf(stderr, "usage: odtwin repair SNAPSHOT.h5\n");

@@ -11,6 +11,7 @@
 
 #include "host/fleet_build.h"
 #include "host/scenario.h"
+#include "host/demand.h"
 #include "host/events.h"
 #include "host/snapshot.h"
 #include "kernels/backend.h"
@@ -125,6 +126,21 @@ static void fleet_totals(const struct odt_fleet *f, struct odt_run_summary *sum)
         sum->energy_curtailed_j += f->energy_curtailed[i];
     }
     sum->sunlit_fraction = el > 0.0 ? sun / el : 0.0;
+    sum->tokens_arrived = sum->tokens_served = sum->tokens_dropped = sum->tokens_waiting = 0.0;
+    sum->capacity_ideal = sum->lost_power = sum->lost_heat = sum->lost_failures = 0.0;
+    sum->accel_failed = sum->restarts = 0;
+    for (size_t i = 0; i < f->n; ++i) {
+        sum->tokens_arrived += f->tokens_arrived[i];
+        sum->tokens_served += f->tokens_served[i];
+        sum->tokens_dropped += f->tokens_dropped[i];
+        sum->tokens_waiting += f->queue_waiting[i];
+        sum->capacity_ideal += f->capacity_ideal[i];
+        sum->lost_power += f->capacity_lost_power[i];
+        sum->lost_heat += f->capacity_lost_heat[i];
+        sum->lost_failures += f->capacity_lost_failures[i];
+        sum->accel_failed += f->accel_failed[i];
+        sum->restarts += f->restarts[i];
+    }
 }
 
 enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summary *sum, char *err, size_t errlen)
@@ -217,6 +233,11 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
     const double t_start = now_s();
     double t_step_s = 0.0; /* time spent advancing (excludes snapshot I/O) */
 
+    struct odt_demand demand;
+    odt_demand_init(&demand, &sc.demand, &sc.epoch, sc.seed);
+    double demand_total = 0.0;           /* fleet demand so far, tokens */
+    struct odt_rel_row *rel_rows = NULL; /* reliability events since the last snapshot */
+    size_t n_rel_rows = 0, cap_rel_rows = 0;
     if (opt->resume_path) {
         /* continue from the last complete snapshot: its state replaces the scenario's initial one */
         struct odt_snapshot_resume rs;
@@ -227,6 +248,7 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
         if ((st = odt_snapshot_resume(&w, sum->output, &host, &ecl, &rs, err, errlen)) != ODT_OK)
             goto fail_tracker;
         done = (long)nearbyint(rs.t_s / sc.step_s);
+        demand_total = rs.demand_tokens;
         sum->snapshots = rs.records;
         sum->resumed_from_s = rs.t_s;
         if ((st = ops->upload(be, &host)) != ODT_OK) {
@@ -251,7 +273,8 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
             snprintf(err, errlen, "out of memory");
             goto restore;
         }
-        if ((st = odt_snapshot_append(w, &in[0], &host, &ecl, err, errlen)) != ODT_OK)
+        struct odt_snapshot_extra x0 = {NULL, 0, 0.0};
+        if ((st = odt_snapshot_append(w, &in[0], &host, &ecl, &x0, err, errlen)) != ODT_OK)
             goto fail_tracker;
         track_extremes(&host, meta.classes, sum);
         sum->snapshots = 1;
@@ -264,6 +287,23 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
         const long left = steps - done < to_snapshot ? steps - done : to_snapshot;
         const int k = (int)(left < k_max ? left : k_max);
         odt_step_inputs_fill(&sc.epoch, (double)done * sc.step_s, sc.step_s, k, in);
+        /* the demand of each step, handed out by the capacities at the start of the batch (O(1) per step) */
+        double cap_fleet = 0.0;
+        int64_t active = 0;
+        for (size_t i = 0; i < host.n; ++i)
+            if (host.capacity[i] > 0.0) {
+                cap_fleet += host.capacity[i];
+                ++active;
+            }
+        for (int s = 0; s < k; ++s) {
+            int64_t region_counts[ODT_DEMAND_MAX_REGIONS];
+            const int64_t d = odt_demand_step(&demand, in[s].step_index, in[s].t_s - sc.step_s, sc.step_s, NULL,
+                                              region_counts);
+            int64_t unassigned_known;
+            odt_dispatch_factor((enum odt_dispatch_policy)sc.dispatch, d, cap_fleet, active, &in[s].demand_factor,
+                                &unassigned_known);
+            demand_total += (double)d;
+        }
         const double t0 = now_s();
         if ((st = ops->advance(be, in, k)) != ODT_OK || (st = ops->download(be, &host)) != ODT_OK) {
             snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
@@ -271,8 +311,9 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
         }
         t_step_s += now_s() - t0;
         done += k;
-        if ((st = odt_eclipse_tracker_collect(&ecl, &host)) != ODT_OK) {
-            snprintf(err, errlen, "out of memory collecting eclipse events");
+        if ((st = odt_eclipse_tracker_collect(&ecl, &host)) != ODT_OK ||
+            (st = odt_rel_rows_collect(&host, &rel_rows, &n_rel_rows, &cap_rel_rows)) != ODT_OK) {
+            snprintf(err, errlen, "out of memory collecting events");
             goto fail_tracker;
         }
         if (done % k_interval != 0 && done != steps)
@@ -281,9 +322,11 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
             snprintf(err, errlen, "out of memory collecting eclipse events");
             goto fail_tracker;
         }
-        if ((st = odt_snapshot_append(w, &in[k - 1], &host, &ecl, err, errlen)) != ODT_OK)
+        struct odt_snapshot_extra extra = {rel_rows, n_rel_rows, demand_total};
+        if ((st = odt_snapshot_append(w, &in[k - 1], &host, &ecl, &extra, err, errlen)) != ODT_OK)
             goto fail_tracker;
         odt_eclipse_tracker_clear_rows(&ecl);
+        n_rel_rows = 0;
         track_extremes(&host, meta.classes, sum);
         sum->snapshots++;
         if (opt->stop_after_snapshots > 0 && ++written_here >= opt->stop_after_snapshots && done < steps)
@@ -305,6 +348,9 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
     for (size_t i = 0; i < host.n; ++i)
         sum->eclipse_events_lost += (size_t)host.eclipse_lost[i];
     odt_eclipse_tracker_free(&ecl);
+    free(rel_rows);
+    rel_rows = NULL;
+    sum->tokens_demanded = demand_total;
     if (opt->progress && !opt->quiet)
         fprintf(stderr, "\n");
     sum->wall_s = now_s() - t_start;
@@ -326,11 +372,13 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
     sum->threads = info.threads;
     sum->sat_steps_per_s = (double)host.n * (double)done / (sum->wall_s > 0 ? sum->wall_s : 1e-9);
     sum->step_wall_s = t_step_s;
+    sum->simulated_s = (double)done * sc.step_s;
     fleet_totals(&host, sum);
 
     goto restore;
 fail_tracker:
     odt_eclipse_tracker_free(&ecl);
+    free(rel_rows);
 restore:
     signal(SIGINT, old_int);
     signal(SIGTERM, old_term);
@@ -386,6 +434,18 @@ void odt_run_print_summary(FILE *out, const struct odt_run_summary *s)
     if (s->eclipse_events_lost)
         fprintf(out, "  WARNING                %zu eclipse events not recorded (event buffer full)\n",
                 s->eclipse_events_lost);
+    const double secs = s->simulated_s > 0.0 ? s->simulated_s : 1.0;
+    fprintf(out, "  tokens                 %.4g demanded, %.4g assigned (%.4g unassigned), %.4g served, %.4g dropped,"
+                 " %.4g waiting\n",
+            s->tokens_demanded, s->tokens_arrived, s->tokens_demanded - s->tokens_arrived, s->tokens_served,
+            s->tokens_dropped, s->tokens_waiting);
+    fprintf(out, "  tokens/s delivered     %.4g (fleet capacity at full power %.4g)\n", s->tokens_served / secs,
+            s->capacity_ideal / secs);
+    if (s->capacity_ideal > 0.0)
+        fprintf(out, "  capacity lost          %.2f %% to power/eclipse, %.2f %% to heat, %.2f %% to failures and restarts\n",
+                100.0 * s->lost_power / s->capacity_ideal, 100.0 * s->lost_heat / s->capacity_ideal,
+                100.0 * s->lost_failures / s->capacity_ideal);
+    fprintf(out, "  accelerator failures   %ld; node restarts %ld\n", s->accel_failed, s->restarts);
     fprintf(out, "  lowest battery SoC     %.3f\n", s->battery_min_soc);
     fprintf(out, "  temperature range      %.1f .. %.1f K\n", s->temp_min_k, s->temp_max_k);
     fprintf(out, "  output                 %s\n", s->output);

@@ -44,6 +44,11 @@ struct odt_run_summary {
     char output[512];
     int interrupted;         /* stopped by SIGINT/SIGTERM */
     double resumed_from_s;   /* --resume: the time the run continued from */
+    double simulated_s;      /* simulated time at the end */
+    double tokens_demanded, tokens_arrived, tokens_served, tokens_dropped, tokens_waiting; /* fleet, tokens */
+    double capacity_ideal;   /* fleet capacity of all accelerators at full power over the run, tokens */
+    double lost_power, lost_heat, lost_failures; /* capacity lost by cause, tokens */
+    long accel_failed, restarts;
     size_t n_sgp4;           /* satellites propagated with SGP4 */
     size_t catalog_rejected; /* catalogue entries skipped as bad */
     size_t inactive;         /* satellites inactive at the end (SGP4 error codes) */

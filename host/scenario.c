@@ -274,6 +274,7 @@ static struct fy_node *lookup(struct fy_node *map, const char *key, struct fy_no
 /* ------------------------------------------------------------------ the schema */
 
 static const char *const pointing_names[] = {"sun_tracking", "body_fixed", "single_axis", NULL};
+static const char *const accel_names[] = {"h200", "b200", NULL};
 
 #define SAT(field) offsetof(struct odt_sat_spec, field)
 static const struct key_def sat_keys[] = {
@@ -298,8 +299,25 @@ static const struct key_def sat_keys[] = {
     {"battery_discharge_efficiency", KT_DOUBLE, SAT(battery_discharge_efficiency), 0, 1, true, 0, NULL, 0},
     {"battery_max_charge_w", KT_DOUBLE, SAT(battery_max_charge_w), 0, INF, false, 0, NULL, 0},
     {"battery_max_discharge_w", KT_DOUBLE, SAT(battery_max_discharge_w), 0, INF, false, 0, NULL, 0},
-    {"compute_power_w", KT_DOUBLE, SAT(compute_power_w), 0, INF, false, 0, NULL, 0},
+    {"accelerator", KT_ENUM, SAT(accelerator), 0, 0, false, 0, accel_names, 0},
+    {"accelerators", KT_INT, SAT(accelerators), 0, 100000, false, 0, NULL, 0},
+    {"spares", KT_INT, SAT(spares), 0, 100000, false, 0, NULL, 0},
+    {"accelerator_board_power_w", KT_DOUBLE, SAT(accel_board_power_w), 0, 1e6, true, 0, NULL, 0},
+    {"accelerator_tokens_per_s", KT_DOUBLE, SAT(accel_tokens_per_s), 0, 1e12, true, 0, NULL, 0},
     {"bus_power_w", KT_DOUBLE, SAT(bus_power_w), 0, INF, false, 0, NULL, 0},
+    {"throttle_temp_k", KT_DOUBLE, SAT(throttle_temp_k), 0, 1000, true, 0, NULL, 0},
+    {"shutdown_temp_k", KT_DOUBLE, SAT(shutdown_temp_k), 0, 1000, true, 0, NULL, 0},
+    {"queue_limit_tokens", KT_DOUBLE, SAT(queue_limit_tokens), 0, 9e15, false, 0, NULL, 0},
+    {"latency_objective_s", KT_DOUBLE, SAT(latency_objective_s), 0, 1e9, false, 0, NULL, 0},
+    {"service_time_s", KT_DOUBLE, SAT(service_time_s), 0, 1e6, false, 0, NULL, 0},
+    {"burn_in_h", KT_DOUBLE, SAT(burn_in_h), 0, 1e6, false, 0, NULL, 0},
+    {"weak_fraction", KT_DOUBLE, SAT(weak_fraction), 0, 1, false, 0, NULL, 0},
+    {"weibull_shape", KT_DOUBLE, SAT(weibull_shape), 0, 1, true, 0, NULL, 0},
+    {"weibull_scale_h", KT_DOUBLE, SAT(weibull_scale_h), 0, 1e9, true, 0, NULL, 0},
+    {"random_failure_rate_per_year", KT_DOUBLE, SAT(random_failure_rate_per_year), 0, 100, false, 0, NULL, 0},
+    {"restart_rate_per_day", KT_DOUBLE, SAT(restart_rate_per_day), 0, 1e4, false, 0, NULL, 0},
+    {"restart_saa_factor", KT_DOUBLE, SAT(restart_saa_factor), 0, 1e4, false, 0, NULL, 0},
+    {"restart_downtime_s", KT_DOUBLE, SAT(restart_downtime_s), 0, 1e9, false, 0, NULL, 0},
     {"radiator_area_m2", KT_DOUBLE, SAT(radiator_area_m2), 0, 1e7, true, 0, NULL, 0},
     {"radiator_sides", KT_INT, SAT(radiator_sides), 1, 2, false, 0, NULL, 0},
     {"radiator_emissivity", KT_DOUBLE, SAT(radiator_emissivity), 0, 1, true, 0, NULL, 0},
@@ -404,8 +422,26 @@ static void sat_defaults(struct odt_sat_spec *s)
     s->battery_discharge_efficiency = 0.95;
     s->battery_max_charge_w = 5000.0;
     s->battery_max_discharge_w = 8000.0;
-    s->compute_power_w = 5600.0;
-    s->bus_power_w = 500.0;
+    const struct odt_node_spec ns = odt_node_spec_default();
+    s->accelerator = ODT_ACCEL_H200;
+    s->accelerators = ns.n_accel;
+    s->spares = ns.n_spares;
+    s->bus_power_w = ns.bus_power_w;
+    s->throttle_temp_k = ns.t_throttle_k;
+    s->shutdown_temp_k = ns.t_shutdown_k;
+    const struct odt_queue_params qp = odt_queue_params_default();
+    s->queue_limit_tokens = qp.limit_tokens;
+    s->latency_objective_s = qp.latency_objective_s;
+    s->service_time_s = qp.service_time_s;
+    const struct odt_rel_params rp = odt_rel_params_default();
+    s->burn_in_h = rp.burn_in_s / 3600.0;
+    s->weak_fraction = rp.weak_fraction;
+    s->weibull_shape = rp.weibull_shape;
+    s->weibull_scale_h = rp.weibull_scale_s / 3600.0;
+    s->random_failure_rate_per_year = rp.random_rate_per_yr;
+    s->restart_rate_per_day = rp.sefi_rate_per_day;
+    s->restart_saa_factor = rp.sefi_saa_factor;
+    s->restart_downtime_s = rp.sefi_downtime_s;
     s->radiator_area_m2 = tp.face[ODT_TN_RADIATOR][ODT_TN_FRONT].area_m2;
     s->radiator_sides = 2;
     s->radiator_emissivity = tp.face[ODT_TN_RADIATOR][ODT_TN_FRONT].emissivity;
@@ -448,8 +484,32 @@ void odt_sat_spec_class(const struct odt_sat_spec *s, double albedo, double eart
     c->battery.p_charge_max_w = s->battery_max_charge_w;
     c->battery.p_discharge_max_w = s->battery_max_discharge_w;
 
-    c->node.compute_power_w = s->compute_power_w;
+    c->node = odt_node_spec_default();
+    c->node.type = s->accelerator == ODT_ACCEL_B200 ? odt_accel_type_b200() : odt_accel_type_h200();
+    if (s->accel_board_power_w > 0.0) { /* a custom board power keeps the type's idle and cap fractions */
+        const double k = s->accel_board_power_w / c->node.type.board_power_w;
+        c->node.type.board_power_w *= k;
+        c->node.type.idle_power_w *= k;
+    }
+    if (s->accel_tokens_per_s > 0.0)
+        c->node.type.tokens_per_s_full = s->accel_tokens_per_s;
+    c->node.n_accel = s->accelerators;
+    c->node.n_spares = s->spares;
     c->node.bus_power_w = s->bus_power_w;
+    c->node.t_throttle_k = s->throttle_temp_k;
+    c->node.t_shutdown_k = s->shutdown_temp_k;
+    c->queue.limit_tokens = floor(s->queue_limit_tokens);
+    c->queue.latency_objective_s = s->latency_objective_s;
+    c->queue.service_time_s = s->service_time_s;
+    c->rel = odt_rel_params_default();
+    c->rel.burn_in_s = s->burn_in_h * 3600.0;
+    c->rel.weak_fraction = s->weak_fraction;
+    c->rel.weibull_shape = s->weibull_shape;
+    c->rel.weibull_scale_s = s->weibull_scale_h * 3600.0;
+    c->rel.random_rate_per_yr = s->random_failure_rate_per_year;
+    c->rel.sefi_rate_per_day = s->restart_rate_per_day;
+    c->rel.sefi_saa_factor = s->restart_saa_factor;
+    c->rel.sefi_downtime_s = s->restart_downtime_s;
 
     /* the thermal network: the array's faces are the array of the power model (one area, one absorptivity) */
     struct odt_tn_params *t = &c->thermal;
@@ -484,6 +544,9 @@ void odt_sat_spec_class(const struct odt_sat_spec *s, double albedo, double eart
 
 static enum odt_status check_sat(struct ctx *c, int line, const char *where, const struct odt_sat_spec *s)
 {
+    if (s->throttle_temp_k >= s->shutdown_temp_k)
+        return fail(c, line, "%s: throttle_temp_k (%g) must be below shutdown_temp_k (%g)", where, s->throttle_temp_k,
+                    s->shutdown_temp_k);
     if (s->battery_soc_min > s->battery_soc_max)
         return fail(c, line, "%s: battery_soc_min (%g) is above battery_soc_max (%g)", where, s->battery_soc_min,
                     s->battery_soc_max);
@@ -636,6 +699,35 @@ static enum odt_status read_shell(struct ctx *c, struct fy_node *entry, int inde
     return ODT_OK;
 }
 
+static const char *const dispatch_names[] = {"capacity", "equal", NULL};
+
+#define WL(field) offsetof(struct odt_scenario, demand.field)
+static const struct key_def workload_keys[] = {
+    {"demand_tokens_per_s", KT_DOUBLE, WL(tokens_per_s), 0, 1e15, false, 0, NULL, 0},
+    {"diurnal_amplitude", KT_DOUBLE, WL(diurnal_amplitude), 0, 1, false, 0, NULL, 0},
+    {"diurnal_peak_h", KT_DOUBLE, WL(diurnal_peak_h), 0, 24, false, 0, NULL, 0},
+    {"diurnal_trough_h", KT_DOUBLE, WL(diurnal_trough_h), 0, 24, false, 0, NULL, 0},
+    {"weekend_factor", KT_DOUBLE, WL(weekend_factor), 0, 10, true, 0, NULL, 0},
+    {"noise_sigma", KT_DOUBLE, WL(noise_sigma), 0, 2, false, 0, NULL, 0},
+    {"noise_correlation_s", KT_DOUBLE, WL(noise_correlation_s), 1, 1e8, false, 0, NULL, 0},
+    {"dispatch", KT_ENUM, offsetof(struct odt_scenario, dispatch), 0, 0, false, 0, dispatch_names, 0},
+};
+#undef WL
+
+/* The `workload:` block: the demand model and the dispatch policy (docs/workload.md). */
+static enum odt_status read_workload(struct ctx *c, struct fy_node *key, struct fy_node *val, struct odt_scenario *sc)
+{
+    if (!val || fy_node_get_type(val) != FYNT_MAPPING)
+        return fail(c, node_line(key), "workload: expected a mapping of demand settings");
+    enum odt_status st = read_mapping(c, val, "workload", workload_keys, NKEYS(workload_keys), NULL, sc);
+    if (st != ODT_OK)
+        return st;
+    char why[300];
+    if (odt_demand_params_check(&sc->demand, why, sizeof why) != ODT_OK)
+        return fail(c, node_line(key), "workload: %s", why);
+    return ODT_OK;
+}
+
 /* fraction part of x / y is zero within rounding */
 static bool is_multiple(double x, double y)
 {
@@ -653,9 +745,14 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
     sc->albedo = 0.30;          /* orbit-average, Gilmore (REFERENCE_NUMBERS.md) */
     sc->earth_ir_w_m2 = 237.0;  /* Gilmore (REFERENCE_NUMBERS.md) */
     sc->seed = 1;
-    static const char *const skip[] = {"satellite", "fleet", NULL};
+    odt_demand_params_default(&sc->demand);
+    sc->dispatch = ODT_DISPATCH_CAPACITY;
+    static const char *const skip[] = {"satellite", "fleet", "workload", NULL};
     enum odt_status st = read_mapping(c, root, "", top_keys, NKEYS(top_keys), skip, sc);
     if (st != ODT_OK)
+        return st;
+    struct fy_node *wk = NULL, *wv = lookup(root, "workload", &wk);
+    if (wk && (st = read_workload(c, wk, wv, sc)) != ODT_OK)
         return st;
     static const char *const required[] = {"epoch", "duration_s", "step_s", "snapshot_interval_s", "fleet", NULL};
     for (int k = 0; required[k]; ++k)

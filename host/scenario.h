@@ -12,6 +12,9 @@
 #include "kernels/fleet.h"
 #include "host/ephem.h"
 #include "host/catalog.h"
+#include "host/demand.h"
+
+enum odt_accel_kind { ODT_ACCEL_H200 = 0, ODT_ACCEL_B200 = 1 };
 
 enum odt_fleet_source { ODT_SOURCE_SSO = 0, ODT_SOURCE_WALKER = 1, ODT_SOURCE_CATALOG = 2 };
 enum odt_sgp4_opsmode_choice { ODT_OPSMODE_IMPROVED = 0, ODT_OPSMODE_AFSPC = 1 };
@@ -29,8 +32,15 @@ struct odt_sat_spec {
     /* battery */
     double battery_capacity_j, battery_soc_min, battery_soc_max, battery_soc_initial;
     double battery_charge_efficiency, battery_discharge_efficiency, battery_max_charge_w, battery_max_discharge_w;
-    /* loads */
-    double compute_power_w, bus_power_w;
+    /* compute node */
+    int accelerator;              /* enum odt_accel_kind */
+    int accelerators, spares;
+    double accel_board_power_w, accel_tokens_per_s; /* 0: the type's value */
+    double bus_power_w, throttle_temp_k, shutdown_temp_k;
+    double queue_limit_tokens, latency_objective_s, service_time_s;
+    /* reliability */
+    double burn_in_h, weak_fraction, weibull_shape, weibull_scale_h, random_failure_rate_per_year;
+    double restart_rate_per_day, restart_saa_factor, restart_downtime_s;
     /* thermal network */
     double radiator_area_m2;      /* radiator panel area per face, m^2 */
     int radiator_sides;           /* 1 or 2 radiating faces */
@@ -86,6 +96,8 @@ struct odt_scenario {
     int earth_shape;           /* enum odt_earth_shape */
     double albedo;             /* Earth albedo for the thermal loads */
     double earth_ir_w_m2;      /* Earth outgoing infrared at the surface, W/m^2 */
+    struct odt_demand_params demand; /* the `workload:` block */
+    int dispatch;              /* enum odt_dispatch_policy */
     char output[512];          /* output path from the scenario (may be empty) */
     int n_shells;
     struct odt_shell_spec *shells;

@@ -20,6 +20,10 @@ enum { ECL_SATELLITE, ECL_KIND, ECL_START, ECL_END, ECL_DURATION, ECL_COMPLETE, 
 static const char *const ecl_names[ECL_NCOL] = {"satellite", "kind", "start", "end", "duration", "complete"};
 static int ecl_is_int(int k) { return k == ECL_SATELLITE || k == ECL_KIND || k == ECL_COMPLETE; }
 
+/* The failure table's columns, in /failures. */
+enum { FAIL_SATELLITE, FAIL_KIND, FAIL_NUMBER, FAIL_TIME, FAIL_NCOL };
+static const char *const fail_names[FAIL_NCOL] = {"satellite", "kind", "number", "time"};
+
 /* What the eclipse tracker needs to continue a run: /resume. */
 enum { RES_UMBRA_START, RES_SHADOW_START, RES_UMBRA_CUT, RES_SHADOW_CUT, RES_N };
 static const char *const res_names[RES_N] = {"umbra_start", "shadow_start", "umbra_cut", "shadow_cut"};
@@ -33,12 +37,17 @@ struct job {
     size_t n_rows, cap_rows;
     double *umbra_start, *shadow_start;
     int32_t *umbra_cut, *shadow_cut;
+    struct odt_rel_row *frows; /* reliability events since the last record */
+    size_t n_frows, cap_frows;
+    double demand_tokens;
 };
 
 struct odt_snapshot_writer {
     hid_t file;
     hid_t d_time, d_era, d_sun, d_ecl_rows_at, d_ecl_index;
     hid_t d_ecl[ECL_NCOL];
+    hid_t d_fail[FAIL_NCOL], d_fail_index, d_fail_rows_at, d_demand;
+    hsize_t fail_rows;
     hid_t d_res[RES_N];
     hid_t *d_field; /* one per fleet field (invalid for PARAM and EVENT fields) */
     int nf;
@@ -219,7 +228,12 @@ static herr_t write_classes(hid_t root, const struct odt_scenario *sc, const str
     ODT_CLASS_COLUMN("array_area_m2", "m2", "solar array area", k->array.area_m2)
     ODT_CLASS_COLUMN("array_efficiency", "1", "cells x packing x power conditioning at the reference temperature",
                      k->array.cell_efficiency * k->array.packing_factor * k->array.pcu_efficiency)
-    ODT_CLASS_COLUMN("compute_power_w", "W", "compute payload power asked for", k->node.compute_power_w)
+    ODT_CLASS_COLUMN("compute_power_w", "W", "compute payload power at full load (all accelerators at board power)",
+                     k->node.n_accel * k->node.type.board_power_w)
+    ODT_CLASS_COLUMN("accelerators", "1", "accelerators at launch", (double)k->node.n_accel)
+    ODT_CLASS_COLUMN("accelerator_tokens_per_s", "tokens s-1", "throughput of one accelerator at board power",
+                     k->node.type.tokens_per_s_full)
+    ODT_CLASS_COLUMN("burn_in_s", "s", "ground burn-in before launch", k->rel.burn_in_s)
     ODT_CLASS_COLUMN("bus_power_w", "W", "bus power", k->node.bus_power_w)
     ODT_CLASS_COLUMN("battery_capacity_j", "J", "battery capacity", k->battery.capacity_j)
     ODT_CLASS_COLUMN("battery_soc_min", "1", "bottom of the state-of-charge window", k->battery.soc_min)
@@ -231,6 +245,8 @@ static herr_t write_classes(hid_t root, const struct odt_scenario *sc, const str
     ODT_CLASS_COLUMN("radiator_sides", "1", "radiating faces of the radiator panel",
                      (k->thermal.face[ODT_TN_RADIATOR][1].area_m2 > 0.0) ? 2.0 : 1.0)
     ODT_CLASS_COLUMN("radiator_emissivity", "1", "radiator emissivity", k->thermal.face[ODT_TN_RADIATOR][0].emissivity)
+    ODT_CLASS_COLUMN("radiator_absorptivity", "1", "radiator solar absorptivity",
+                     k->thermal.face[ODT_TN_RADIATOR][0].absorptivity)
     ODT_CLASS_COLUMN("payload_radiator_conductance_w_k", "W K-1", "payload-radiator conductance",
                      k->thermal.g_w_k[ODT_TN_PAYLOAD][ODT_TN_RADIATOR])
 #undef ODT_CLASS_COLUMN
@@ -256,6 +272,7 @@ static void job_free(struct job *j, int nf)
             free(j->field[k]);
     free(j->field);
     free(j->rows);
+    free(j->frows);
     free(j->umbra_start);
     free(j->shadow_start);
     free(j->umbra_cut);
@@ -292,6 +309,13 @@ static void close_handles(struct odt_snapshot_writer *w)
     for (int k = 0; k < RES_N; ++k)
         if (w->d_res[k] > 0)
             H5Dclose(w->d_res[k]), w->d_res[k] = H5I_INVALID_HID;
+    for (int k = 0; k < FAIL_NCOL; ++k)
+        if (w->d_fail[k] > 0)
+            H5Dclose(w->d_fail[k]), w->d_fail[k] = H5I_INVALID_HID;
+    hid_t *more[] = {&w->d_fail_index, &w->d_fail_rows_at, &w->d_demand};
+    for (size_t k = 0; k < sizeof more / sizeof more[0]; ++k)
+        if (*more[k] > 0)
+            H5Dclose(*more[k]), *more[k] = H5I_INVALID_HID;
     for (int k = 0; w->d_field && k < w->nf; ++k)
         if (w->d_field[k] > 0)
             H5Dclose(w->d_field[k]), w->d_field[k] = H5I_INVALID_HID;
@@ -337,6 +361,9 @@ static struct odt_snapshot_writer *writer_new(const char *path, const struct odt
         w->d_ecl[k] = H5I_INVALID_HID;
     for (int k = 0; k < RES_N; ++k)
         w->d_res[k] = H5I_INVALID_HID;
+    for (int k = 0; k < FAIL_NCOL; ++k)
+        w->d_fail[k] = H5I_INVALID_HID;
+    w->d_fail_index = w->d_fail_rows_at = w->d_demand = H5I_INVALID_HID;
     for (int k = 0; k < w->nf; ++k)
         w->d_field[k] = H5I_INVALID_HID;
     return w;
@@ -362,6 +389,13 @@ static int open_handles(struct odt_snapshot_writer *w)
         snprintf(name, sizeof name, "resume/%s", res_names[k]);
         bad |= (w->d_res[k] = H5Dopen2(w->file, name, H5P_DEFAULT)) < 0;
     }
+    for (int k = 0; k < FAIL_NCOL; ++k) {
+        snprintf(name, sizeof name, "failures/%s", fail_names[k]);
+        bad |= (w->d_fail[k] = H5Dopen2(w->file, name, H5P_DEFAULT)) < 0;
+    }
+    bad |= (w->d_fail_index = H5Dopen2(w->file, "failures/failure", H5P_DEFAULT)) < 0;
+    bad |= (w->d_fail_rows_at = H5Dopen2(w->file, "failure_rows", H5P_DEFAULT)) < 0;
+    bad |= (w->d_demand = H5Dopen2(w->file, "demand_tokens", H5P_DEFAULT)) < 0;
     for (int k = 0; k < nf; ++k)
         if (written(&fi[k]))
             bad |= (w->d_field[k] = H5Dopen2(w->file, fi[k].name, H5P_DEFAULT)) < 0;
@@ -420,9 +454,39 @@ static int write_record(struct odt_snapshot_writer *w)
         bad |= H5Dwrite(w->d_res[RES_UMBRA_CUT], H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, j->umbra_cut) < 0;
         bad |= H5Dwrite(w->d_res[RES_SHADOW_CUT], H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, j->shadow_cut) < 0;
     }
-    const int64_t rows_at = (int64_t)w->ecl_rows;
+    /* reliability events, column by column */
+    if (!bad && j->n_frows) {
+        const size_t m = j->n_frows;
+        int32_t *iv = malloc(sizeof(int32_t) * m);
+        double *dv = malloc(sizeof(double) * m);
+        int64_t *xv = malloc(sizeof(int64_t) * m);
+        bad |= !iv || !dv || !xv;
+        for (int k = 0; k < FAIL_NCOL && !bad; ++k) {
+            for (size_t q = 0; q < m; ++q) {
+                const struct odt_rel_row *row = &j->frows[q];
+                iv[q] = k == FAIL_SATELLITE ? row->satellite : k == FAIL_KIND ? row->kind : row->number;
+                dv[q] = row->t_s;
+            }
+            bad |= append_n(w->d_fail[k], k == FAIL_TIME ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT32, w->fail_rows, m,
+                            k == FAIL_TIME ? (const void *)dv : (const void *)iv) < 0;
+        }
+        for (size_t q = 0; q < m && xv; ++q)
+            xv[q] = (int64_t)(w->fail_rows + q);
+        if (!bad)
+            bad |= append_n(w->d_fail_index, H5T_NATIVE_INT64, w->fail_rows, m, xv) < 0;
+        free(iv);
+        free(dv);
+        free(xv);
+        if (!bad)
+            w->fail_rows += m;
+    }
+    const int64_t rows_at = (int64_t)w->ecl_rows, frows_at = (int64_t)w->fail_rows;
     if (!bad)
         bad |= append_n(w->d_ecl_rows_at, H5T_NATIVE_INT64, r, 1, &rows_at) < 0;
+    if (!bad)
+        bad |= append_n(w->d_fail_rows_at, H5T_NATIVE_INT64, r, 1, &frows_at) < 0;
+    if (!bad)
+        bad |= append_n(w->d_demand, H5T_NATIVE_DOUBLE, r, 1, &j->demand_tokens) < 0;
     /* `time` last: a reader (or a resume) takes a record as complete once `time` holds it */
     if (!bad)
         bad |= append_n(w->d_time, H5T_NATIVE_DOUBLE, r, 1, &j->t_s) < 0;
@@ -585,7 +649,9 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
         hid_t type;
     } extra[] = {{"earth_rotation_angle", "rad", "Earth rotation angle (IAU 2000), UT1 = UTC", 1, H5T_NATIVE_DOUBLE},
                  {"sun_direction", "1", "unit vector Earth to Sun, GCRS axes", 2, H5T_NATIVE_DOUBLE},
-                 {"eclipse_rows", "1", "rows of the eclipse table written up to this record", 1, H5T_NATIVE_INT64}};
+                 {"eclipse_rows", "1", "rows of the eclipse table written up to this record", 1, H5T_NATIVE_INT64},
+                 {"failure_rows", "1", "rows of the failure table written up to this record", 1, H5T_NATIVE_INT64},
+                 {"demand_tokens", "tokens", "cumulative fleet inference demand", 1, H5T_NATIVE_DOUBLE}};
     for (size_t k = 0; k < sizeof extra / sizeof extra[0]; ++k) {
         hsize_t edims[2] = {0, 3};
         d = create_series(root, extra[k].name, extra[k].type, extra[k].rank, edims,
@@ -635,6 +701,29 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
         H5Gclose(ge);
     }
 
+    /* the failure table: accelerator failures and node restarts, one row per event */
+    hid_t gf = H5Gcreate2(root, "failures", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    bad |= gf < 0;
+    if (gf >= 0) {
+        static const char *const f_units[FAIL_NCOL] = {"1", "1", "1", "s"};
+        static const char *const f_meaning[FAIL_NCOL] = {
+            "satellite index", "1: accelerator failure; 2: radiation-induced node restart",
+            "accelerators failed (1 for a restart)", "end of the step of the event, s since the epoch"};
+        hsize_t fdims[1] = {0};
+        hid_t s_fail = create_series(gf, "failure", H5T_NATIVE_INT64, 1, fdims, sizeof(int64_t));
+        bad |= s_fail < 0 || H5DSset_scale(s_fail, "failure") < 0 || attr_string(s_fail, "long_name", "row") < 0;
+        for (int k = 0; k < FAIL_NCOL; ++k) {
+            d = create_series(gf, fail_names[k], k == FAIL_TIME ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT32, 1, fdims,
+                              k == FAIL_TIME ? sizeof(double) : sizeof(int32_t));
+            bad |= d < 0 || attrs(d, f_units[k], f_meaning[k]) < 0 || H5DSattach_scale(d, s_fail, 0) < 0;
+            if (d >= 0)
+                H5Dclose(d);
+        }
+        if (s_fail >= 0)
+            H5Dclose(s_fail);
+        H5Gclose(gf);
+    }
+
     /* what a resume needs besides the fleet state: the eclipse intervals open at the last record */
     hid_t gr = H5Gcreate2(root, "resume", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     bad |= gr < 0;
@@ -673,8 +762,8 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
 }
 
 enum odt_status odt_snapshot_append(struct odt_snapshot_writer *w, const struct odt_step_input *in,
-                                    const struct odt_fleet *f, const struct odt_eclipse_tracker *tr, char *err,
-                                    size_t errlen)
+                                    const struct odt_fleet *f, const struct odt_eclipse_tracker *tr,
+                                    const struct odt_snapshot_extra *extra, char *err, size_t errlen)
 {
     int nf;
     const struct odt_field_info *fi = odt_fleet_fields(&nf);
@@ -720,6 +809,22 @@ enum odt_status odt_snapshot_append(struct odt_snapshot_writer *w, const struct 
             j->umbra_start[i] = j->shadow_start[i] = NAN;
             j->umbra_cut[i] = j->shadow_cut[i] = 0;
         }
+    }
+    j->n_frows = 0;
+    j->demand_tokens = extra ? extra->demand_tokens : 0.0;
+    if (extra && extra->n_rel_rows) {
+        if (extra->n_rel_rows > j->cap_frows) {
+            struct odt_rel_row *r = realloc(j->frows, sizeof *r * extra->n_rel_rows);
+            if (!r) {
+                pthread_mutex_unlock(&w->mu);
+                snprintf(err, errlen, "%s: out of memory", w->path);
+                return ODT_ERR_NOMEM;
+            }
+            j->frows = r;
+            j->cap_frows = extra->n_rel_rows;
+        }
+        memcpy(j->frows, extra->rel_rows, sizeof *j->frows * extra->n_rel_rows);
+        j->n_frows = extra->n_rel_rows;
     }
     j->pending = 1;
     pthread_cond_broadcast(&w->cv);
@@ -864,7 +969,7 @@ static int read_values(hid_t d, hid_t type, hsize_t start, hsize_t count, void *
 }
 
 /* Cut every series to `records` and the eclipse table to `nrows` rows. Returns 1 on success. */
-static int trim_to(struct odt_snapshot_writer *w, hsize_t records, hsize_t nrows)
+static int trim_to(struct odt_snapshot_writer *w, hsize_t records, hsize_t nrows, hsize_t nfrows)
 {
     int nf;
     const struct odt_field_info *fi = odt_fleet_fields(&nf);
@@ -877,6 +982,10 @@ static int trim_to(struct odt_snapshot_writer *w, hsize_t records, hsize_t nrows
     for (int k = 0; k < ECL_NCOL; ++k)
         bad |= set_records(w->d_ecl[k], nrows) < 0;
     bad |= set_records(w->d_ecl_index, nrows) < 0;
+    for (int k = 0; k < FAIL_NCOL; ++k)
+        bad |= set_records(w->d_fail[k], nfrows) < 0;
+    bad |= set_records(w->d_fail_index, nfrows) < 0;
+    bad |= set_records(w->d_fail_rows_at, records) < 0 || set_records(w->d_demand, records) < 0;
     return !bad;
 }
 
@@ -905,10 +1014,11 @@ enum odt_status odt_snapshot_repair(const char *path, long *records_kept, char *
         return ODT_ERR_IO;
     }
     const hsize_t records = records_of(w->d_time);
-    int64_t rows = 0;
-    if (records > 0 && !read_values(w->d_ecl_rows_at, H5T_NATIVE_INT64, records - 1, 1, &rows))
+    int64_t rows = 0, frows = 0;
+    if (records > 0 && (!read_values(w->d_ecl_rows_at, H5T_NATIVE_INT64, records - 1, 1, &rows) ||
+                        !read_values(w->d_fail_rows_at, H5T_NATIVE_INT64, records - 1, 1, &frows)))
         rows = -1;
-    int bad = rows < 0 || !trim_to(w, records, (hsize_t)rows);
+    int bad = rows < 0 || !trim_to(w, records, (hsize_t)rows, (hsize_t)frows);
     if (!bad && strcmp(status, "running") == 0)
         bad |= attr_string(w->file, "run_status", "interrupted") < 0;
     writer_free(w);
@@ -961,9 +1071,11 @@ enum odt_status odt_snapshot_resume(struct odt_snapshot_writer **out, const char
         goto fail;
     }
     const hsize_t r = records - 1;
-    int64_t rows = 0;
+    int64_t rows = 0, frows = 0;
     int ok = read_values(w->d_time, H5T_NATIVE_DOUBLE, r, 1, &rs->t_s);
     ok = ok && read_values(w->d_ecl_rows_at, H5T_NATIVE_INT64, r, 1, &rows);
+    ok = ok && read_values(w->d_fail_rows_at, H5T_NATIVE_INT64, r, 1, &frows);
+    ok = ok && read_values(w->d_demand, H5T_NATIVE_DOUBLE, r, 1, &rs->demand_tokens);
     int nf;
     const struct odt_field_info *fi = odt_fleet_fields(&nf);
     for (int k = 0; k < nf && ok; ++k)
@@ -1003,15 +1115,17 @@ enum odt_status odt_snapshot_resume(struct odt_snapshot_writer **out, const char
         goto fail;
     }
     /* drop whatever a killed run wrote after its last complete record */
-    if (!trim_to(w, records, nrows) || attr_string(w->file, "run_status", "running") < 0 ||
+    if (!trim_to(w, records, nrows, (hsize_t)frows) || attr_string(w->file, "run_status", "running") < 0 ||
         H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0) {
         st = h5fail(err, errlen, path, "trimming the file to its last complete snapshot");
         goto fail;
     }
     w->records = records;
     w->ecl_rows = nrows;
+    w->fail_rows = (hsize_t)frows;
     rs->records = (long)records;
     rs->eclipse_rows = nrows;
+    rs->failure_rows = (size_t)frows;
     if ((st = writer_start(w, err, errlen)) != ODT_OK)
         goto fail;
     *out = w;

@@ -35,6 +35,15 @@ struct odt_snapshot_resume {
     long records;         /* complete records in the file */
     double t_s;           /* time of the last complete record, s since the epoch */
     size_t eclipse_rows;  /* rows of the eclipse table belonging to those records */
+    size_t failure_rows;  /* rows of the failure table belonging to those records */
+    double demand_tokens; /* fleet demand up to that record, tokens */
+};
+
+/* Fleet-level values of a record besides the fleet fields. */
+struct odt_snapshot_extra {
+    const struct odt_rel_row *rel_rows; /* reliability events since the last record */
+    size_t n_rel_rows;
+    double demand_tokens;               /* cumulative fleet demand, tokens */
 };
 
 /* odt_snapshot_create: create (truncate) path and write the static data. */
@@ -45,12 +54,13 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
 /*
  * odt_snapshot_append: queue one record: the STATE and OUT fields of f at the
  * step input in, the eclipse rows completed since the last record and the
- * tracker's open intervals (for a resume). Returns once the data are copied;
+ * tracker's open intervals (for a resume), and the fleet-level extras
+ * (reliability events, cumulative demand). Returns once the data are copied;
  * a write error of an earlier record is returned here or by close.
  */
 enum odt_status odt_snapshot_append(struct odt_snapshot_writer *w, const struct odt_step_input *in,
-                                    const struct odt_fleet *f, const struct odt_eclipse_tracker *tr, char *err,
-                                    size_t errlen);
+                                    const struct odt_fleet *f, const struct odt_eclipse_tracker *tr,
+                                    const struct odt_snapshot_extra *extra, char *err, size_t errlen);
 
 /* odt_snapshot_close: write what is queued, set run_status (e.g. "complete") and close; w is freed. */
 enum odt_status odt_snapshot_close(struct odt_snapshot_writer *w, const char *run_status, char *err, size_t errlen);

@@ -22,7 +22,10 @@
 #include "power_thermal/array.h"
 #include "power_thermal/battery.h"
 #include "power_thermal/thermal_network.h"
-#include "power_thermal/node.h"
+#include "power_thermal/accelerator.h"
+#include "power_thermal/queue.h"
+#include "power_thermal/reliability.h"
+#include "kernels/dispatch.h"
 
 ODT_EXTERN_C_BEGIN
 
@@ -37,6 +40,11 @@ enum odt_field_role { ODT_FIELD_PARAM = 0, ODT_FIELD_STATE = 1, ODT_FIELD_OUT = 
 /* Eclipse events one satellite can record in one advance call (a call spans at most
  * a few orbits: the run loop caps it; a LEO orbit has at most 4 events). */
 #define ODT_ECL_SLOTS 16
+/* Reliability events (failures, restarts) one satellite can record in one advance call. */
+#define ODT_REL_SLOTS 8
+
+/* Kinds of reliability events. */
+enum odt_rel_event_kind { ODT_REL_FAILURE = 1, ODT_REL_RESTART = 2 };
 
 /* Propagator of a satellite. */
 enum odt_propagator { ODT_PROP_KEPLER_J2 = 0, ODT_PROP_SGP4 = 1 };
@@ -87,6 +95,35 @@ enum odt_propagator { ODT_PROP_KEPLER_J2 = 0, ODT_PROP_SGP4 = 1 };
     X(battery_power, double, 1, "W", "battery power at the bus, positive when charging", ODT_FIELD_OUT)       \
     X(curtailed_power, double, 1, "W", "array power curtailed", ODT_FIELD_OUT)                                \
     X(unserved_power, double, 1, "W", "load not served", ODT_FIELD_OUT)                                       \
+    X(accel_working, int32_t, 1, "1", "accelerators in service", ODT_FIELD_STATE)                             \
+    X(accel_spares, int32_t, 1, "1", "spare accelerators left", ODT_FIELD_STATE)                              \
+    X(accel_failed, int32_t, 1, "1", "cumulative permanent accelerator failures", ODT_FIELD_STATE)            \
+    X(restarts, int32_t, 1, "1", "cumulative radiation-induced node restarts", ODT_FIELD_STATE)               \
+    X(accel_age, double, 1, "s", "time in orbit of the accelerators", ODT_FIELD_STATE)                        \
+    X(downtime_left, double, 1, "s", "remaining downtime of a restart", ODT_FIELD_STATE)                      \
+    X(rel_events_lost, int32_t, 1, "1", "reliability events not recorded (buffer full)", ODT_FIELD_STATE)     \
+    X(queue_waiting, double, 1, "tokens", "tokens waiting in the node's queue", ODT_FIELD_STATE)              \
+    X(queue_arrival_carry, double, 1, "tokens", "fraction of a token of demand carried", ODT_FIELD_STATE)     \
+    X(queue_capacity_carry, double, 1, "tokens", "fraction of a token of capacity carried", ODT_FIELD_STATE)  \
+    X(tokens_arrived, double, 1, "tokens", "cumulative tokens assigned to the node", ODT_FIELD_STATE)         \
+    X(tokens_served, double, 1, "tokens", "cumulative tokens served", ODT_FIELD_STATE)                        \
+    X(tokens_dropped, double, 1, "tokens", "cumulative tokens dropped (queue limit or latency objective)",    \
+      ODT_FIELD_STATE)                                                                                        \
+    X(capacity_ideal, double, 1, "tokens", "cumulative capacity of all accelerators at full power",           \
+      ODT_FIELD_STATE)                                                                                        \
+    X(capacity_lost_power, double, 1, "tokens", "cumulative capacity lost to the power available",           \
+      ODT_FIELD_STATE)                                                                                        \
+    X(capacity_lost_heat, double, 1, "tokens", "cumulative capacity lost to thermal throttling", ODT_FIELD_STATE) \
+    X(capacity_lost_failures, double, 1, "tokens", "cumulative capacity lost to failures and restarts",      \
+      ODT_FIELD_STATE)                                                                                        \
+    X(capacity, double, 1, "tokens s-1", "inference capacity in the last step", ODT_FIELD_OUT)               \
+    X(served_rate, double, 1, "tokens s-1", "tokens served per second in the last step", ODT_FIELD_OUT)      \
+    X(latency, double, 1, "s", "estimated latency: queueing (Little's law) plus service", ODT_FIELD_OUT)     \
+    X(in_saa, int32_t, 1, "1", "1 inside the South Atlantic Anomaly", ODT_FIELD_OUT)                          \
+    X(rel_count, int32_t, 1, "1", "reliability events recorded in the last advance call", ODT_FIELD_EVENT)  \
+    X(rel_kind, int32_t, ODT_REL_SLOTS, "1", "kind of each event (1 failure, 2 restart)", ODT_FIELD_EVENT)    \
+    X(rel_number, int32_t, ODT_REL_SLOTS, "1", "accelerators failed (failure events)", ODT_FIELD_EVENT)      \
+    X(rel_time, double, ODT_REL_SLOTS, "s", "time of each event since the epoch (end of its step)", ODT_FIELD_EVENT) \
     X(eclipse_count, int32_t, 1, "1", "eclipse events recorded in the last advance call", ODT_FIELD_EVENT)   \
     X(eclipse_kind, int32_t, ODT_ECL_SLOTS, "1", "kind of each event (enum odt_eclipse_kind)", ODT_FIELD_EVENT) \
     X(eclipse_time, double, ODT_ECL_SLOTS, "s", "time of each event since the epoch", ODT_FIELD_EVENT)
@@ -106,7 +143,9 @@ struct odt_sat_class {
     double array_fluence_per_yr;       /* 1-MeV electron-equivalent fluence on the cells per year, e/cm^2 */
     struct odt_battery_params battery;
     struct odt_tn_params thermal;      /* the default 4-node layout: array, radiator, payload, bus */
-    struct odt_node_params node;
+    struct odt_node_spec node;         /* accelerators, spares, bus, throttle temperatures */
+    struct odt_queue_params queue;     /* the node's inference queue */
+    struct odt_rel_params rel;         /* failures and radiation-induced restarts */
 };
 
 /* Inputs of one time step, computed by the host (O(1) per step). */
@@ -117,6 +156,8 @@ struct odt_step_input {
     double sun_dist_km;  /* Earth-Sun distance, km */
     double era_rad;      /* Earth rotation angle (IAU 2000), rad */
     double teme_to_gcrs[3][3]; /* rotation of SGP4's TEME vectors to GCRS axes: r_gcrs = M r_teme */
+    int64_t step_index;  /* global index of the step (the random-number counter) */
+    double demand_factor; /* dispatch factor of the step's demand (odt_dispatch_factor) */
 };
 
 /* Settings of the step that are the same for the whole fleet. */
@@ -127,6 +168,8 @@ struct odt_step_config {
     double re_km;         /* Earth equatorial radius for the shadow */
     double flattening;    /* Earth flattening (oblate shadow) */
     double eclipse_tol_s; /* width of the final bracket of a refined eclipse event, s */
+    uint64_t seed;        /* the scenario seed (random-number key with the satellite index) */
+    int dispatch;         /* enum odt_dispatch_policy */
 };
 
 /* Description of one field, for code that walks the list at run time. */

@@ -18,7 +18,11 @@
 #include "power_thermal/array.h"
 #include "power_thermal/battery.h"
 #include "power_thermal/thermal_network.h"
-#include "power_thermal/node.h"
+#include "power_thermal/accelerator.h"
+#include "power_thermal/queue.h"
+#include "power_thermal/reliability.h"
+#include "power_thermal/rng.h"
+#include "kernels/dispatch.h"
 #include "kernels/fleet.h"
 
 /*
@@ -103,6 +107,156 @@ ODT_HD static inline void odt_sat_eclipse_events(size_t i, const struct odt_flee
     }
 }
 
+/* A compute node's state while its satellite advances (loaded once, stored once). */
+struct odt_node_state {
+    struct odt_rel_state rel;
+    struct odt_queue_state queue;
+    double cap_start;   /* capacity at the start of the call, tokens/s: the node's dispatch weight */
+    double capacity;    /* capacity of the last step, tokens/s */
+    double served_rate; /* tokens/s served in the last step */
+    double latency_s;   /* latency estimate of the last step */
+    int in_saa;
+    double cap_ideal, lost_power, lost_heat, lost_failures; /* cumulative capacity accounting, tokens */
+    int ev_count, ev_lost;
+};
+
+ODT_HD static inline void odt_node_state_load(size_t i, const struct odt_fleet *f, struct odt_node_state *ns)
+{
+    ns->rel.n_working = f->accel_working[i];
+    ns->rel.n_spares = f->accel_spares[i];
+    ns->rel.n_failed = f->accel_failed[i];
+    ns->rel.n_interrupts = f->restarts[i];
+    ns->rel.age_s = f->accel_age[i];
+    ns->rel.downtime_s = f->downtime_left[i];
+    ns->queue.waiting = f->queue_waiting[i];
+    ns->queue.arrival_carry = f->queue_arrival_carry[i];
+    ns->queue.capacity_carry = f->queue_capacity_carry[i];
+    ns->queue.arrived = f->tokens_arrived[i];
+    ns->queue.served = f->tokens_served[i];
+    ns->queue.dropped = f->tokens_dropped[i];
+    ns->cap_start = ns->capacity = f->capacity[i];
+    ns->served_rate = f->served_rate[i];
+    ns->latency_s = f->latency[i];
+    ns->in_saa = f->in_saa[i];
+    ns->cap_ideal = f->capacity_ideal[i];
+    ns->lost_power = f->capacity_lost_power[i];
+    ns->lost_heat = f->capacity_lost_heat[i];
+    ns->lost_failures = f->capacity_lost_failures[i];
+    ns->ev_count = 0;
+    ns->ev_lost = f->rel_events_lost[i];
+}
+
+ODT_HD static inline void odt_node_state_store(size_t i, const struct odt_fleet *f, const struct odt_node_state *ns)
+{
+    f->accel_working[i] = ns->rel.n_working;
+    f->accel_spares[i] = ns->rel.n_spares;
+    f->accel_failed[i] = ns->rel.n_failed;
+    f->restarts[i] = ns->rel.n_interrupts;
+    f->accel_age[i] = ns->rel.age_s;
+    f->downtime_left[i] = ns->rel.downtime_s;
+    f->queue_waiting[i] = ns->queue.waiting;
+    f->queue_arrival_carry[i] = ns->queue.arrival_carry;
+    f->queue_capacity_carry[i] = ns->queue.capacity_carry;
+    f->tokens_arrived[i] = ns->queue.arrived;
+    f->tokens_served[i] = ns->queue.served;
+    f->tokens_dropped[i] = ns->queue.dropped;
+    f->capacity[i] = ns->capacity;
+    f->served_rate[i] = ns->served_rate;
+    f->latency[i] = ns->latency_s;
+    f->in_saa[i] = ns->in_saa;
+    f->capacity_ideal[i] = ns->cap_ideal;
+    f->capacity_lost_power[i] = ns->lost_power;
+    f->capacity_lost_heat[i] = ns->lost_heat;
+    f->capacity_lost_failures[i] = ns->lost_failures;
+    f->rel_count[i] = ns->ev_count;
+    f->rel_events_lost[i] = ns->ev_lost;
+}
+
+ODT_HD static inline void odt_node_event(size_t i, const struct odt_fleet *f, struct odt_node_state *ns, int kind,
+                                         int number, double t_s)
+{
+    if (ns->ev_count >= ODT_REL_SLOTS) {
+        ++ns->ev_lost;
+        return;
+    }
+    const size_t at = (size_t)ns->ev_count * f->n + i;
+    f->rel_kind[at] = kind;
+    f->rel_number[at] = number;
+    f->rel_time[at] = t_s;
+    ++ns->ev_count;
+}
+
+/*
+ * odt_node_step: one step of satellite i's compute node. In order: failures
+ * and radiation restarts (Philox keyed by seed and satellite, the step as
+ * counter; the restart rate multiplied inside the South Atlantic Anomaly);
+ * the tokens dispatched to the node (its share from its capacity at the start
+ * of the advance call); the compute power budget from what the array and the
+ * battery can supply after the bus, throttled by the payload temperature; the
+ * capacity at that budget while the node is up; the queue; and the power the
+ * tokens served need. Returns that power (W); accounts the capacity lost to
+ * power, heat and failures against all accelerators at full power.
+ */
+ODT_HD static inline double odt_node_step(size_t i, const struct odt_fleet *f, const struct odt_sat_class *c,
+                                          const struct odt_step_config *cfg, const struct odt_step_input *x,
+                                          const double r[3], double e_batt_j, double p_solar_w, double t_payload_k,
+                                          struct odt_node_state *ns)
+{
+    const double dt = x->dt_s;
+    const struct odt_node_spec *spec = &c->node;
+
+    /* reliability */
+    double u[4];
+    odt_rng_uniform(cfg->seed, (uint32_t)i, (uint64_t)x->step_index, ODT_RNG_STREAM_RELIABILITY, u);
+    double ecef[3], lat, lon, alt;
+    odt_ecef_from_gcrs_approx(r, x->era_rad, ecef);
+    odt_latlon_from_ecef(ecef, &lat, &lon, &alt);
+    ns->in_saa = odt_in_saa(lat, lon, alt);
+    struct odt_rel_step_out ro;
+    odt_rel_step(&c->rel, &ns->rel, dt, ns->in_saa, u, &ro);
+    if (ro.failed > 0)
+        odt_node_event(i, f, ns, ODT_REL_FAILURE, ro.failed, x->t_s);
+    if (ro.interrupt_started)
+        odt_node_event(i, f, ns, ODT_REL_RESTART, 1, x->t_s);
+    const int n_work = ns->rel.n_working;
+
+    /* the power the compute may use: the array, and the battery down to its floor, after the bus */
+    const struct odt_battery_params *b = &c->battery;
+    const double e_avail = e_batt_j - b->soc_min * b->capacity_j;
+    double p_batt = e_avail > 0.0 ? b->p_discharge_max_w : 0.0;
+    if (dt > 0.0 && e_avail * b->eta_discharge / dt < p_batt)
+        p_batt = e_avail > 0.0 ? e_avail * b->eta_discharge / dt : 0.0;
+    const double p_supply = p_solar_w + p_batt;
+    const double budget_cool = odt_node_spec_compute_budget_w(spec, n_work, p_supply, 0.0);
+    const double budget = odt_node_spec_compute_budget_w(spec, n_work, p_supply, t_payload_k);
+
+    /* capacity while up, and what was lost against every accelerator at full power */
+    const double up = ro.up_fraction;
+    const double cap_ideal = odt_node_spec_capacity_full(spec, spec->n_accel);
+    const double cap_working = odt_node_spec_capacity_full(spec, n_work);
+    const double cap_cool = odt_node_spec_capacity(spec, n_work, budget_cool);
+    const double cap_budget = odt_node_spec_capacity(spec, n_work, budget);
+    ns->capacity = cap_budget * up;
+    ns->cap_ideal += cap_ideal * dt;
+    ns->lost_failures += (cap_ideal - cap_working + cap_budget * (1.0 - up)) * dt;
+    ns->lost_power += (cap_working - cap_cool) * dt;
+    ns->lost_heat += (cap_cool - cap_budget) * dt;
+
+    /* the queue: this step's share of the demand, served at the capacity */
+    const double arrivals = (double)odt_dispatch_node_tokens((enum odt_dispatch_policy)cfg->dispatch,
+                                                             x->demand_factor, ns->cap_start, ns->cap_start > 0.0);
+    struct odt_queue_step_out qo;
+    odt_queue_step(&c->queue, &ns->queue, arrivals, ns->capacity * dt, dt, &qo);
+    ns->served_rate = dt > 0.0 ? qo.served / dt : 0.0;
+    ns->latency_s = qo.latency_s;
+
+    /* power for the tokens served: the accelerators at the clock that serves them while up */
+    if (n_work <= 0 || up <= 0.0)
+        return 0.0;
+    const double need = up * odt_node_spec_power_for_tokens(spec, n_work, ns->served_rate / up);
+    return need < budget ? need : budget;
+}
+
 /*
  * odt_sat_advance: advance satellite i of fleet f through the k steps in[0..k-1].
  * classes: the class table; cfg: fleet-wide settings. Reads PARAM and STATE
@@ -110,8 +264,9 @@ ODT_HD static inline void odt_sat_eclipse_events(size_t i, const struct odt_flee
  *
  * Per step: position (Kepler+J2 or SGP4, GCRS axes) -> illuminated fraction
  * (and, where it changed, the refined eclipse events) -> array output at the
- * array node's temperature -> power balance (battery, load, curtailment) ->
- * compute power supplied -> thermal network (environment loads, every watt used
+ * array node's temperature -> compute node (failures, restarts, dispatch,
+ * power budget, throttle, queue; odt_node_step) -> power balance (battery,
+ * load, curtailment) -> thermal network (environment loads, every watt used
  * ends as heat) -> energy accounting.
  *
  * The per-class constants of the thermal network (odt_tn_prepare: validation,
@@ -161,6 +316,8 @@ ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, c
     res.xni = f->sgp4_res_xni[i];
     int status = f->status[i];
     int ecl_count = 0, ecl_lost = f->eclipse_lost[i];
+    struct odt_node_state ns;
+    odt_node_state_load(i, f, &ns);
     double illum = f->illumination[i], p_solar = 0.0, p_compute = 0.0, cos_inc = 0.0;
     struct odt_power_flows fl = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
     struct odt_tn_flows th;
@@ -195,10 +352,12 @@ ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, c
                             odt_array_life_factor(array_log_keep, years), c->array_fluence_per_yr * years, &p_solar,
                             NULL);
 
-        /* power balance and the load actually supplied */
-        const double load = odt_node_load(&c->node);
+        /* the compute node, then the power balance of its load and the bus (the bus is served first) */
+        const double p_want = odt_node_step(i, f, c, cfg, x, r, e_batt, p_solar, tn[ODT_TN_PAYLOAD], &ns);
+        const double load = p_want + c->node.bus_power_w;
         odt_power_balance(&c->battery, p_solar, load, dt, &e_batt, &fl);
-        p_compute = odt_node_compute_served(&c->node, fl.p_served_w);
+        const double p_rest = fl.p_served_w - c->node.bus_power_w;
+        p_compute = p_rest <= 0.0 ? 0.0 : (p_rest < p_want ? p_rest : p_want);
 
         /* heat: the array gives up the electricity taken from it (before the power conditioning, whose
            losses heat the bus); every watt used ends as heat in the payload or the bus */
@@ -261,6 +420,9 @@ ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, c
     f->unserved_power[i] = fl.p_unserved_w;
     f->eclipse_count[i] = ecl_count;
     f->eclipse_lost[i] = ecl_lost;
+    if (status != 0)
+        ns.capacity = ns.served_rate = 0.0; /* an inactive satellite takes no demand */
+    odt_node_state_store(i, f, &ns);
 }
 
 #endif /* ODT_STEP_H */

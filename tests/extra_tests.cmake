@@ -16,3 +16,9 @@ if(ODT_BASH)
   add_test(NAME netcdf_check COMMAND ${ODT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/netcdf_check.sh $<TARGET_FILE:odtwin>)
   set_tests_properties(netcdf_check PROPERTIES TIMEOUT 300)
 endif()
+
+# The plotting tool on a small run: every figure exists and is not blank (exit 77: no python3).
+if(ODT_BASH)
+  add_test(NAME plot_check COMMAND ${ODT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/plot_check.sh ${CMAKE_BINARY_DIR})
+  set_tests_properties(plot_check PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)
+endif()

@@ -1,0 +1,1482 @@
+/*
+ * report.c: `odtwin report`: summary tables of a snapshot file (docs/report.md).
+ *
+ * Layout: a reader context (the open file, the fleet's size and classes, the
+ * fleet totals at the last record), an output writer that prints the same
+ * calls as aligned text or as JSON, and a table of sections, each one
+ * function. A new section is a function and a row in `sections`.
+ */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
+#include "host/report.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "host/ephem.h"
+#include "host/scenario.h"
+#include "kernels/fleet.h"
+#include "power_thermal/ground.h"
+#include "power_thermal/thermal_network.h"
+
+#define J_PER_MWH 3.6e9
+#define J_PER_KWH 3.6e6
+#define ODT_REP_BLOCK ((hsize_t)65536) /* rows of the eclipse table read at a time */
+
+/* ================================================================ output: text or JSON */
+
+#define OUT_MAX_DEPTH 8
+#define OUT_LABEL_W 40
+
+struct out {
+    FILE *f;
+    int json;
+    int depth;
+    int items[OUT_MAX_DEPTH];  /* members written so far at each depth (JSON commas) */
+    int is_array[OUT_MAX_DEPTH];
+};
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; ++p) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+/* The shortest of %.15g..%.17g that reads back as the same double; null for NaN and infinities. */
+static void json_number(FILE *f, double v)
+{
+    if (!isfinite(v)) {
+        fputs("null", f);
+        return;
+    }
+    char buf[40];
+    for (int prec = 15; prec <= 17; ++prec) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    fputs(buf, f);
+}
+
+/* JSON: the separator, indentation and key of the next member (key NULL inside an array). */
+static void json_member(struct out *o, const char *key)
+{
+    if (o->items[o->depth]++)
+        fputc(',', o->f);
+    fputc('\n', o->f);
+    for (int i = 0; i <= o->depth; ++i)
+        fputs("  ", o->f);
+    if (key && !o->is_array[o->depth]) {
+        json_string(o->f, key);
+        fputs(": ", o->f);
+    }
+}
+
+/* Text: indentation and the padded label of a line. */
+static void text_label(struct out *o, const char *label)
+{
+    const int indent = 2 * o->depth;
+    int w = OUT_LABEL_W - indent;
+    fprintf(o->f, "%*s%-*s ", indent, "", w < 1 ? 1 : w, label);
+}
+
+static void out_open(struct out *o, FILE *f, int json)
+{
+    memset(o, 0, sizeof *o);
+    o->f = f;
+    o->json = json;
+    if (json)
+        fputc('{', f);
+}
+
+static void out_close(struct out *o)
+{
+    if (o->json)
+        fputs("\n}\n", o->f);
+}
+
+static void out_begin(struct out *o, const char *key, const char *title, int array)
+{
+    if (o->json) {
+        json_member(o, key);
+        fputc(array ? '[' : '{', o->f);
+    } else if (title) {
+        if (o->depth == 0)
+            fprintf(o->f, "\n%s\n", title);
+        else
+            fprintf(o->f, "%*s%s\n", 2 * o->depth, "", title);
+    }
+    if (o->depth + 1 < OUT_MAX_DEPTH) {
+        ++o->depth;
+        o->items[o->depth] = 0;
+        o->is_array[o->depth] = array;
+    }
+}
+
+static void out_end(struct out *o)
+{
+    const int array = o->is_array[o->depth], had = o->items[o->depth];
+    if (o->depth > 0)
+        --o->depth;
+    if (o->json) {
+        if (had) {
+            fputc('\n', o->f);
+            for (int i = 0; i <= o->depth; ++i)
+                fputs("  ", o->f);
+        }
+        fputc(array ? ']' : '}', o->f);
+    }
+}
+
+/* A number: text with printf format fmt and unit (NaN/inf: "n/a"); JSON full precision or null. */
+static void out_num(struct out *o, const char *key, const char *label, double v, const char *fmt, const char *unit)
+{
+    if (o->json) {
+        json_member(o, key);
+        json_number(o->f, v);
+        return;
+    }
+    text_label(o, label);
+    if (isfinite(v)) {
+        fprintf(o->f, fmt, v);
+        fprintf(o->f, "%s%s\n", unit && unit[0] ? " " : "", unit ? unit : "");
+    } else {
+        fputs("n/a\n", o->f);
+    }
+}
+
+static void out_int(struct out *o, const char *key, const char *label, long long v, const char *unit)
+{
+    if (o->json) {
+        json_member(o, key);
+        fprintf(o->f, "%lld", v);
+        return;
+    }
+    text_label(o, label);
+    fprintf(o->f, "%lld%s%s\n", v, unit && unit[0] ? " " : "", unit ? unit : "");
+}
+
+/* A string; s NULL is JSON null and "n/a" in text. */
+static void out_str(struct out *o, const char *key, const char *label, const char *s)
+{
+    if (o->json) {
+        json_member(o, key);
+        if (s)
+            json_string(o->f, s);
+        else
+            fputs("null", o->f);
+        return;
+    }
+    text_label(o, label);
+    fprintf(o->f, "%s\n", s ? s : "n/a");
+}
+
+/* A line of text only (JSON: nothing). */
+static void out_note(struct out *o, const char *fmt, ...)
+{
+    if (o->json)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(o->f, "%*s", 2 * o->depth, "");
+    vfprintf(o->f, fmt, ap);
+    fputc('\n', o->f);
+    va_end(ap);
+}
+
+/* ================================================================ reader */
+
+/* Columns of /classes that the report uses. */
+enum cls_col {
+    CC_ARRAY_AREA, CC_ARRAY_EFF, CC_COMPUTE_W, CC_BUS_W, CC_BAT_J, CC_SOC_MIN, CC_SOC_MAX, CC_ETA_DIS,
+    CC_T_LIMIT, CC_RAD_AREA, CC_RAD_SIDES, CC_RAD_EPS, CC_G_PR, CC_ACCELERATORS, CC_BURN_IN, CC_N
+};
+static const char *const cls_col_name[CC_N] = {
+    "array_area_m2", "array_efficiency", "compute_power_w", "bus_power_w", "battery_capacity_j",
+    "battery_soc_min", "battery_soc_max", "battery_discharge_efficiency", "payload_temp_limit_k",
+    "radiator_area_m2", "radiator_sides", "radiator_emissivity", "payload_radiator_conductance_w_k",
+    "accelerators", "burn_in_s"};
+
+/* Cumulative energies summed over the fleet at the last record. */
+enum energy_col { EN_SOLAR, EN_DEMAND, EN_SERVED, EN_UNSERVED, EN_CURTAILED, EN_CHARGE, EN_DISCHARGE, EN_LOSS, EN_N };
+static const char *const energy_name[EN_N] = {"energy_solar", "energy_demand", "energy_served", "energy_unserved",
+                                               "energy_curtailed", "energy_charge", "energy_discharge",
+                                               "energy_loss"};
+
+struct rep {
+    const char *path;
+    struct odt_report_options opt;
+    hid_t file;
+    size_t n;            /* satellites */
+    hsize_t t;           /* complete records */
+    double duration_s;   /* time of the last record, s since the epoch */
+    int32_t *cls;        /* [n] class of each satellite */
+    int n_classes;       /* 0 when the file has no (complete) /classes group */
+    double *col[CC_N];   /* [n_classes] each */
+    char (*class_name)[64];
+    size_t *class_sats;  /* satellites per class */
+    double e_last[EN_N]; /* fleet sums at the last record, J */
+    double sunlit_s, elapsed_s;
+    struct odt_epoch epoch;
+    int epoch_ok;
+    double *buf;         /* scratch: n * 4 doubles */
+    char *err;
+    size_t errlen;
+};
+
+static enum odt_status fail(struct rep *r, enum odt_status st, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(r->err, r->errlen, "%s: %s", r->path, msg);
+    return st;
+}
+
+static int link_exists(hid_t loc, const char *name)
+{
+    /* H5Lexists on "a/b" needs "a" to exist: test each component. */
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", name);
+    for (char *p = buf + (buf[0] == '/'); ; ++p) {
+        if (*p == '/' || *p == '\0') {
+            const char c = *p;
+            *p = '\0';
+            if (H5Lexists(loc, buf, H5P_DEFAULT) <= 0)
+                return 0;
+            if (!c)
+                return 1;
+            *p = c;
+        }
+    }
+}
+
+/* Text attribute `name` of object `obj` (fixed or variable length) into buf; 0 on success. */
+static int attr_text(hid_t loc, const char *obj, const char *name, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (H5Aexists_by_name(loc, obj, name, H5P_DEFAULT) <= 0)
+        return -1;
+    hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0)
+        return -1;
+    hid_t ft = H5Aget_type(a);
+    int rc = -1;
+    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING) {
+        if (H5Tis_variable_str(ft) > 0) {
+            hid_t mt = H5Tcopy(H5T_C_S1);
+            H5Tset_size(mt, H5T_VARIABLE);
+            H5Tset_cset(mt, H5Tget_cset(ft)); /* UTF-8 text (h5py, xarray) does not convert to ASCII */
+            char *s = NULL;
+            if (H5Aread(a, mt, &s) >= 0 && s) {
+                snprintf(buf, len, "%s", s);
+                rc = 0;
+            }
+            if (s) {
+                hid_t sp = H5Aget_space(a);
+#if H5_VERSION_GE(1, 12, 0)
+                H5Treclaim(mt, sp, H5P_DEFAULT, &s);
+#else
+                H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, &s);
+#endif
+                H5Sclose(sp);
+            }
+            H5Tclose(mt);
+        } else {
+            size_t sz = H5Tget_size(ft);
+            char *s = calloc(sz + 1, 1);
+            hid_t mt = H5Tcopy(H5T_C_S1);
+            H5Tset_size(mt, sz + 1);
+            H5Tset_strpad(mt, H5T_STR_NULLTERM);
+            H5Tset_cset(mt, H5Tget_cset(ft));
+            if (s && H5Aread(a, mt, s) >= 0) {
+                snprintf(buf, len, "%s", s);
+                rc = 0;
+            }
+            H5Tclose(mt);
+            free(s);
+        }
+    }
+    if (ft >= 0)
+        H5Tclose(ft);
+    H5Aclose(a);
+    return rc;
+}
+
+/* Text attribute of any length, malloc'd (NULL when absent). */
+static char *attr_text_alloc(hid_t loc, const char *obj, const char *name)
+{
+    if (H5Aexists_by_name(loc, obj, name, H5P_DEFAULT) <= 0)
+        return NULL;
+    hsize_t dims[1];
+    H5T_class_t c;
+    size_t sz = 0;
+    if (H5LTget_attribute_info(loc, obj, name, dims, &c, &sz) < 0 || c != H5T_STRING)
+        return NULL;
+    size_t len = sz + 1 > 4096 ? sz + 1 : 4096;
+    char *buf = malloc(len);
+    if (buf && attr_text(loc, obj, name, buf, len) != 0) {
+        free(buf);
+        buf = NULL;
+    }
+    return buf;
+}
+
+/* Numeric scalar attribute as a double; 0 on success. */
+static int attr_double(hid_t loc, const char *name, double *v)
+{
+    if (H5Aexists_by_name(loc, ".", name, H5P_DEFAULT) <= 0)
+        return -1;
+    hid_t a = H5Aopen_by_name(loc, ".", name, H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0)
+        return -1;
+    hid_t ft = H5Aget_type(a);
+    hid_t sp = H5Aget_space(a);
+    int rc = -1;
+    H5T_class_t c = ft >= 0 ? H5Tget_class(ft) : H5T_NO_CLASS;
+    if ((c == H5T_INTEGER || c == H5T_FLOAT) && H5Sget_simple_extent_npoints(sp) == 1)
+        rc = H5Aread(a, H5T_NATIVE_DOUBLE, v) >= 0 ? 0 : -1;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ft >= 0)
+        H5Tclose(ft);
+    H5Aclose(a);
+    return rc;
+}
+
+/* Shape of dataset `name`; returns its rank, or -1 when absent or unreadable. */
+static int ds_shape(hid_t loc, const char *name, hsize_t dims[3])
+{
+    if (!link_exists(loc, name))
+        return -1;
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+    if (d < 0)
+        return -1;
+    hid_t s = H5Dget_space(d);
+    int rank = s >= 0 ? H5Sget_simple_extent_ndims(s) : -1;
+    if (rank < 0 || rank > 3)
+        rank = -1;
+    else
+        H5Sget_simple_extent_dims(s, dims, NULL);
+    if (s >= 0)
+        H5Sclose(s);
+    H5Dclose(d);
+    return rank;
+}
+
+/* Read rows [start, start+count) of a 1-D dataset (or the whole of a 1-D dataset with count = its
+   length) converted to memtype. 0 on success. */
+static int ds_read_1d(hid_t loc, const char *name, hid_t memtype, hsize_t start, hsize_t count, void *buf)
+{
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+    if (d < 0)
+        return -1;
+    hid_t fs = H5Dget_space(d);
+    int rc = -1;
+    if (fs >= 0 && H5Sget_simple_extent_ndims(fs) == 1 &&
+        H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &count, NULL) >= 0) {
+        hid_t ms = H5Screate_simple(1, &count, NULL);
+        rc = H5Dread(d, memtype, ms, fs, H5P_DEFAULT, buf) >= 0 ? 0 : -1;
+        H5Sclose(ms);
+    }
+    if (fs >= 0)
+        H5Sclose(fs);
+    H5Dclose(d);
+    return rc;
+}
+
+/* Read record `rec` of a time series [T, N] or [T, N, ncomp] into buf (n * ncomp doubles, [i][c]). */
+static enum odt_status read_record(struct rep *r, const char *name, hsize_t rec, int ncomp, double *buf)
+{
+    hsize_t dims[3];
+    const int rank = ds_shape(r->file, name, dims);
+    if (rank < 0)
+        return fail(r, ODT_ERR_PARSE, "dataset /%s is missing or unreadable", name);
+    if (rank != (ncomp > 1 ? 3 : 2) || dims[0] <= rec || dims[1] != r->n || (ncomp > 1 && dims[2] != (hsize_t)ncomp))
+        return fail(r, ODT_ERR_PARSE, "dataset /%s has an unexpected shape", name);
+    hid_t d = H5Dopen2(r->file, name, H5P_DEFAULT);
+    if (d < 0)
+        return fail(r, ODT_ERR_IO, "cannot open dataset /%s", name);
+    hid_t fs = H5Dget_space(d);
+    hsize_t start[3] = {rec, 0, 0}, count[3] = {1, r->n, (hsize_t)ncomp};
+    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+    hid_t ms = H5Screate_simple(rank, count, NULL);
+    herr_t st = H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    H5Dclose(d);
+    if (st < 0)
+        return fail(r, ODT_ERR_IO, "cannot read record %llu of /%s (the file is damaged or truncated)",
+                    (unsigned long long)rec, name);
+    return ODT_OK;
+}
+
+/* Sum over satellites of record `rec` of a [T, N] dataset. */
+static enum odt_status record_sum(struct rep *r, const char *name, hsize_t rec, double *sum)
+{
+    enum odt_status st = read_record(r, name, rec, 1, r->buf);
+    if (st != ODT_OK)
+        return st;
+    double s = 0.0;
+    for (size_t i = 0; i < r->n; ++i)
+        s += r->buf[i];
+    *sum = s;
+    return ODT_OK;
+}
+
+static void rep_free(struct rep *r)
+{
+    if (r->file >= 0)
+        H5Fclose(r->file);
+    free(r->cls);
+    for (int k = 0; k < CC_N; ++k)
+        free(r->col[k]);
+    free(r->class_name);
+    free(r->class_sats);
+    free(r->buf);
+}
+
+/* /classes: all the columns the report needs, with names; n_classes stays 0 when any is missing. */
+static enum odt_status load_classes(struct rep *r)
+{
+    hsize_t dims[3];
+    if (ds_shape(r->file, "classes/array_area_m2", dims) != 1 || dims[0] == 0 || dims[0] > 100000)
+        return ODT_OK;
+    const int nc = (int)dims[0];
+    for (int k = 0; k < CC_N; ++k) {
+        char name[128];
+        snprintf(name, sizeof name, "classes/%s", cls_col_name[k]);
+        if (ds_shape(r->file, name, dims) != 1 || dims[0] != (hsize_t)nc)
+            return ODT_OK; /* an older file: the sections that need classes say so */
+        r->col[k] = malloc(sizeof(double) * (size_t)nc);
+        if (!r->col[k])
+            return fail(r, ODT_ERR_NOMEM, "out of memory");
+        if (ds_read_1d(r->file, name, H5T_NATIVE_DOUBLE, 0, (hsize_t)nc, r->col[k]) != 0)
+            return fail(r, ODT_ERR_IO, "cannot read /%s (the file is damaged or truncated)", name);
+    }
+    r->class_name = calloc((size_t)nc, sizeof *r->class_name);
+    r->class_sats = calloc((size_t)nc, sizeof *r->class_sats);
+    if (!r->class_name || !r->class_sats)
+        return fail(r, ODT_ERR_NOMEM, "out of memory");
+    char *names = attr_text_alloc(r->file, "classes", "names");
+    char *p = names;
+    for (int c = 0; c < nc; ++c) {
+        char *comma = p ? strchr(p, ',') : NULL;
+        if (comma)
+            *comma = '\0';
+        if (p && *p)
+            snprintf(r->class_name[c], sizeof r->class_name[c], "%s", p);
+        else
+            snprintf(r->class_name[c], sizeof r->class_name[c], "class %d", c);
+        p = comma ? comma + 1 : NULL;
+    }
+    free(names);
+    for (size_t i = 0; i < r->n; ++i) {
+        if (r->cls[i] < 0 || r->cls[i] >= nc)
+            return fail(r, ODT_ERR_PARSE, "/fleet/cls[%zu] = %d is not a class of /classes (%d classes)", i,
+                        (int)r->cls[i], nc);
+        r->class_sats[r->cls[i]]++;
+    }
+    r->n_classes = nc;
+    return ODT_OK;
+}
+
+/* Open and check the file; read what every section shares. */
+static enum odt_status rep_open(struct rep *r)
+{
+    struct stat sb;
+    if (stat(r->path, &sb) != 0)
+        return fail(r, ODT_ERR_IO, "cannot open: %s", strerror(errno));
+    if (S_ISDIR(sb.st_mode))
+        return fail(r, ODT_ERR_IO, "is a directory, not a snapshot file");
+    FILE *probe = fopen(r->path, "rb");
+    if (!probe)
+        return fail(r, ODT_ERR_IO, "cannot open: %s", strerror(errno));
+    fclose(probe);
+    if (sb.st_size == 0)
+        return fail(r, ODT_ERR_IO, "the file is empty: not an HDF5 snapshot");
+#if H5_VERSION_GE(1, 12, 0)
+    const htri_t is_h5 = H5Fis_accessible(r->path, H5P_DEFAULT);
+#else
+    const htri_t is_h5 = H5Fis_hdf5(r->path);
+#endif
+    if (is_h5 <= 0)
+        return fail(r, ODT_ERR_IO, "not an HDF5 file (no HDF5 signature): is it a snapshot written by odtwin run?");
+    r->file = H5Fopen(r->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (r->file < 0) /* a run still writing it holds it in SWMR mode: read it as a SWMR reader */
+        r->file = H5Fopen(r->path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+    if (r->file < 0)
+        return fail(r, ODT_ERR_IO,
+                    "the HDF5 file cannot be opened: it is damaged or truncated (a copy cut short?), or a program "
+                    "holds it open for writing");
+
+    char schema[64];
+    if (attr_text(r->file, ".", "odtwin_schema_version", schema, sizeof schema) != 0)
+        return fail(r, ODT_ERR_PARSE, "an HDF5 file but not an odtwin snapshot (no odtwin_schema_version attribute)");
+    if (strtol(schema, NULL, 10) != 1)
+        return fail(r, ODT_ERR_PARSE, "snapshot schema %s is not supported by this odtwin (it reads schema 1.x)",
+                    schema);
+
+    hsize_t dims[3];
+    if (ds_shape(r->file, "fleet/cls", dims) != 1)
+        return fail(r, ODT_ERR_PARSE, "dataset /fleet/cls is missing or unreadable: not a complete odtwin snapshot");
+    r->n = (size_t)dims[0];
+    if (ds_shape(r->file, "time", dims) != 1)
+        return fail(r, ODT_ERR_PARSE, "dataset /time is missing or unreadable: not a complete odtwin snapshot");
+    r->t = dims[0];
+    /* A run killed inside a record may have appended some series and not others: count the records
+       that every time series holds. */
+    int nf = 0;
+    const struct odt_field_info *fi = odt_fleet_fields(&nf);
+    for (int k = 0; k < nf; ++k) {
+        if (fi[k].role != ODT_FIELD_STATE && fi[k].role != ODT_FIELD_OUT)
+            continue;
+        if (ds_shape(r->file, fi[k].name, dims) >= 2 && dims[0] < r->t)
+            r->t = dims[0];
+    }
+    if (r->t == 0)
+        return fail(r, ODT_ERR_VALUE, "the run has no records (0 snapshots): nothing to report");
+    if (r->n == 0)
+        return fail(r, ODT_ERR_VALUE, "the fleet has no satellites: nothing to report");
+
+    r->cls = malloc(sizeof(int32_t) * r->n);
+    r->buf = malloc(sizeof(double) * 4 * r->n);
+    if (!r->cls || !r->buf)
+        return fail(r, ODT_ERR_NOMEM, "out of memory (%zu satellites)", r->n);
+    if (ds_read_1d(r->file, "fleet/cls", H5T_NATIVE_INT32, 0, (hsize_t)r->n, r->cls) != 0)
+        return fail(r, ODT_ERR_IO, "cannot read /fleet/cls (the file is damaged or truncated)");
+    if (ds_read_1d(r->file, "time", H5T_NATIVE_DOUBLE, r->t - 1, 1, &r->duration_s) != 0)
+        return fail(r, ODT_ERR_IO, "cannot read /time (the file is damaged or truncated)");
+
+    enum odt_status st = load_classes(r);
+    if (st != ODT_OK)
+        return st;
+
+    const hsize_t last = r->t - 1;
+    for (int k = 0; k < EN_N; ++k)
+        if ((st = record_sum(r, energy_name[k], last, &r->e_last[k])) != ODT_OK)
+            return st;
+    if ((st = record_sum(r, "sunlit_time", last, &r->sunlit_s)) != ODT_OK ||
+        (st = record_sum(r, "elapsed_time", last, &r->elapsed_s)) != ODT_OK)
+        return st;
+
+    char epoch[64], perr[256];
+    r->epoch_ok = attr_text(r->file, ".", "epoch_utc", epoch, sizeof epoch) == 0 &&
+                  odt_epoch_parse(epoch, &r->epoch, perr, sizeof perr) == ODT_OK;
+    return ODT_OK;
+}
+
+static double sunlit_fraction(const struct rep *r)
+{
+    return r->elapsed_s > 0.0 ? r->sunlit_s / r->elapsed_s : NAN;
+}
+
+/* ================================================================ sections */
+
+/* 1. The run. */
+static enum odt_status sec_run(struct rep *r, struct out *o)
+{
+    char s[512];
+    double v;
+#define ATTR_STR(key, label, attr) out_str(o, key, label, attr_text(r->file, ".", attr, s, sizeof s) == 0 ? s : NULL)
+    ATTR_STR("scenario", "scenario", "scenario_name");
+    ATTR_STR("scenario_file", "scenario file", "scenario_file");
+    ATTR_STR("epoch_utc", "epoch (UTC)", "epoch_utc");
+    ATTR_STR("run_status", "run status", "run_status");
+    if (!strcmp(s, "running"))
+        out_note(o, "  (still running, or killed: complete records only; after a kill, see odtwin repair)");
+    ATTR_STR("backend", "backend", "backend");
+    if (attr_double(r->file, "threads", &v) == 0)
+        out_int(o, "threads", "threads", (long long)v, "");
+    else
+        out_str(o, "threads", "threads", NULL);
+    out_int(o, "satellites", "satellites", (long long)r->n, "");
+    out_int(o, "snapshots", "snapshots (records)", (long long)r->t, "");
+    out_num(o, "duration_s", "simulated duration", r->duration_s, "%.0f", "s");
+    out_num(o, "duration_days", "simulated duration (days)", r->duration_s / ODT_SEC_PER_DAY, "%.4f", "");
+    out_num(o, "step_s", "step", attr_double(r->file, "step_s", &v) == 0 ? v : NAN, "%g", "s");
+    out_num(o, "snapshot_interval_s", "snapshot interval",
+            attr_double(r->file, "snapshot_interval_s", &v) == 0 ? v : NAN, "%g", "s");
+    ATTR_STR("seed", "seed", "seed");
+    ATTR_STR("odtwin_version", "odtwin version", "odtwin_version");
+    ATTR_STR("odtwin_commit", "odtwin commit", "odtwin_commit");
+    ATTR_STR("schema_version", "schema version", "odtwin_schema_version");
+#undef ATTR_STR
+    /* satellites stopped by their propagator (status != 0) at the last record */
+    hsize_t sdims[3];
+    if (ds_shape(r->file, "status", sdims) == 2) {
+        enum odt_status st = read_record(r, "status", r->t - 1, 1, r->buf);
+        if (st != ODT_OK)
+            return st;
+        long long inactive = 0;
+        for (size_t i = 0; i < r->n; ++i)
+            inactive += r->buf[i] != 0.0;
+        out_int(o, "inactive_satellites", "inactive satellites (last record)", inactive, "");
+    }
+    return ODT_OK;
+}
+
+/* 2. Fleet energy balance at the last record. */
+static enum odt_status sec_energy(struct rep *r, struct out *o)
+{
+    const double *e = r->e_last;
+    static const char *const keys[EN_N] = {"solar_mwh", "demand_mwh", "served_mwh", "unserved_mwh",
+                                           "curtailed_mwh", "battery_charge_mwh", "battery_discharge_mwh",
+                                           "battery_loss_mwh"};
+    static const char *const labels[EN_N] = {"solar collected", "load asked for", "load served", "load not served",
+                                             "array curtailed", "battery charge", "battery discharge",
+                                             "battery losses"};
+    for (int k = 0; k < EN_N; ++k)
+        out_num(o, keys[k], labels[k], e[k] / J_PER_MWH, "%.6g", "MWh");
+    const double in = e[EN_SOLAR] + e[EN_DISCHARGE];
+    const double resid = in - e[EN_SERVED] - e[EN_CHARGE] - e[EN_CURTAILED];
+    const double rel = in > 0.0 ? resid / in : (resid == 0.0 ? 0.0 : NAN);
+    out_num(o, "closure_residual_rel", "closure residual (relative)", rel, "%.3e", "");
+    out_num(o, "served_fraction", "load served / asked for", e[EN_DEMAND] > 0.0 ? e[EN_SERVED] / e[EN_DEMAND] : NAN,
+            "%.6f", "");
+    out_num(o, "sunlit_fraction", "fleet sunlit fraction", sunlit_fraction(r), "%.6f", "");
+    return ODT_OK;
+}
+
+/* 3. Array energy per m^2, annualised, against the ground. */
+static enum odt_status sec_yield(struct rep *r, struct out *o)
+{
+    if (!r->n_classes) {
+        out_note(o, "not available: the file has no /classes group (array areas)");
+        out_str(o, "unavailable", "unavailable", "no /classes group");
+        return ODT_OK;
+    }
+    const int nc = r->n_classes;
+    struct odt_ground_site site;
+    odt_ground_site_init(&site);
+    site.method = r->opt.ground_method;
+    site.capacity_factor = r->opt.ground_cf;
+    site.lat_rad = r->opt.ground_lat_deg * ODT_DEG2RAD;
+
+    enum odt_status st = read_record(r, "energy_solar", r->t - 1, 1, r->buf);
+    if (st != ODT_OK)
+        return st;
+    const double annual = r->duration_s > 0.0 ? ODT_YEAR_S / r->duration_s : NAN;
+    double *sum_c = calloc((size_t)nc, sizeof(double));
+    size_t *cnt_c = calloc((size_t)nc, sizeof(size_t));
+    if (!sum_c || !cnt_c) {
+        free(sum_c);
+        free(cnt_c);
+        return fail(r, ODT_ERR_NOMEM, "out of memory");
+    }
+    double sum = 0.0, sum_ground = 0.0, vmin = INFINITY, vmax = -INFINITY;
+    long long imin = -1, imax = -1, count = 0;
+    for (size_t i = 0; i < r->n; ++i) {
+        const int c = r->cls[i];
+        const double area = r->col[CC_ARRAY_AREA][c];
+        if (!(area > 0.0))
+            continue;
+        const double y = r->buf[i] / area * annual; /* J/m^2/yr */
+        sum += y;
+        sum_c[c] += y;
+        cnt_c[c]++;
+        ++count;
+        if (y < vmin) {
+            vmin = y;
+            imin = (long long)i;
+        }
+        if (y > vmax) {
+            vmax = y;
+            imax = (long long)i;
+        }
+    }
+    /* the ground reference of each satellite's array (one evaluation per class: the latitude method sums
+       365 days) */
+    for (int c = 0; c < nc; ++c)
+        if (cnt_c[c])
+            sum_ground += (double)cnt_c[c] * odt_ground_annual_energy(&site, r->col[CC_ARRAY_EFF][c]);
+    out_int(o, "satellites_with_array", "satellites with an array", count, "");
+    const double mean = count ? sum / (double)count : NAN;
+    const double ground = count ? sum_ground / (double)count : NAN;
+    out_num(o, "orbit_mean_kwh_m2_yr", "orbit: mean", mean / J_PER_KWH, "%.1f", "kWh/m2/yr");
+    out_num(o, "orbit_min_kwh_m2_yr", "orbit: min", count ? vmin / J_PER_KWH : NAN, "%.1f", "kWh/m2/yr");
+    out_int(o, "orbit_min_satellite", "orbit: min at satellite", imin, "");
+    out_num(o, "orbit_max_kwh_m2_yr", "orbit: max", count ? vmax / J_PER_KWH : NAN, "%.1f", "kWh/m2/yr");
+    out_int(o, "orbit_max_satellite", "orbit: max at satellite", imax, "");
+    const int lat = site.method == ODT_GROUND_LATITUDE;
+    out_str(o, "ground_method", "ground method", lat ? "latitude" : "capacity_factor");
+    if (lat) {
+        out_str(o, "ground_capacity_factor", "ground capacity factor", NULL);
+        out_num(o, "ground_latitude_deg", "ground latitude", r->opt.ground_lat_deg, "%.2f", "deg");
+    } else {
+        out_num(o, "ground_capacity_factor", "ground capacity factor", site.capacity_factor, "%.3f", "");
+        out_str(o, "ground_latitude_deg", "ground latitude", NULL);
+    }
+    out_num(o, "ground_kwh_m2_yr", "ground: same array", ground / J_PER_KWH, "%.1f", "kWh/m2/yr");
+    out_num(o, "space_ground_ratio", "space / ground", count ? odt_space_ground_ratio(sum, sum_ground) : NAN, "%.3f",
+            "");
+    /* REFERENCE_NUMBERS.md: 1361 x sunlit fraction / (1000 x CF); with the latitude method the CF is the one
+       that gives the same ground energy. */
+    double cf = site.capacity_factor;
+    if (lat) {
+        /* E_ground / (1000 W/m^2 x year x efficiency): the capacity factor that gives the same ground energy */
+        struct odt_ground_site unit = site;
+        unit.method = ODT_GROUND_CAPACITY_FACTOR;
+        unit.capacity_factor = 1.0;
+        cf = odt_ground_annual_energy(&site, 1.0) / odt_ground_annual_energy(&unit, 1.0);
+        out_num(o, "ground_equivalent_capacity_factor", "ground: equivalent capacity factor", cf, "%.3f", "");
+    }
+    out_num(o, "reference_ratio", "reference 1361 x sunlit / (1000 x CF)",
+            ODT_SOLAR_CONSTANT_W_M2 * sunlit_fraction(r) / (ODT_GROUND_PEAK_W_M2 * cf), "%.3f", "");
+    if (!o->json && nc == 1) {
+        out_note(o, "  (class %s: array %.2f m2, efficiency %.4f)", r->class_name[0], r->col[CC_ARRAY_AREA][0],
+                 r->col[CC_ARRAY_EFF][0]);
+    } else {
+        out_begin(o, "classes", "by class:", 1);
+        for (int c = 0; c < nc; ++c) {
+            char title[128];
+            snprintf(title, sizeof title, "class %d (%s):", c, r->class_name[c]);
+            out_begin(o, NULL, title, 0);
+            const double g = odt_ground_annual_energy(&site, r->col[CC_ARRAY_EFF][c]);
+            const double m = cnt_c[c] ? sum_c[c] / (double)cnt_c[c] : NAN;
+            out_str(o, "name", "name", r->class_name[c]);
+            out_int(o, "satellites", "satellites with an array", (long long)cnt_c[c], "");
+            out_num(o, "array_area_m2", "array area", r->col[CC_ARRAY_AREA][c], "%.2f", "m2");
+            out_num(o, "array_efficiency", "array efficiency", r->col[CC_ARRAY_EFF][c], "%.4f", "");
+            out_num(o, "orbit_mean_kwh_m2_yr", "orbit: mean", m / J_PER_KWH, "%.1f", "kWh/m2/yr");
+            out_num(o, "ground_kwh_m2_yr", "ground: same array", g / J_PER_KWH, "%.1f", "kWh/m2/yr");
+            out_num(o, "space_ground_ratio", "space / ground", odt_space_ground_ratio(m, g), "%.3f", "");
+            out_end(o);
+        }
+        out_end(o);
+    }
+    free(sum_c);
+    free(cnt_c);
+    return ODT_OK;
+}
+
+/* Eclipse statistics over the table, read in blocks. */
+struct ecl_stats {
+    long long complete[3], incomplete;
+    double longest[3], total[3], longest_start[3];
+    long long longest_sat[3];
+    unsigned char *day;  /* days (since the epoch's UTC date) with an eclipse */
+    long long n_days;
+};
+
+/* Mark the UTC day of t_s (s since the epoch; sod0: the epoch's seconds into its UTC day; leap seconds
+   inside the run are ignored). An interval's end on a midnight (end_of_interval) belongs to the day before. */
+static void ecl_mark(struct ecl_stats *s, double sod0, double t_s, int end_of_interval)
+{
+    const double x = (sod0 + t_s) / ODT_SEC_PER_DAY;
+    const double d = end_of_interval ? ceil(x) - 1.0 : floor(x);
+    if (d >= 0.0 && d < (double)s->n_days)
+        s->day[(long long)d] = 1;
+}
+
+/* UTC date (YYYY-MM-DD) of day index d after the epoch's date. */
+static void day_text(const struct rep *r, double sod0, long long d, char *buf, size_t len)
+{
+    char iso[48];
+    odt_epoch_utc_string(&r->epoch, (double)d * ODT_SEC_PER_DAY - sod0 + 0.5 * ODT_SEC_PER_DAY, iso, sizeof iso);
+    snprintf(buf, len, "%.10s", iso);
+}
+
+/* 4. Eclipses and the battery that carries the load through the longest. */
+static enum odt_status sec_eclipses(struct rep *r, struct out *o)
+{
+    static const char *const cols[6] = {"eclipses/satellite", "eclipses/kind", "eclipses/start",
+                                        "eclipses/end", "eclipses/duration", "eclipses/complete"};
+    hsize_t dims[3], rows = 0;
+    for (int k = 0; k < 6; ++k) {
+        if (ds_shape(r->file, cols[k], dims) != 1) {
+            out_note(o, "not available: the file has no /eclipses table");
+            out_str(o, "unavailable", "unavailable", "no /eclipses table");
+            return ODT_OK;
+        }
+        if (k == 0)
+            rows = dims[0];
+        else if (dims[0] < rows)
+            rows = dims[0];
+    }
+    /* schema 1.1: eclipse_rows[k] is the length of the table when record k was written; rows past the last
+       complete record belong to a record that never completed (a killed run) */
+    if (ds_shape(r->file, "eclipse_rows", dims) == 1 && dims[0] >= r->t) {
+        long long upto = 0;
+        if (ds_read_1d(r->file, "eclipse_rows", H5T_NATIVE_LLONG, r->t - 1, 1, &upto) != 0)
+            return fail(r, ODT_ERR_IO, "cannot read /eclipse_rows (the file is damaged or truncated)");
+        if (upto >= 0 && (hsize_t)upto < rows)
+            rows = (hsize_t)upto;
+    }
+    struct ecl_stats s;
+    memset(&s, 0, sizeof s);
+    for (int k = 0; k < 3; ++k)
+        s.longest_sat[k] = -1;
+    const double sod0 = r->epoch_ok ? r->epoch.hour * 3600.0 + r->epoch.minute * 60.0 + r->epoch.second : 0.0;
+    s.n_days = (long long)floor((sod0 + (r->duration_s > 0.0 ? r->duration_s : 0.0)) / ODT_SEC_PER_DAY) + 2;
+    s.day = calloc((size_t)s.n_days, 1);
+    const hsize_t block = rows < ODT_REP_BLOCK ? (rows ? rows : 1) : ODT_REP_BLOCK;
+    int32_t *sat = malloc(sizeof(int32_t) * block), *kind = malloc(sizeof(int32_t) * block),
+            *comp = malloc(sizeof(int32_t) * block);
+    double *start = malloc(sizeof(double) * block), *end = malloc(sizeof(double) * block),
+           *dur = malloc(sizeof(double) * block);
+    enum odt_status st = ODT_OK;
+    if (!s.day || !sat || !kind || !comp || !start || !end || !dur)
+        st = fail(r, ODT_ERR_NOMEM, "out of memory");
+    for (hsize_t b = 0; st == ODT_OK && b < rows; b += block) {
+        const hsize_t cnt = rows - b < block ? rows - b : block;
+        if (ds_read_1d(r->file, cols[0], H5T_NATIVE_INT32, b, cnt, sat) ||
+            ds_read_1d(r->file, cols[1], H5T_NATIVE_INT32, b, cnt, kind) ||
+            ds_read_1d(r->file, cols[2], H5T_NATIVE_DOUBLE, b, cnt, start) ||
+            ds_read_1d(r->file, cols[3], H5T_NATIVE_DOUBLE, b, cnt, end) ||
+            ds_read_1d(r->file, cols[4], H5T_NATIVE_DOUBLE, b, cnt, dur) ||
+            ds_read_1d(r->file, cols[5], H5T_NATIVE_INT32, b, cnt, comp)) {
+            st = fail(r, ODT_ERR_IO, "cannot read the /eclipses table (the file is damaged or truncated)");
+            break;
+        }
+        for (hsize_t j = 0; j < cnt; ++j) {
+            ecl_mark(&s, sod0, start[j], 0);
+            ecl_mark(&s, sod0, end[j], end[j] > start[j]);
+            const int k = kind[j] == 1 || kind[j] == 2 ? kind[j] : 0;
+            if (!k)
+                continue;
+            if (!comp[j]) {
+                s.incomplete++;
+                continue;
+            }
+            s.complete[k]++;
+            s.total[k] += dur[j];
+            if (dur[j] > s.longest[k]) {
+                s.longest[k] = dur[j];
+                s.longest_sat[k] = sat[j];
+                s.longest_start[k] = start[j];
+            }
+        }
+    }
+    free(sat);
+    free(kind);
+    free(comp);
+    free(start);
+    free(end);
+    free(dur);
+    if (st != ODT_OK) {
+        free(s.day);
+        return st;
+    }
+
+    char model[32];
+    out_str(o, "shadow_model", "shadow model",
+            attr_text(r->file, "eclipses", "model", model, sizeof model) == 0 ? model : NULL);
+    out_int(o, "umbra_complete", "complete umbra passes", s.complete[1], "");
+    out_int(o, "shadow_complete", "complete shadows (penumbral)", s.complete[2], "");
+    out_int(o, "incomplete", "intervals cut by the run", s.incomplete, "");
+    const int have_u = s.complete[1] > 0;
+    out_num(o, "umbra_longest_s", "longest umbra", have_u ? s.longest[1] : NAN, "%.1f", "s");
+    out_num(o, "umbra_longest_min", "longest umbra (minutes)", have_u ? s.longest[1] / 60.0 : NAN, "%.2f", "");
+    out_int(o, "umbra_longest_satellite", "longest umbra: satellite", have_u ? s.longest_sat[1] : -1, "");
+    char iso[48];
+    if (have_u && r->epoch_ok)
+        odt_epoch_utc_string(&r->epoch, s.longest_start[1], iso, sizeof iso);
+    out_str(o, "umbra_longest_start_utc", "longest umbra: start (UTC)", have_u && r->epoch_ok ? iso : NULL);
+    out_num(o, "umbra_mean_s", "mean umbra", have_u ? s.total[1] / (double)s.complete[1] : NAN, "%.1f", "s");
+    const int have_s = s.complete[2] > 0;
+    out_num(o, "shadow_longest_s", "longest shadow", have_s ? s.longest[2] : NAN, "%.1f", "s");
+    out_num(o, "shadow_mean_s", "mean shadow", have_s ? s.total[2] / (double)s.complete[2] : NAN, "%.1f", "s");
+    long long first = -1, last = -1, ndays = 0;
+    for (long long d = 0; d < s.n_days; ++d)
+        if (s.day[d]) {
+            if (first < 0)
+                first = d;
+            last = d;
+            ++ndays;
+        }
+    free(s.day);
+    char day[16];
+    if (first >= 0 && r->epoch_ok)
+        day_text(r, sod0, first, day, sizeof day);
+    out_str(o, "first_day_utc", "first day with an eclipse (UTC)", first >= 0 && r->epoch_ok ? day : NULL);
+    if (last >= 0 && r->epoch_ok)
+        day_text(r, sod0, last, day, sizeof day);
+    out_str(o, "last_day_utc", "last day with an eclipse (UTC)", last >= 0 && r->epoch_ok ? day : NULL);
+    out_int(o, "days_with_eclipses", "days with an eclipse", ndays, "");
+
+    /* Battery: the longest complete interval, the penumbral shadow when the model has one (the array
+       gives less than full power in all of it), else the umbra. */
+    const int basis = have_s ? 2 : (have_u ? 1 : 0);
+    out_begin(o, "battery", "battery through the longest eclipse:", 0);
+    if (!basis || !r->n_classes) {
+        out_note(o, !basis ? "no complete eclipse in the run" : "not available: the file has no /classes group");
+        out_str(o, "basis", "basis", NULL);
+        out_end(o);
+        return ODT_OK;
+    }
+    const long long sidx = s.longest_sat[basis];
+    if (sidx < 0 || (size_t)sidx >= r->n) {
+        out_end(o);
+        return fail(r, ODT_ERR_PARSE, "/eclipses names satellite %lld, outside the fleet of %zu", sidx, r->n);
+    }
+    const int c = r->cls[sidx];
+    const double p = r->opt.load_w > 0.0 ? r->opt.load_w : r->col[CC_COMPUTE_W][c] + r->col[CC_BUS_W][c];
+    const double eta = r->col[CC_ETA_DIS][c];
+    const double window = r->col[CC_SOC_MAX][c] - r->col[CC_SOC_MIN][c];
+    const double e = eta > 0.0 ? p * s.longest[basis] / eta : NAN;
+    out_str(o, "basis", "basis", basis == 2 ? "shadow" : "umbra");
+    out_int(o, "satellite", "satellite", sidx, "");
+    out_str(o, "class", "class", r->class_name[c]);
+    out_num(o, "eclipse_s", "eclipse", s.longest[basis], "%.1f", "s");
+    out_num(o, "load_w", r->opt.load_w > 0.0 ? "load (--load-w)" : "load (class compute + bus)", p, "%.1f", "W");
+    out_num(o, "discharge_efficiency", "discharge efficiency", eta, "%.3f", "");
+    out_num(o, "energy_kwh", "energy drawn from the battery", e / J_PER_KWH, "%.3f", "kWh");
+    out_num(o, "soc_window", "state-of-charge window", window, "%.3f", "");
+    out_num(o, "capacity_needed_kwh", "capacity needed", window > 0.0 ? e / window / J_PER_KWH : NAN, "%.3f", "kWh");
+    out_num(o, "class_capacity_kwh", "class capacity", r->col[CC_BAT_J][c] / J_PER_KWH, "%.3f", "kWh");
+    out_end(o);
+    return ODT_OK;
+}
+
+/* Radiator absorptivity of each class: /classes/radiator_absorptivity where the file has it, else from the
+   scenario text kept in the file; NAN where neither gives it (e.g. the scenario's catalogue files moved).
+   Returns the source: "classes", "scenario" or NULL. */
+static const char *radiator_absorptivity(struct rep *r, double *alpha)
+{
+    hsize_t dims[3];
+    if (ds_shape(r->file, "classes/radiator_absorptivity", dims) == 1 && dims[0] == (hsize_t)r->n_classes &&
+        ds_read_1d(r->file, "classes/radiator_absorptivity", H5T_NATIVE_DOUBLE, 0, dims[0], alpha) == 0)
+        return "classes";
+    for (int c = 0; c < r->n_classes; ++c)
+        alpha[c] = NAN;
+    const char *src = NULL;
+    char *text = attr_text_alloc(r->file, ".", "scenario");
+    if (!text)
+        return NULL;
+    char name[512];
+    if (attr_text(r->file, ".", "scenario_file", name, sizeof name) != 0)
+        snprintf(name, sizeof name, "<snapshot scenario>");
+    struct odt_scenario_options so = {0, 1};
+    struct odt_scenario sc;
+    memset(&sc, 0, sizeof sc);
+    char err[512];
+    if (odt_scenario_load_text_opts(name, text, strlen(text), &so, &sc, err, sizeof err) == ODT_OK) {
+        if (sc.n_shells == r->n_classes) {
+            for (int c = 0; c < r->n_classes; ++c)
+                alpha[c] = sc.shells[c].sat.radiator_absorptivity;
+            src = "scenario";
+        }
+        odt_scenario_free(&sc);
+    }
+    free(text);
+    return src;
+}
+
+/* 5. Temperatures, time over the payload limit, radiator sizing. */
+static enum odt_status sec_thermal(struct rep *r, struct out *o)
+{
+    static const char *const node_key[4] = {"array", "radiator", "payload", "bus"};
+    double tmin[4], tmax[4], tsum[4];
+    for (int k = 0; k < 4; ++k) {
+        tmin[k] = INFINITY;
+        tmax[k] = -INFINITY;
+        tsum[k] = 0.0;
+    }
+    const int nc = r->n_classes;
+    double *qmax = calloc((size_t)(nc ? nc : 1), sizeof(double));
+    if (!qmax)
+        return fail(r, ODT_ERR_NOMEM, "out of memory");
+    enum odt_status st = ODT_OK;
+    for (hsize_t rec = 0; rec < r->t && st == ODT_OK; ++rec) {
+        if ((st = read_record(r, "node_temperature", rec, 4, r->buf)) != ODT_OK)
+            break;
+        for (size_t i = 0; i < r->n; ++i)
+            for (int k = 0; k < 4; ++k) {
+                const double v = r->buf[4 * i + (size_t)k];
+                tmin[k] = v < tmin[k] ? v : tmin[k];
+                tmax[k] = v > tmax[k] ? v : tmax[k];
+                tsum[k] += v;
+            }
+        if (!nc)
+            continue;
+        if ((st = read_record(r, "compute_power", rec, 1, r->buf)) != ODT_OK)
+            break;
+        for (size_t i = 0; i < r->n; ++i)
+            if (r->buf[i] > qmax[r->cls[i]])
+                qmax[r->cls[i]] = r->buf[i];
+    }
+    double over = 0.0;
+    long long sats_over = 0;
+    if (st == ODT_OK && (st = read_record(r, "time_over_limit", r->t - 1, 1, r->buf)) == ODT_OK)
+        for (size_t i = 0; i < r->n; ++i) {
+            over += r->buf[i];
+            sats_over += r->buf[i] > 0.0;
+        }
+    if (st != ODT_OK) {
+        free(qmax);
+        return st;
+    }
+    const double cnt = (double)r->t * (double)r->n;
+    out_begin(o, "nodes", "node temperatures over all records and satellites (K):", 0);
+    for (int k = 0; k < 4; ++k) {
+        if (o->json) {
+            out_begin(o, node_key[k], NULL, 0);
+            out_num(o, "min_k", "min", tmin[k], "%.2f", "K");
+            out_num(o, "max_k", "max", tmax[k], "%.2f", "K");
+            out_num(o, "mean_k", "mean", tsum[k] / cnt, "%.2f", "K");
+            out_end(o);
+        } else {
+            char line[160];
+            snprintf(line, sizeof line, "min %7.2f   max %7.2f   mean %7.2f", tmin[k], tmax[k], tsum[k] / cnt);
+            out_str(o, node_key[k], node_key[k], line);
+        }
+    }
+    out_end(o);
+    out_num(o, "payload_time_over_limit_s", "payload time over its limit", over, "%.0f", "satellite-s");
+    out_num(o, "payload_over_limit_share", "share of satellite-time over the limit",
+            r->elapsed_s > 0.0 ? over / r->elapsed_s : NAN, "%.6f", "");
+    out_int(o, "satellites_over_limit", "satellites ever over the limit", sats_over, "");
+
+    /* Radiator sizing per class: the planform that holds the payload at its limit while rejecting the largest
+       payload heat seen, in the REFERENCE_NUMBERS hot case (albedo 0.30, Earth IR 237 W/m^2, over the subsolar
+       point, radiator edge-on to the Sun and the Earth) at the lowest perigee of the class. */
+    out_begin(o, "radiator_sizing", "radiator sizing (hot case, payload at its limit):", 1);
+    if (!nc) {
+        out_note(o, "not available: the file has no /classes group");
+        out_end(o);
+        free(qmax);
+        return ODT_OK;
+    }
+    double *alpha = malloc(sizeof(double) * (size_t)nc), *perigee = malloc(sizeof(double) * (size_t)nc);
+    double *a_km = malloc(sizeof(double) * r->n), *ecc = malloc(sizeof(double) * r->n);
+    if (!alpha || !perigee || !a_km || !ecc) {
+        free(alpha);
+        free(perigee);
+        free(a_km);
+        free(ecc);
+        free(qmax);
+        return fail(r, ODT_ERR_NOMEM, "out of memory");
+    }
+    const char *alpha_src = radiator_absorptivity(r, alpha);
+    for (int c = 0; c < nc; ++c)
+        perigee[c] = INFINITY;
+    hsize_t dims[3];
+    const int have_orbit = ds_shape(r->file, "fleet/a_km", dims) == 1 && dims[0] == r->n &&
+                           ds_shape(r->file, "fleet/ecc", dims) == 1 && dims[0] == r->n &&
+                           ds_read_1d(r->file, "fleet/a_km", H5T_NATIVE_DOUBLE, 0, r->n, a_km) == 0 &&
+                           ds_read_1d(r->file, "fleet/ecc", H5T_NATIVE_DOUBLE, 0, r->n, ecc) == 0;
+    if (have_orbit)
+        for (size_t i = 0; i < r->n; ++i) {
+            const double rp = a_km[i] * (1.0 - ecc[i]);
+            if (rp > ODT_EARTH_RADIUS_KM && rp < perigee[r->cls[i]])
+                perigee[r->cls[i]] = rp;
+        }
+    struct odt_tn_params p;
+    odt_tn_defaults(&p); /* albedo 0.30, Earth IR 237 W/m^2, sink 3 K; the radiator face edge-on */
+    for (int c = 0; c < nc; ++c) {
+        char title[128];
+        snprintf(title, sizeof title, "class %d (%s):", c, r->class_name[c]);
+        out_begin(o, NULL, title, 0);
+        const int sides = r->col[CC_RAD_SIDES][c] > 1.5 ? 2 : 1;
+        struct odt_tn_face f = p.face[ODT_TN_RADIATOR][ODT_TN_FRONT];
+        const int alpha_known = isfinite(alpha[c]);
+        f.absorptivity = alpha_known ? alpha[c] : p.face[ODT_TN_RADIATOR][ODT_TN_FRONT].absorptivity;
+        f.emissivity = r->col[CC_RAD_EPS][c];
+        f.pointing = ODT_TN_POINT_EDGE_SUN;
+        f.nadir_angle_rad = 0.5 * ODT_PI;
+        struct odt_tn_env env;
+        odt_tn_env_hot_default(&env); /* 1361 W/m^2, full Sun, phase 0 (subsolar) */
+        const int alt_known = isfinite(perigee[c]);
+        if (alt_known)
+            env.r_km = perigee[c];
+        const double fv = odt_tn_view_factor_plate_sphere(env.r_km / ODT_EARTH_RADIUS_KM,
+                                                          odt_tn_face_nadir_angle(&f, env.sun_earth_sat_phase_rad));
+        const double q_env = sides * odt_tn_face_env_flux(&p, &f, &env);
+        const double q = qmax[c], tlim = r->col[CC_T_LIMIT][c], g = r->col[CC_G_PR][c];
+        double area = NAN;
+        const enum odt_status ast = odt_tn_radiator_area_for(q, tlim, g, f.emissivity, p.sink_k, q_env, sides, &area);
+        const double class_planform = r->col[CC_RAD_AREA][c] / sides;
+        if (o->json)
+            out_str(o, "class", "class", r->class_name[c]);
+        out_num(o, "payload_heat_max_w", "largest payload heat seen", q, "%.1f", "W");
+        out_num(o, "payload_limit_k", "payload limit", tlim, "%.2f", "K");
+        out_num(o, "conductance_w_k", "payload-radiator conductance", g, "%.1f", "W/K");
+        out_num(o, "radiator_temp_k", "radiator at", g > 0.0 ? tlim - q / g : NAN, "%.2f", "K");
+        out_num(o, "emissivity", "radiator emissivity", f.emissivity, "%.3f", "");
+        out_num(o, "absorptivity", "radiator absorptivity", f.absorptivity, "%.3f", "");
+        out_str(o, "absorptivity_source", "absorptivity from", alpha_known && alpha_src ? alpha_src : "default");
+        out_int(o, "sides", "radiating sides", sides, "");
+        out_num(o, "altitude_km", alt_known ? "altitude (lowest perigee)" : "altitude (default hot case)",
+                env.r_km - ODT_EARTH_RADIUS_KM, "%.1f", "km");
+        out_num(o, "earth_view_factor", "Earth view factor (edge-on)", fv, "%.4f", "");
+        out_num(o, "env_flux_w_m2", "environment flux absorbed", q_env, "%.2f", "W/m2 planform");
+        if (ast == ODT_OK) {
+            out_num(o, "area_needed_m2", "radiator needed (planform)", area, "%.3f", "m2");
+            out_num(o, "radiating_area_needed_m2", "radiator needed (radiating)", area * sides, "%.3f", "m2");
+        } else {
+            out_note(o, "no radiator suffices: the radiator would sit at %.1f K, too cold to reject %.0f W",
+                     g > 0.0 ? tlim - q / g : NAN, q);
+            out_str(o, "area_needed_m2", "radiator needed (planform)", NULL);
+            out_str(o, "radiating_area_needed_m2", "radiator needed (radiating)", NULL);
+        }
+        out_num(o, "class_area_m2", "class radiator (planform)", class_planform, "%.3f", "m2");
+        out_num(o, "class_radiating_area_m2", "class radiator (radiating)", r->col[CC_RAD_AREA][c], "%.3f", "m2");
+        const double ratio = ast == ODT_OK && class_planform > 0.0 ? area / class_planform : NAN;
+        out_num(o, "needed_over_class", "needed / class", ratio, "%.3f", "");
+        out_num(o, "area_per_kw_m2", "planform per kW", ast == ODT_OK && q > 0.0 ? area / (q / 1000.0) : NAN, "%.4f",
+                "m2/kW");
+        out_end(o);
+    }
+    out_end(o);
+    free(alpha);
+    free(perigee);
+    free(a_km);
+    free(ecc);
+    free(qmax);
+    return ODT_OK;
+}
+
+/* 6. Compute delivered: cumulative token counters of the workload model, fleet sums at the last record;
+   a file without them skips the section. */
+static const struct {
+    const char *dataset, *key, *label;
+} compute_counters[] = {
+    {"tokens_arrived", "tokens_arrived", "tokens arrived"},
+    {"tokens_served", "tokens_served", "tokens served"},
+    {"tokens_dropped", "tokens_dropped", "tokens dropped"},
+    {"queue_waiting", "tokens_waiting", "tokens waiting (queued)"},
+};
+#define N_COMPUTE_COUNTERS (sizeof compute_counters / sizeof compute_counters[0])
+
+static int has_compute(struct rep *r)
+{
+    hsize_t dims[3];
+    for (size_t k = 0; k < N_COMPUTE_COUNTERS; ++k)
+        if (ds_shape(r->file, compute_counters[k].dataset, dims) == 2)
+            return 1;
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sum of an int32 dataset [T, N] at record rec over the satellites of class c (all when c < 0). */
+static enum odt_status class_int_sum(struct rep *r, const char *name, hsize_t rec, int c, double *sum)
+{
+    hsize_t dims[3];
+    *sum = 0.0;
+    if (ds_shape(r->file, name, dims) != 2)
+        return ODT_OK;
+    enum odt_status st = read_record(r, name, rec, 1, r->buf); /* read as double */
+    if (st != ODT_OK)
+        return st;
+    for (size_t i = 0; i < r->n; ++i)
+        if (c < 0 || r->cls[i] == c)
+            *sum += r->buf[i];
+    return ODT_OK;
+}
+
+static enum odt_status sec_compute(struct rep *r, struct out *o)
+{
+    double v[N_COMPUTE_COUNTERS];
+    hsize_t dims[3];
+    for (size_t k = 0; k < N_COMPUTE_COUNTERS; ++k) {
+        v[k] = NAN;
+        if (ds_shape(r->file, compute_counters[k].dataset, dims) == 2) {
+            enum odt_status st = record_sum(r, compute_counters[k].dataset, r->t - 1, &v[k]);
+            if (st != ODT_OK)
+                return st;
+        }
+        out_num(o, compute_counters[k].key, compute_counters[k].label, v[k], "%.6g", "");
+    }
+    /* the fleet demand and what the dispatch could not place */
+    double demand = NAN;
+    if (ds_shape(r->file, "demand_tokens", dims) == 1)
+        ds_read_1d(r->file, "demand_tokens", H5T_NATIVE_DOUBLE, r->t - 1, 1, &demand);
+    out_num(o, "tokens_demanded", "tokens demanded", demand, "%.6g", "");
+    out_num(o, "tokens_unassigned", "demanded - arrived (no capacity to send them to)", demand - v[0], "%.6g", "");
+    out_num(o, "tokens_per_s_mean", "mean tokens/s served", r->duration_s > 0.0 ? v[1] / r->duration_s : NAN, "%.6g",
+            "tokens/s");
+    out_num(o, "served_fraction", "served / demanded", demand > 0.0 ? v[1] / demand : NAN, "%.6f", "");
+    out_num(o, "conservation_residual", "arrived - served - dropped - waiting", v[0] - v[1] - v[2] - v[3], "%.0f",
+            "tokens");
+
+    /* capacity against all accelerators at full power, and where it went */
+    static const char *const cap_names[4] = {"capacity_ideal", "capacity_lost_power", "capacity_lost_heat",
+                                             "capacity_lost_failures"};
+    double cap[4] = {NAN, NAN, NAN, NAN};
+    for (int k = 0; k < 4; ++k)
+        if (ds_shape(r->file, cap_names[k], dims) == 2) {
+            enum odt_status st = record_sum(r, cap_names[k], r->t - 1, &cap[k]);
+            if (st != ODT_OK)
+                return st;
+        }
+    out_num(o, "capacity_full_tokens_per_s", "capacity, all accelerators at full power",
+            r->duration_s > 0.0 ? cap[0] / r->duration_s : NAN, "%.6g", "tokens/s");
+    out_num(o, "lost_power_share", "capacity lost to power (eclipse, battery)", cap[1] / cap[0], "%.5f", "");
+    out_num(o, "lost_heat_share", "capacity lost to heat (throttling)", cap[2] / cap[0], "%.5f", "");
+    out_num(o, "lost_failures_share", "capacity lost to failures and restarts", cap[3] / cap[0], "%.5f", "");
+    out_num(o, "delivered_share", "tokens served / capacity at full power", v[1] / cap[0], "%.5f", "");
+
+    /* latency estimate over every satellite and record that served tokens */
+    if (ds_shape(r->file, "latency", dims) == 2 && ds_shape(r->file, "served_rate", dims) == 2) {
+        size_t m = 0, cap_m = r->n * 8 + 16;
+        double *lat = malloc(sizeof(double) * cap_m), *rate = malloc(sizeof(double) * r->n);
+        if (!lat || !rate) {
+            free(lat);
+            free(rate);
+            return fail(r, ODT_ERR_NOMEM, "out of memory");
+        }
+        for (hsize_t t = 1; t < r->t; ++t) {
+            enum odt_status st = read_record(r, "served_rate", t, 1, rate);
+            if (st == ODT_OK)
+                st = read_record(r, "latency", t, 1, r->buf);
+            if (st != ODT_OK) {
+                free(lat);
+                free(rate);
+                return st;
+            }
+            for (size_t i = 0; i < r->n; ++i) {
+                if (!(rate[i] > 0.0))
+                    continue;
+                if (m == cap_m) {
+                    double *nl = realloc(lat, sizeof(double) * (cap_m *= 2));
+                    if (!nl) {
+                        free(lat);
+                        free(rate);
+                        return fail(r, ODT_ERR_NOMEM, "out of memory");
+                    }
+                    lat = nl;
+                }
+                lat[m++] = r->buf[i];
+            }
+        }
+        qsort(lat, m, sizeof *lat, cmp_double);
+        out_num(o, "latency_p50_s", "latency p50 (satellite-records serving)", m ? lat[m / 2] : NAN, "%.3f", "s");
+        out_num(o, "latency_p99_s", "latency p99", m ? lat[(size_t)(0.99 * (double)(m - 1))] : NAN, "%.3f", "s");
+        free(lat);
+        free(rate);
+    }
+
+    /* failures by class: the burn-in comparison */
+    if (r->n_classes > 0 && ds_shape(r->file, "accel_failed", dims) == 2) {
+        out_begin(o, "failures_by_class", "accelerator failures and restarts by class", 1);
+        for (int c = 0; c < r->n_classes; ++c) {
+            double failed = 0.0, restarts = 0.0, working = 0.0;
+            enum odt_status st = class_int_sum(r, "accel_failed", r->t - 1, c, &failed);
+            if (st == ODT_OK)
+                st = class_int_sum(r, "restarts", r->t - 1, c, &restarts);
+            if (st == ODT_OK)
+                st = class_int_sum(r, "accel_working", r->t - 1, c, &working);
+            if (st != ODT_OK)
+                return st;
+            const double launched = (double)r->class_sats[c] * r->col[CC_ACCELERATORS][c];
+            out_begin(o, NULL, r->class_name[c], 0);
+            out_str(o, "class", "class", r->class_name[c]);
+            out_num(o, "burn_in_h", "ground burn-in", r->col[CC_BURN_IN][c] / 3600.0, "%.0f", "h");
+            out_num(o, "accelerators_launched", "accelerators launched (without spares)", launched, "%.0f", "");
+            out_num(o, "failed", "accelerators failed", failed, "%.0f", "");
+            out_num(o, "failed_fraction", "failed / launched", launched > 0.0 ? failed / launched : NAN, "%.5f", "");
+            out_num(o, "working_fraction", "working at the end / launched", launched > 0.0 ? working / launched : NAN,
+                    "%.5f", "");
+            out_num(o, "restarts", "node restarts", restarts, "%.0f", "");
+            out_end(o);
+        }
+        out_end(o);
+    }
+    return ODT_OK;
+}
+
+static int always(struct rep *r)
+{
+    (void)r;
+    return 1;
+}
+
+static const struct {
+    const char *key, *title;
+    int (*present)(struct rep *);
+    enum odt_status (*write)(struct rep *, struct out *);
+} sections[] = {
+    {"run", "Run", always, sec_run},
+    {"energy", "Fleet energy balance (at the last record)", always, sec_energy},
+    {"array_yield", "Array energy per m2, annualised (orbit vs ground)", always, sec_yield},
+    {"eclipses", "Eclipses", always, sec_eclipses},
+    {"thermal", "Temperatures and radiator sizing", always, sec_thermal},
+    {"compute", "Compute delivered", has_compute, sec_compute},
+};
+
+/* ================================================================ entry points */
+
+void odt_report_options_init(struct odt_report_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    struct odt_ground_site g;
+    odt_ground_site_init(&g);
+    opt->json = 0;
+    opt->load_w = 0.0;
+    opt->ground_method = ODT_GROUND_CAPACITY_FACTOR;
+    opt->ground_cf = g.capacity_factor;
+    opt->ground_lat_deg = g.lat_rad * ODT_RAD2DEG;
+}
+
+enum odt_status odt_report_file(const char *path, const struct odt_report_options *opt, FILE *out, char *err,
+                                size_t errlen)
+{
+    if (errlen)
+        err[0] = '\0';
+    struct rep r;
+    memset(&r, 0, sizeof r);
+    r.file = H5I_INVALID_HID;
+    r.path = path ? path : "(null)";
+    r.err = err;
+    r.errlen = errlen;
+    if (opt)
+        r.opt = *opt;
+    else
+        odt_report_options_init(&r.opt);
+    if (!path)
+        return fail(&r, ODT_ERR_VALUE, "no snapshot file given");
+    if (!(r.opt.load_w >= 0.0) || !isfinite(r.opt.load_w))
+        return fail(&r, ODT_ERR_VALUE, "load %g W: expected a power > 0 W", r.opt.load_w);
+    if (r.opt.ground_method == ODT_GROUND_CAPACITY_FACTOR && !(r.opt.ground_cf > 0.0 && r.opt.ground_cf <= 1.0))
+        return fail(&r, ODT_ERR_VALUE, "ground capacity factor %g: expected 0 < CF <= 1", r.opt.ground_cf);
+    if (r.opt.ground_method == ODT_GROUND_LATITUDE && !(fabs(r.opt.ground_lat_deg) <= 90.0))
+        return fail(&r, ODT_ERR_VALUE, "ground latitude %g: expected -90..90 deg", r.opt.ground_lat_deg);
+    if (r.opt.ground_method != ODT_GROUND_CAPACITY_FACTOR && r.opt.ground_method != ODT_GROUND_LATITUDE)
+        return fail(&r, ODT_ERR_VALUE, "unknown ground method %d", r.opt.ground_method);
+
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* failures are reported by status, not printed by the library */
+    enum odt_status st = rep_open(&r);
+    /* Write into memory first: nothing reaches `out` unless the whole report could be made. */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = NULL;
+    if (st == ODT_OK) {
+        mem = open_memstream(&text, &len);
+        if (!mem)
+            st = fail(&r, ODT_ERR_NOMEM, "out of memory");
+    }
+    if (st == ODT_OK) {
+        struct out o;
+        out_open(&o, mem, r.opt.json);
+        if (o.json) {
+            json_member(&o, "file");
+            json_string(mem, path);
+        } else {
+            fprintf(mem, "odtwin report: %s\n", path);
+        }
+        for (size_t k = 0; k < sizeof sections / sizeof sections[0] && st == ODT_OK; ++k) {
+            if (!sections[k].present(&r))
+                continue;
+            out_begin(&o, sections[k].key, sections[k].title, 0);
+            st = sections[k].write(&r, &o);
+            out_end(&o);
+        }
+        out_close(&o);
+    }
+    if (mem)
+        fclose(mem);
+    if (st == ODT_OK && out && fwrite(text, 1, len, out) != len)
+        st = fail(&r, ODT_ERR_IO, "cannot write the report");
+    free(text);
+    rep_free(&r);
+    return st;
+}
+
+static void report_usage(FILE *f)
+{
+    fprintf(f, "usage: odtwin report FILE.h5 [--json] [--load-w W] [--ground-cf CF | --ground-lat DEG]\n"
+               "  summary tables of a snapshot file (docs/report.md)\n"
+               "  --json            JSON instead of text\n"
+               "  --load-w W        load carried through the longest eclipse, W (default: the class's\n"
+               "                    compute + bus power)\n"
+               "  --ground-cf CF    ground reference with capacity factor CF (default 0.24, US median)\n"
+               "  --ground-lat DEG  ground reference from the insolation at latitude DEG (clear sky 0.70,\n"
+               "                    latitude-tilted plane; power_thermal/ground.h)\n");
+}
+
+static int parse_double(const char *s, double *v)
+{
+    char *end;
+    errno = 0;
+    *v = strtod(s, &end);
+    return end != s && !*end && errno == 0 && isfinite(*v);
+}
+
+int odt_report_main(int argc, char **argv)
+{
+    struct odt_report_options opt;
+    odt_report_options_init(&opt);
+    const char *path = NULL;
+    int have_cf = 0, have_lat = 0;
+    for (int i = 0; i < argc; ++i) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--json")) {
+            opt.json = 1;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            report_usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--load-w") && i + 1 < argc) {
+            if (!parse_double(argv[++i], &opt.load_w) || !(opt.load_w > 0.0)) {
+                fprintf(stderr, "odtwin report: --load-w '%s': expected a power > 0 W\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(a, "--ground-cf") && i + 1 < argc) {
+            if (!parse_double(argv[++i], &opt.ground_cf) || !(opt.ground_cf > 0.0 && opt.ground_cf <= 1.0)) {
+                fprintf(stderr, "odtwin report: --ground-cf '%s': expected a capacity factor 0 < CF <= 1\n", argv[i]);
+                return 2;
+            }
+            have_cf = 1;
+        } else if (!strcmp(a, "--ground-lat") && i + 1 < argc) {
+            if (!parse_double(argv[++i], &opt.ground_lat_deg) || !(fabs(opt.ground_lat_deg) <= 90.0)) {
+                fprintf(stderr, "odtwin report: --ground-lat '%s': expected a latitude -90..90 deg\n", argv[i]);
+                return 2;
+            }
+            opt.ground_method = ODT_GROUND_LATITUDE;
+            have_lat = 1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "odtwin report: unknown or incomplete option '%s'\n", a);
+            report_usage(stderr);
+            return 2;
+        } else if (!path) {
+            path = a;
+        } else {
+            fprintf(stderr, "odtwin report: more than one file given ('%s' and '%s')\n", path, a);
+            return 2;
+        }
+    }
+    if (have_cf && have_lat) {
+        fprintf(stderr, "odtwin report: --ground-cf and --ground-lat are two ground references: give one\n");
+        return 2;
+    }
+    if (!path) {
+        fprintf(stderr, "odtwin report: no snapshot file given\n");
+        report_usage(stderr);
+        return 2;
+    }
+    char err[1024];
+    enum odt_status st = odt_report_file(path, &opt, stdout, err, sizeof err);
+    if (st != ODT_OK) {
+        fprintf(stderr, "odtwin report: error: %s\n", err);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,141 @@
+/*
+ * test_node.c: the compute node inside the step (kernels/step.h,
+ * odt_node_step): requests conserved exactly at every step, a node without
+ * power serves nothing and drops by its latency policy, thermal throttling
+ * and shutdown, and the capacity accounting against all accelerators at full
+ * power. The accelerator, queue and reliability models alone are checked in
+ * test_accelerator.c, test_queue.c and test_reliability.c.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "kernels/step.h"
+
+struct rig {
+    struct odt_fleet f;
+    struct odt_sat_class c;
+    struct odt_step_config cfg;
+    struct odt_step_input in;
+    struct odt_node_state ns;
+    double r[3];
+};
+
+static void rig_init(struct rig *g)
+{
+    memset(g, 0, sizeof *g);
+    cr_assert_eq(odt_fleet_alloc(&g->f, 1), ODT_OK);
+    g->c.node = odt_node_spec_default();
+    g->c.queue = odt_queue_params_default();
+    g->c.rel = odt_rel_params_default();
+    g->c.rel.random_rate_per_yr = g->c.rel.weak_fraction = g->c.rel.sefi_rate_per_day = 0.0;
+    g->c.battery.capacity_j = 0.0; /* no storage: the array alone */
+    g->c.battery.soc_min = 0.2;
+    g->c.battery.soc_max = 0.95;
+    g->c.battery.eta_charge = g->c.battery.eta_discharge = 0.95;
+    g->cfg.seed = 7;
+    g->cfg.dispatch = ODT_DISPATCH_CAPACITY;
+    g->in.dt_s = 10.0;
+    g->r[0] = 7000.0; /* over the Gulf of Guinea: outside the SAA */
+    g->f.accel_working[0] = g->c.node.n_accel;
+    g->f.accel_spares[0] = g->c.node.n_spares;
+    odt_node_state_load(0, &g->f, &g->ns);
+}
+
+/* One step with solar power p (W), payload temperature t (K), and `factor` tokens per unit of capacity. */
+static double step(struct rig *g, long k, double p_solar, double t_payload, double factor)
+{
+    g->in.step_index = k;
+    g->in.t_s = (double)(k + 1) * g->in.dt_s;
+    g->in.demand_factor = factor;
+    g->ns.cap_start = g->ns.capacity > 0.0 ? g->ns.capacity : 1.0; /* the dispatch weight of the call */
+    return odt_node_step(0, &g->f, &g->c, &g->cfg, &g->in, g->r, 0.0, p_solar, t_payload, &g->ns);
+}
+
+Test(node, requests_are_conserved_exactly_at_every_step)
+{
+    struct rig g;
+    rig_init(&g);
+    unsigned long long lcg = 12345;
+    for (long k = 0; k < 20000; ++k) {
+        lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
+        const double u = (double)(lcg >> 11) / 9007199254740992.0;
+        /* power swings through eclipse-like zeros; demand from none to three times the capacity */
+        const double p = (k / 200) % 3 == 0 ? 0.0 : 1000.0 + 9000.0 * u;
+        step(&g, k, p, 300.0, 30.0 * u);
+        const struct odt_queue_state *q = &g.ns.queue;
+        cr_assert_eq(q->arrived, q->served + q->dropped + q->waiting,
+                     "step %ld: arrived %.17g != served %.17g + dropped %.17g + waiting %.17g", k, q->arrived,
+                     q->served, q->dropped, q->waiting);
+        cr_assert_eq(q->waiting, floor(q->waiting), "whole tokens");
+    }
+    cr_assert_gt(g.ns.queue.served, 0.0);
+    cr_assert_gt(g.ns.queue.dropped, 0.0);
+    odt_fleet_free(&g.f);
+}
+
+Test(node, no_power_serves_nothing_and_drops_by_the_latency_objective)
+{
+    struct rig g;
+    rig_init(&g);
+    step(&g, 0, 10000.0, 300.0, 0.0); /* a capacity to weigh the dispatch by */
+    const double cap = g.ns.capacity;
+    cr_assert_gt(cap, 0.0);
+    double p = 0.0;
+    for (long k = 1; k < 100; ++k) {
+        g.ns.capacity = cap; /* keep receiving demand as if the dispatcher still saw the node */
+        p = step(&g, k, 0.0, 300.0, 5.0);
+        cr_assert_eq(g.ns.capacity, 0.0, "no power, no capacity");
+        cr_assert_eq(g.ns.served_rate, 0.0);
+    }
+    cr_assert_eq(p, 0.0, "no power drawn");
+    cr_assert_eq(g.ns.queue.served, 0.0);
+    /* with no capacity a token would wait forever: past the 10 s objective, all are dropped */
+    cr_assert_eq(g.ns.queue.waiting, 0.0);
+    cr_assert_eq(g.ns.queue.dropped, g.ns.queue.arrived);
+    cr_assert_gt(g.ns.queue.arrived, 0.0);
+    /* the capacity lost is all lost to power */
+    cr_assert(fabs(g.ns.lost_power - 99.0 * 10.0 * odt_node_spec_capacity_full(&g.c.node, 8)) <
+                  1e-9 * g.ns.lost_power + 1e-6,
+              "lost to power %.9g", g.ns.lost_power);
+    odt_fleet_free(&g.f);
+}
+
+Test(node, throttling_above_the_limit_and_shutdown)
+{
+    struct rig g;
+    rig_init(&g);
+    const struct odt_node_spec *s = &g.c.node;
+    const double full = odt_node_spec_capacity_full(s, s->n_accel);
+    step(&g, 0, 20000.0, 300.0, 0.0);
+    cr_assert(fabs(g.ns.capacity - full) < 1e-9 * full, "cool and powered: full capacity %g vs %g", g.ns.capacity,
+              full);
+    const double mid = 0.5 * (s->t_throttle_k + s->t_shutdown_k);
+    step(&g, 1, 20000.0, mid, 0.0);
+    const double throttled = g.ns.capacity;
+    cr_assert(throttled > 0.0 && throttled < full, "between the limits: %g of %g", throttled, full);
+    /* independently: half the board power allowed, the capacity at that budget */
+    const double expect = odt_node_spec_capacity(s, s->n_accel, 0.5 * s->n_accel * s->type.board_power_w);
+    cr_assert(fabs(throttled - expect) < 1e-9 * expect, "throttled %g, expected %g", throttled, expect);
+    cr_assert_gt(g.ns.lost_heat, 0.0);
+    step(&g, 2, 20000.0, s->t_shutdown_k + 1.0, 0.0);
+    cr_assert_eq(g.ns.capacity, 0.0, "above shutdown: no compute");
+    odt_fleet_free(&g.f);
+}
+
+Test(node, failures_cost_capacity_and_spares_replace)
+{
+    struct rig g;
+    rig_init(&g);
+    g.c.rel.random_rate_per_yr = 3.0e4; /* failures within hours: the spare goes first */
+    for (long k = 0; k < 5000 && g.ns.rel.n_working == g.c.node.n_accel; ++k)
+        step(&g, k, 20000.0, 300.0, 0.0);
+    cr_assert_eq(g.ns.rel.n_spares, 0, "the spare replaced the first failure");
+    cr_assert_lt(g.ns.rel.n_working, g.c.node.n_accel);
+    const double cap_now = odt_node_spec_capacity_full(&g.c.node, g.ns.rel.n_working);
+    cr_assert(fabs(g.ns.capacity - cap_now) < 1e-9 * cap_now + 1e-9, "capacity follows the working accelerators");
+    cr_assert_gt(g.ns.lost_failures, 0.0);
+    cr_assert_gt(g.ns.ev_count, 0, "failure events recorded");
+    cr_assert_eq(g.f.rel_kind[0], ODT_REL_FAILURE);
+    odt_fleet_free(&g.f);
+}
