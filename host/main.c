@@ -1,4 +1,5 @@
 /* main.c: the odtwin command line. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,12 @@ static int cmd_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+#ifdef __GLIBC__
+    /* the snapshot writer frees and reallocates the same large buffers every record: keep them instead of
+       returning them to the kernel each time (that costs one madvise call per free) */
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+#endif
     if (argc < 2) {
         usage(stderr);
         return 2;

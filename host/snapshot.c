@@ -14,6 +14,7 @@
 
 #define ODT_CHUNK_BYTES (1u << 20) /* aim for chunks of about 1 MiB */
 #define ODT_DEFLATE_LEVEL 4
+#define ODT_SMALL_CHUNK_BYTES (2u << 10) /* records below this share chunks */
 
 /* The eclipse table's columns, in /eclipses. */
 enum { ECL_SATELLITE, ECL_KIND, ECL_START, ECL_END, ECL_DURATION, ECL_COMPLETE, ECL_NCOL };
@@ -97,13 +98,16 @@ static hid_t create_series(hid_t loc, const char *name, hid_t type, int rank, co
         if (k > 0)
             row *= chunk[k];
     }
-    /* One record per chunk, so that appending never rewrites (and recompresses) a chunk
-     * written before; a large fleet splits the satellite axis into ~1 MiB slices. */
+    /* A record of a large fleet is a chunk of its own (or ~1 MiB slices of it), so that appending never
+     * rewrites and recompresses a chunk written before. Records smaller than 16 KiB share a chunk of
+     * ~2 KiB instead: thousands of tiny chunks would make every append and flush a metadata update. */
     if (rank == 1) {
         chunk[0] = 1024;
     } else if (row > ODT_CHUNK_BYTES) {
         hsize_t per = ODT_CHUNK_BYTES / (row / chunk[1]);
         chunk[1] = per ? per : 1;
+    } else if (row < ODT_SMALL_CHUNK_BYTES) {
+        chunk[0] = ODT_SMALL_CHUNK_BYTES / row;
     }
     hid_t space = H5Screate_simple(rank, cur, max);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);

@@ -59,9 +59,10 @@ static enum odt_status cpu_advance(struct odt_backend *b, const struct odt_step_
     const struct odt_sat_class *cls = b->classes;
     const struct odt_step_config *cfg = &b->step;
     const long n = (long)f->n;
-    /* no more threads than blocks of 32 satellites: a tiny fleet is not worth waking a team for */
-    const long blocks = (n + 31) / 32;
-    const int threads = blocks < b->threads ? (int)(blocks > 0 ? blocks : 1) : b->threads;
+    /* no more threads than shares of ~20,000 satellite-steps: a small batch is not worth waking (and
+       afterwards spinning) a team for, and the results do not depend on the thread count */
+    const long shares = (n * (long)k + 19999) / 20000;
+    const int threads = shares < b->threads ? (int)(shares > 0 ? shares : 1) : b->threads;
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (long i = 0; i < n; ++i)
         odt_sat_advance((size_t)i, f, cls, cfg, in, k);
