@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# GPU check: on a machine with an NVIDIA GPU, run the GPU and parity tests and the
+# benchmarks, and write logs and results into a folder. It uses a build made
+# elsewhere (the GPU machine may lack the project's libraries and the network):
+#
+#   here:        benchmarks/pack_gpu.sh            # Release build with CUDA + its shared libraries
+#   GPU machine: benchmarks/gpu_check.sh OUTDIR    # about 3-5 minutes on an H100/H200
+#
+# OUTDIR (default $OUT, else gpu_out) receives: nvidia-smi.txt, tests.log, bench_step.txt/.csv,
+# bench_sgp4.txt, big_run.txt (10^6 satellites, one day, 10 s step, 10 min snapshots) and
+# summary.txt. The exit status is that of the tests.
+set -u
+cd "$(dirname "$0")/.."
+out=${1:-${OUT:-gpu_out}}
+build=${BUILD:-build}
+mkdir -p "$out"
+export LD_LIBRARY_PATH="$PWD/$build/deps${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export OMP_WAIT_POLICY=passive
+log() { echo "== $*" | tee -a "$out/summary.txt"; }
+
+log "machine: $(uname -srm), $(nproc) cores; commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+nvidia-smi >"$out/nvidia-smi.txt" 2>&1 || log "nvidia-smi failed"
+head -15 "$out/nvidia-smi.txt" >>"$out/summary.txt"
+
+log "GPU and parity tests"
+(cd "$build" && ctest --output-on-failure -R 'cuda_parity|backend|sgp4_fleet|node' --timeout 300) >"$out/tests.log" 2>&1
+tests_rc=$?
+tail -5 "$out/tests.log" | tee -a "$out/summary.txt"
+
+log "full coupled step: satellite-steps/s by size, CPU threads and CUDA (validated first)"
+timeout 240 "$build/benchmarks/bench_step" --sizes 10000,100000,1000000 --steps 600 --repeats 3 \
+  --csv "$out/bench_step.csv" >"$out/bench_step.txt" 2>&1
+cat "$out/bench_step.txt" >>"$out/summary.txt"
+
+log "SGP4 propagation (CPU, for the record)"
+python3 tools/make_tle_catalog.py 10000 "$out/cat10k.tle" >/dev/null 2>&1 &&
+  timeout 120 "$build/benchmarks/bench_sgp4" "$out/cat10k.tle" --threads "1,$(nproc)" --repeats 3 \
+    >"$out/bench_sgp4.txt" 2>&1
+cat "$out/bench_sgp4.txt" >>"$out/summary.txt" 2>/dev/null
+
+log "10^6 satellites x 1 day at 10 s, 10-minute snapshots, CUDA, snapshots written"
+cat >"$out/big.yaml" <<'YAML'
+name: gpu-million
+epoch: 2026-06-21T00:00:00Z
+duration_s: 86400
+step_s: 10
+snapshot_interval_s: 600
+shadow: conical
+workload: {demand_tokens_per_s: 1.5e10}
+fleet:
+  - {name: shell-550, source: walker, altitude_km: 550, inclination_deg: 53, planes: 500, slots: 1000, phasing: 1}
+  - {name: dawn-dusk, source: sso, altitude_km: 650, planes: 500, slots: 1000, phasing: 1}
+YAML
+( time timeout 300 "$build/odtwin" run "$out/big.yaml" -o "$out/big.h5" --backend cuda ) >"$out/big_run.txt" 2>&1
+tail -25 "$out/big_run.txt" >>"$out/summary.txt"
+rm -f "$out/big.h5" "$out/cat10k.tle"
+exit $tests_rc
