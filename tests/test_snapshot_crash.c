@@ -153,12 +153,12 @@ Test(crash, sigkill_leaves_a_readable_file_that_resumes_to_the_same_result)
     snprintf(a, sizeof a, "%s/a.h5", dir);
     snprintf(b, sizeof b, "%s/b.h5", dir);
     struct odt_run_summary sa;
-    run(ODT_TEST_DATA "/scenarios/medium.yaml", a, NULL, 0, 2, &sa);
+    run(ODT_TEST_DATA "/scenarios/long.yaml", a, NULL, 0, 2, &sa);
 
     const pid_t pid = fork();
     cr_assert_neq(pid, -1);
     if (pid == 0) {
-        execl(ODT_BINARY, ODT_BINARY, "run", ODT_TEST_DATA "/scenarios/medium.yaml", "-o", b, "--backend", "cpu",
+        execl(ODT_BINARY, ODT_BINARY, "run", ODT_TEST_DATA "/scenarios/long.yaml", "-o", b, "--backend", "cpu",
               "--quiet", (char *)NULL);
         _exit(127);
     }
