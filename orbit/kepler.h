@@ -40,6 +40,8 @@ struct odt_kepler {
 ODT_HD static inline double odt_kepler_solve(double m, double e)
 {
     m = remainder(m, ODT_TWOPI); /* [-pi, pi] */
+    if (e == 0.0)
+        return m; /* a circle: E = M (every step below would leave it unchanged) */
     double E = (e > 0.8) ? (m >= 0.0 ? ODT_PI : -ODT_PI) : m + e * sin(m);
     for (int it = 0; it < 50; ++it) {
         const double f = E - e * sin(E) - m;
