@@ -25,17 +25,25 @@
 #include "kernels/backend.h"
 
 
-/* A Walker 53 deg shell of about n satellites at 550 km, with the default satellite. */
-static int make_fleet(size_t n, struct odt_scenario *sc, struct odt_fleet *f, struct odt_fleet_meta *m)
+/* A Walker 53 deg shell of about n satellites at 550 km with the default satellite, or (tle != NULL) the
+   objects of a TLE catalogue propagated with SGP4. */
+static int make_fleet(size_t n, const char *tle, struct odt_scenario *sc, struct odt_fleet *f,
+                      struct odt_fleet_meta *m)
 {
     int planes = (int)ceil(sqrt((double)n / 20.0));
     int slots = (int)((n + (size_t)planes - 1) / (size_t)planes);
     char text[1024], err[512];
-    snprintf(text, sizeof text,
-             "name: bench\nepoch: 2026-03-20T00:00:00Z\nduration_s: 86400\nstep_s: 10\nsnapshot_interval_s: 600\n"
-             "fleet:\n  - source: walker\n    altitude_km: 550\n    inclination_deg: 53\n    planes: %d\n"
-             "    slots: %d\n    phasing: 1\n",
-             planes, slots);
+    if (tle)
+        snprintf(text, sizeof text,
+                 "name: bench\nepoch: 2026-06-21T00:00:00Z\nduration_s: 86400\nstep_s: 10\nsnapshot_interval_s: 600\n"
+                 "fleet:\n  - source: catalog\n    file: %s\n",
+                 tle);
+    else
+        snprintf(text, sizeof text,
+                 "name: bench\nepoch: 2026-03-20T00:00:00Z\nduration_s: 86400\nstep_s: 10\nsnapshot_interval_s: 600\n"
+                 "fleet:\n  - source: walker\n    altitude_km: 550\n    inclination_deg: 53\n    planes: %d\n"
+                 "    slots: %d\n    phasing: 1\n",
+                 planes, slots);
     if (odt_scenario_load_text("<bench>", text, strlen(text), sc, err, sizeof err) != ODT_OK ||
         odt_fleet_build(sc, f, m, err, sizeof err) != ODT_OK) {
         fprintf(stderr, "bench_step: %s\n", err);
@@ -87,7 +95,7 @@ int main(int argc, char **argv)
 {
     size_t sizes[16] = {1000, 10000, 100000};
     int nsizes = 3, steps = 600, repeats = 3;
-    const char *csv = NULL;
+    const char *csv = NULL, *tle = NULL;
     for (int i = 1; i < argc; ++i) {
         if (!strcmp(argv[i], "--sizes") && i + 1 < argc) {
             nsizes = 0;
@@ -99,8 +107,11 @@ int main(int argc, char **argv)
             repeats = atoi(argv[++i]);
         } else if (!strcmp(argv[i], "--csv") && i + 1 < argc) {
             csv = argv[++i];
+        } else if (!strcmp(argv[i], "--tle") && i + 1 < argc) {
+            tle = argv[++i];
         } else {
-            fprintf(stderr, "usage: bench_step [--sizes N,N,...] [--steps K] [--repeats R] [--csv FILE]\n");
+            fprintf(stderr, "usage: bench_step [--sizes N,N,...] [--steps K] [--repeats R] [--csv FILE] [--tle FILE]\n"
+                            "  --tle: an SGP4 fleet of the catalogue's objects instead of Walker shells (--sizes ignored)\n");
             return 2;
         }
     }
@@ -122,11 +133,14 @@ int main(int argc, char **argv)
     printf("%-10s %-6s %10s %7s %7s %10s %16s\n", "benchmark", "backend", "n_sat", "threads", "steps", "seconds",
            "sat_steps_per_s");
     int failed = 0;
+    if (tle)
+        nsizes = 1;
+    const char *label = tle ? "sgp4_full" : "full_step";
     for (int z = 0; z < nsizes; ++z) {
         struct odt_scenario sc;
         struct odt_fleet host, ref, got;
         struct odt_fleet_meta m;
-        if (!make_fleet(sizes[z], &sc, &host, &m))
+        if (!make_fleet(sizes[z], tle, &sc, &host, &m))
             return 1;
         odt_fleet_alloc(&ref, host.n);
         odt_fleet_alloc(&got, host.n);
@@ -135,10 +149,10 @@ int main(int argc, char **argv)
             odt_step_input_at(&sc.epoch, (s + 1) * sc.step_s, sc.step_s, &in[s]);
         /* reference: 1 thread (also its timing) */
         double t = run_backend(&odt_backend_cpu, 1, &sc, &host, &m, in, steps, chunk, repeats, &ref);
-        printf("%-10s %-6s %10zu %7d %7d %10.4f %16.4g\n", "full_step", "cpu", host.n, 1, steps, t,
+        printf("%-10s %-6s %10zu %7d %7d %10.4f %16.4g\n", label, "cpu", host.n, 1, steps, t,
                (double)host.n * steps / t);
         if (fcsv)
-            fprintf(fcsv, "full_step,cpu,%zu,1,%d,%.6f,%.6g\n", host.n, steps, t, (double)host.n * steps / t);
+            fprintf(fcsv, "%s,cpu,%zu,1,%d,%.6f,%.6g\n", label, host.n, steps, t, (double)host.n * steps / t);
         for (int th = 2; th <= max_threads; th *= 2) {
             t = run_backend(&odt_backend_cpu, th, &sc, &host, &m, in, steps, chunk, repeats, &got);
             if (memcmp(got.position, ref.position, sizeof(double) * 3 * host.n) != 0 ||
@@ -147,10 +161,10 @@ int main(int argc, char **argv)
                 failed = 1;
                 continue;
             }
-            printf("%-10s %-6s %10zu %7d %7d %10.4f %16.4g\n", "full_step", "cpu", host.n, th, steps, t,
+            printf("%-10s %-6s %10zu %7d %7d %10.4f %16.4g\n", label, "cpu", host.n, th, steps, t,
                    (double)host.n * steps / t);
             if (fcsv)
-                fprintf(fcsv, "full_step,cpu,%zu,%d,%d,%.6f,%.6g\n", host.n, th, steps, t, (double)host.n * steps / t);
+                fprintf(fcsv, "%s,cpu,%zu,%d,%d,%.6f,%.6g\n", label, host.n, th, steps, t, (double)host.n * steps / t);
         }
         if (have_cuda) {
             t = run_backend(odt_backend_cuda_ops(), 0, &sc, &host, &m, in, steps, chunk, repeats, &got);
@@ -159,10 +173,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bench_step: cuda differs from cpu by %g: not timed\n", d);
                 failed = 1;
             } else {
-                printf("%-10s %-6s %10zu %7d %7d %10.4f %16.4g\n", "full_step", "cuda", host.n, 0, steps, t,
+                printf("%-10s %-6s %10zu %7d %7d %10.4f %16.4g\n", label, "cuda", host.n, 0, steps, t,
                        (double)host.n * steps / t);
                 if (fcsv)
-                    fprintf(fcsv, "full_step,cuda,%zu,0,%d,%.6f,%.6g\n", host.n, steps, t, (double)host.n * steps / t);
+                    fprintf(fcsv, "%s,cuda,%zu,0,%d,%.6f,%.6g\n", label, host.n, steps, t, (double)host.n * steps / t);
             }
         }
         free(in);

@@ -118,6 +118,7 @@ struct odt_node_state {
     int in_saa;
     double cap_ideal, lost_power, lost_heat, lost_failures; /* cumulative capacity accounting, tokens */
     int ev_count, ev_lost;
+    double hazard_bound; /* failure hazard at the call's start: a bound for its steps (odt_rel_step_bounded) */
 };
 
 ODT_HD static inline void odt_node_state_load(size_t i, const struct odt_fleet *f, struct odt_node_state *ns)
@@ -213,7 +214,7 @@ ODT_HD static inline double odt_node_step(size_t i, const struct odt_fleet *f, c
     odt_latlon_from_ecef(ecef, &lat, &lon, &alt);
     ns->in_saa = odt_in_saa(lat, lon, alt);
     struct odt_rel_step_out ro;
-    odt_rel_step(&c->rel, &ns->rel, dt, ns->in_saa, u, &ro);
+    odt_rel_step_bounded(&c->rel, &ns->rel, dt, ns->in_saa, u, ns->hazard_bound, &ro);
     if (ro.failed > 0)
         odt_node_event(i, f, ns, ODT_REL_FAILURE, ro.failed, x->t_s);
     if (ro.interrupt_started)
@@ -318,6 +319,9 @@ ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, c
     int ecl_count = 0, ecl_lost = f->eclipse_lost[i];
     struct odt_node_state ns;
     odt_node_state_load(i, f, &ns);
+    ns.hazard_bound = odt_rel_hazard(&c->rel, c->rel.burn_in_s + ns.rel.age_s);
+    if (!(ns.hazard_bound < HUGE_VAL))
+        ns.hazard_bound = HUGE_VAL; /* at age 0 without burn-in the infant hazard is unbounded */
     double illum = f->illumination[i], p_solar = 0.0, p_compute = 0.0, cos_inc = 0.0;
     struct odt_power_flows fl = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
     struct odt_tn_flows th;

@@ -250,9 +250,19 @@ ODT_HD static inline int odt_rel_binomial(int n, double prob, double u)
  * Order: the restart process runs over the step with the accelerators
  * working at its start; permanent failures are then drawn for those
  * accelerators and replaced from the spares; the age advances by dt.
+ *
+ * hazard_bound (1/s) is an upper bound of the hazard over the step, or
+ * HUGE_VAL when none is known. The hazard of the mixture never rises with age
+ * (a mixture of decreasing-failure-rate laws is DFR: Proschan 1963), so its
+ * value at any earlier age bounds it. It only lets the common case skip the
+ * transcendental functions, with the same result: no failure when u[0] <=
+ * 1 - n h dt (below P(0 failures) = (1 - p)^n >= 1 - n p >= 1 - n dH), and
+ * no restart when u[1] > rate x up time (the exponential's CDF
+ * 1 - e^-x <= x); both tests keep a relative margin of 1e-9 for rounding.
  */
-ODT_HD static inline void odt_rel_step(const struct odt_rel_params *p, struct odt_rel_state *s, double dt_s,
-                                       int in_saa, const double u[4], struct odt_rel_step_out *out)
+ODT_HD static inline void odt_rel_step_bounded(const struct odt_rel_params *p, struct odt_rel_state *s,
+                                               double dt_s, int in_saa, const double u[4], double hazard_bound,
+                                               struct odt_rel_step_out *out)
 {
     out->failed = out->spares_used = out->lost = out->interrupt_started = 0;
     out->up_fraction = s->downtime_s > 0.0 || s->n_working <= 0 ? 0.0 : 1.0;
@@ -266,8 +276,9 @@ ODT_HD static inline void odt_rel_step(const struct odt_rel_params *p, struct od
     const double up_start = dt_s - down; /* up time available after the earlier restart */
     if (n > 0 && up_start > 0.0 && p->sefi_rate_per_day > 0.0) {
         const double rate = p->sefi_rate_per_day / ODT_SEC_PER_DAY * n * (in_saa ? p->sefi_saa_factor : 1.0);
-        const double tau = -log1p(-u[1]) / rate; /* exponential waiting time from the start of the up time */
-        if (tau < up_start) {
+        const int surely_none = u[1] > rate * up_start * (1.0 + 1e-9);
+        const double tau = surely_none ? up_start : -log1p(-u[1]) / rate; /* waiting time from the up time's start */
+        if (!surely_none && tau < up_start) {
             const double rest = up_start - tau;
             const double d = p->sefi_downtime_s > 0.0 ? p->sefi_downtime_s : 0.0;
             const double d_in = d < rest ? d : rest;
@@ -281,7 +292,8 @@ ODT_HD static inline void odt_rel_step(const struct odt_rel_params *p, struct od
     out->up_fraction = n > 0 ? (dt_s - down) / dt_s : 0.0;
 
     /* permanent failures of the group, replaced from the spares */
-    const int f = odt_rel_binomial(n, odt_rel_fail_prob(p, s->age_s, dt_s), u[0]);
+    const double none_below = 1.0 - (double)n * hazard_bound * dt_s * (1.0 + 1e-9);
+    const int f = u[0] <= none_below ? 0 : odt_rel_binomial(n, odt_rel_fail_prob(p, s->age_s, dt_s), u[0]);
     const int used = f < s->n_spares ? f : s->n_spares;
     s->n_spares -= used;
     s->n_working -= f - used;
@@ -290,6 +302,13 @@ ODT_HD static inline void odt_rel_step(const struct odt_rel_params *p, struct od
     out->spares_used = used;
     out->lost = f - used;
     s->age_s += dt_s;
+}
+
+/* odt_rel_step: odt_rel_step_bounded without a hazard bound. */
+ODT_HD static inline void odt_rel_step(const struct odt_rel_params *p, struct odt_rel_state *s, double dt_s,
+                                       int in_saa, const double u[4], struct odt_rel_step_out *out)
+{
+    odt_rel_step_bounded(p, s, dt_s, in_saa, u, HUGE_VAL, out);
 }
 
 /* ------------------------------------------------------------------ South Atlantic Anomaly */

@@ -40,6 +40,7 @@ static void rig_init(struct rig *g)
     g->f.accel_working[0] = g->c.node.n_accel;
     g->f.accel_spares[0] = g->c.node.n_spares;
     odt_node_state_load(0, &g->f, &g->ns);
+    g->ns.hazard_bound = HUGE_VAL;
 }
 
 /* One step with solar power p (W), payload temperature t (K), and `factor` tokens per unit of capacity. */
@@ -138,4 +139,33 @@ Test(node, failures_cost_capacity_and_spares_replace)
     cr_assert_gt(g.ns.ev_count, 0, "failure events recorded");
     cr_assert_eq(g.f.rel_kind[0], ODT_REL_FAILURE);
     odt_fleet_free(&g.f);
+}
+
+/* The hazard bound only skips work: the same failures and restarts as without it, draw for draw. */
+Test(node, hazard_bound_changes_nothing)
+{
+    struct odt_rel_params p = odt_rel_params_default();
+    p.burn_in_s = 0.0;
+    p.random_rate_per_yr = 50.0; /* many events, so the slow paths run too */
+    p.sefi_rate_per_day = 200.0;
+    for (int node = 0; node < 200; ++node) {
+        struct odt_rel_state a, b;
+        odt_rel_state_init(&a, 8, 1);
+        odt_rel_state_init(&b, 8, 1);
+        a.age_s = b.age_s = 60.0 * node; /* a few nodes start at age 0: an unbounded hazard */
+        const double bound = odt_rel_hazard(&p, p.burn_in_s + b.age_s);
+        for (long k = 0; k < 2000; ++k) {
+            double u[4];
+            odt_rng_uniform(99, (uint32_t)node, (uint64_t)k, ODT_RNG_STREAM_TEST, u);
+            struct odt_rel_step_out oa, ob;
+            odt_rel_step(&p, &a, 10.0, k % 7 == 0, u, &oa);
+            odt_rel_step_bounded(&p, &b, 10.0, k % 7 == 0, u, bound < HUGE_VAL ? bound : HUGE_VAL, &ob);
+            cr_assert(oa.failed == ob.failed && oa.interrupt_started == ob.interrupt_started &&
+                          oa.up_fraction == ob.up_fraction && a.n_working == b.n_working &&
+                          a.downtime_s == b.downtime_s,
+                      "node %d step %ld differs", node, k);
+        }
+        cr_assert_eq(a.n_failed, b.n_failed);
+        cr_assert_eq(a.n_interrupts, b.n_interrupts);
+    }
 }
