@@ -1001,6 +1001,11 @@ static enum odt_status sec_thermal(struct rep *r, struct out *o)
     if (!qmax)
         return fail(r, ODT_ERR_NOMEM, "out of memory");
     enum odt_status st = ODT_OK;
+    hsize_t dims[3];
+    /* compute_power may be left out of the file (snapshot_fields): then the worst case is full load */
+    const int have_compute = ds_shape(r->file, "compute_power", dims) == 2;
+    for (int c = 0; !have_compute && c < nc; ++c)
+        qmax[c] = r->col[CC_COMPUTE_W][c];
     for (hsize_t rec = 0; rec < r->t && st == ODT_OK; ++rec) {
         if ((st = read_record(r, "node_temperature", rec, 4, r->buf)) != ODT_OK)
             break;
@@ -1011,7 +1016,7 @@ static enum odt_status sec_thermal(struct rep *r, struct out *o)
                 tmax[k] = v > tmax[k] ? v : tmax[k];
                 tsum[k] += v;
             }
-        if (!nc)
+        if (!nc || !have_compute)
             continue;
         if ((st = read_record(r, "compute_power", rec, 1, r->buf)) != ODT_OK)
             break;
@@ -1074,7 +1079,6 @@ static enum odt_status sec_thermal(struct rep *r, struct out *o)
     const char *alpha_src = radiator_absorptivity(r, alpha);
     for (int c = 0; c < nc; ++c)
         perigee[c] = INFINITY;
-    hsize_t dims[3];
     const int have_orbit = ds_shape(r->file, "fleet/a_km", dims) == 1 && dims[0] == r->n &&
                            ds_shape(r->file, "fleet/ecc", dims) == 1 && dims[0] == r->n &&
                            ds_read_1d(r->file, "fleet/a_km", H5T_NATIVE_DOUBLE, 0, r->n, a_km) == 0 &&

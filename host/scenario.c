@@ -379,6 +379,7 @@ static const struct key_def top_keys[] = {
     {"seed", KT_U64, SC(seed), 0, 9007199254740992.0, false, 0, NULL, 0},
     {"shadow", KT_ENUM, SC(shadow_model), 0, 0, false, 0, shadow_names, 0},
     {"earth_shape", KT_ENUM, SC(earth_shape), 0, 0, false, 0, earth_shape_names, 0},
+    {"snapshot_compression", KT_INT, SC(snapshot_compression), 0, 9, false, 0, NULL, 0},
     {"albedo", KT_DOUBLE, SC(albedo), 0, 1, false, 0, NULL, 0},
     {"earth_ir_w_m2", KT_DOUBLE, SC(earth_ir_w_m2), 0, 1000, false, 0, NULL, 0},
     {"output", KT_STRING, SC(output), 0, 0, false, 0, NULL, sizeof(((struct odt_scenario *)0)->output)},
@@ -699,6 +700,47 @@ static enum odt_status read_shell(struct ctx *c, struct fy_node *entry, int inde
     return ODT_OK;
 }
 
+/*
+ * snapshot_fields: the per-satellite outputs to write, a list of names of OUT
+ * fields (docs/snapshot.md); the state fields are always written, since a
+ * resume needs them.
+ */
+static enum odt_status read_snapshot_fields(struct ctx *c, struct fy_node *key, struct fy_node *val,
+                                            struct odt_scenario *sc)
+{
+    int nf;
+    const struct odt_field_info *fi = odt_fleet_fields(&nf);
+    if (nf > ODT_MAX_FIELDS)
+        return fail(c, node_line(key), "snapshot_fields: too many fleet fields for this build");
+    if (!val || fy_node_get_type(val) != FYNT_SEQUENCE)
+        return fail(c, node_line(key), "snapshot_fields: expected a list of output names, e.g. [solar_power, temperature]");
+    memset(sc->snapshot_on, 0, sizeof sc->snapshot_on);
+    sc->snapshot_fields_given = 1;
+    void *it = NULL;
+    struct fy_node *e;
+    while ((e = fy_node_sequence_iterate(val, &it)) != NULL) {
+        size_t len = 0;
+        const char *name = fy_node_get_type(e) == FYNT_SCALAR ? fy_node_get_scalar(e, &len) : NULL;
+        int found = -1;
+        for (int k = 0; name && k < nf; ++k)
+            if (strlen(fi[k].name) == len && memcmp(fi[k].name, name, len) == 0)
+                found = k;
+        if (found < 0 || fi[found].role != ODT_FIELD_OUT) {
+            char known[1200] = "";
+            for (int k = 0; k < nf; ++k)
+                if (fi[k].role == ODT_FIELD_OUT) {
+                    strncat(known, known[0] ? ", " : "", sizeof known - strlen(known) - 1);
+                    strncat(known, fi[k].name, sizeof known - strlen(known) - 1);
+                }
+            return fail(c, node_line(e) > 0 ? node_line(e) : node_line(key),
+                        "snapshot_fields: '%.*s' is not an output field (%s; state fields are always written)",
+                        name ? (int)len : 1, name ? name : "?", known);
+        }
+        sc->snapshot_on[found] = 1;
+    }
+    return ODT_OK;
+}
+
 static const char *const dispatch_names[] = {"capacity", "equal", NULL};
 
 #define WL(field) offsetof(struct odt_scenario, demand.field)
@@ -747,9 +789,13 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
     sc->seed = 1;
     odt_demand_params_default(&sc->demand);
     sc->dispatch = ODT_DISPATCH_CAPACITY;
-    static const char *const skip[] = {"satellite", "fleet", "workload", NULL};
+    sc->snapshot_compression = 4;
+    static const char *const skip[] = {"satellite", "fleet", "workload", "snapshot_fields", NULL};
     enum odt_status st = read_mapping(c, root, "", top_keys, NKEYS(top_keys), skip, sc);
     if (st != ODT_OK)
+        return st;
+    struct fy_node *sfk = NULL, *sfv = lookup(root, "snapshot_fields", &sfk);
+    if (sfk && (st = read_snapshot_fields(c, sfk, sfv, sc)) != ODT_OK)
         return st;
     struct fy_node *wk = NULL, *wv = lookup(root, "workload", &wk);
     if (wk && (st = read_workload(c, wk, wv, sc)) != ODT_OK)

@@ -14,6 +14,8 @@
 #include "host/catalog.h"
 #include "host/demand.h"
 
+#define ODT_MAX_FIELDS 128 /* bound on the number of fleet fields (kernels/fleet.h) */
+
 enum odt_accel_kind { ODT_ACCEL_H200 = 0, ODT_ACCEL_B200 = 1 };
 
 enum odt_fleet_source { ODT_SOURCE_SSO = 0, ODT_SOURCE_WALKER = 1, ODT_SOURCE_CATALOG = 2 };
@@ -97,6 +99,9 @@ struct odt_scenario {
     double albedo;             /* Earth albedo for the thermal loads */
     double earth_ir_w_m2;      /* Earth outgoing infrared at the surface, W/m^2 */
     struct odt_demand_params demand; /* the `workload:` block */
+    int snapshot_compression;  /* deflate level of the snapshot datasets, 0 (none) .. 9 */
+    int snapshot_fields_given; /* snapshot_fields was given: snapshot_on selects the OUT fields */
+    unsigned char snapshot_on[ODT_MAX_FIELDS]; /* per fleet field: 1 to write it (OUT fields) */
     int dispatch;              /* enum odt_dispatch_policy */
     char output[512];          /* output path from the scenario (may be empty) */
     int n_shells;

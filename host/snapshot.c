@@ -13,12 +13,19 @@
 #include <string.h>
 
 #define ODT_CHUNK_BYTES (1u << 20) /* aim for chunks of about 1 MiB */
-#define ODT_DEFLATE_LEVEL 4
 #define ODT_SMALL_CHUNK_BYTES (2u << 10) /* records below this share chunks */
 
 /* The eclipse table's columns, in /eclipses. */
 enum { ECL_SATELLITE, ECL_KIND, ECL_START, ECL_END, ECL_DURATION, ECL_COMPLETE, ECL_NCOL };
 static const char *const ecl_names[ECL_NCOL] = {"satellite", "kind", "start", "end", "duration", "complete"};
+/* HDF5 prints its own error stacks unless told not to: odtwin reports errors itself; set
+   ODT_HDF5_ERRORS=1 in the environment to see HDF5's stack as well. */
+static void quiet_hdf5(void)
+{
+    if (!getenv("ODT_HDF5_ERRORS"))
+        H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
 static int ecl_is_int(int k) { return k == ECL_SATELLITE || k == ECL_KIND || k == ECL_COMPLETE; }
 
 /* The failure table's columns, in /failures. */
@@ -50,7 +57,9 @@ struct odt_snapshot_writer {
     hid_t d_fail[FAIL_NCOL], d_fail_index, d_fail_rows_at, d_demand;
     hsize_t fail_rows;
     hid_t d_res[RES_N];
-    hid_t *d_field; /* one per fleet field (invalid for PARAM and EVENT fields) */
+    hid_t *d_field; /* one per fleet field (invalid for the fields not written) */
+    unsigned char *on; /* per fleet field: 1 when it is written as a series */
+    int deflate;       /* compression level 0..9 */
     int nf;
     size_t n;
     hsize_t records, ecl_rows;
@@ -66,7 +75,6 @@ struct odt_snapshot_writer {
     char thread_err[768];
 };
 
-static int written(const struct odt_field_info *f) { return f->role == ODT_FIELD_STATE || f->role == ODT_FIELD_OUT; }
 
 static enum odt_status h5fail(char *err, size_t errlen, const char *path, const char *what)
 {
@@ -87,7 +95,8 @@ static herr_t attrs(hid_t d, const char *units, const char *long_name)
 }
 
 /* A chunked, compressed, extendible dataset [0, dims[1..rank-1]] growing along dim 0. */
-static hid_t create_series(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims, size_t elem)
+static hid_t create_series(int deflate, hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
+                           size_t elem)
 {
     hsize_t cur[3], max[3], chunk[3];
     size_t row = elem;
@@ -112,8 +121,14 @@ static hid_t create_series(hid_t loc, const char *name, hid_t type, int rank, co
     hid_t space = H5Screate_simple(rank, cur, max);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_chunk(dcpl, rank, chunk);
-    H5Pset_shuffle(dcpl);
-    H5Pset_deflate(dcpl, ODT_DEFLATE_LEVEL);
+    /* Compress only chunks written once. A chunk shared by several records is rewritten at each append:
+       compressed, it moves in the file every time, and a run killed before the moved chunk reaches the
+       disk would lose the records written into it earlier; uncompressed, it is rewritten in place with
+       the same bytes for those records. */
+    if (deflate > 0 && chunk[0] == 1) {
+        H5Pset_shuffle(dcpl);
+        H5Pset_deflate(dcpl, (unsigned)deflate);
+    }
     hid_t d = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     H5Pclose(dcpl);
     H5Sclose(space);
@@ -284,7 +299,7 @@ static void job_free(struct job *j, int nf)
     memset(j, 0, sizeof *j);
 }
 
-static int job_alloc(struct job *j, const struct odt_field_info *fi, int nf, size_t n)
+static int job_alloc(struct job *j, const struct odt_field_info *fi, const unsigned char *on, int nf, size_t n)
 {
     memset(j, 0, sizeof *j);
     const size_t nn = n ? n : 1;
@@ -296,7 +311,7 @@ static int job_alloc(struct job *j, const struct odt_field_info *fi, int nf, siz
     if (!j->field || !j->umbra_start || !j->shadow_start || !j->umbra_cut || !j->shadow_cut)
         return 0;
     for (int k = 0; k < nf; ++k)
-        if (written(&fi[k]) && !(j->field[k] = malloc(nn * (size_t)fi[k].ncomp * fi[k].elem_size)))
+        if (on[k] && !(j->field[k] = malloc(nn * (size_t)fi[k].ncomp * fi[k].elem_size)))
             return 0;
     return 1;
 }
@@ -334,6 +349,7 @@ static void writer_free(struct odt_snapshot_writer *w)
         H5Fclose(w->file);
     job_free(&w->job, w->nf);
     free(w->d_field);
+    free(w->on);
     free(w->scratch);
     if (w->thread_started) {
         pthread_mutex_destroy(&w->mu);
@@ -342,7 +358,12 @@ static void writer_free(struct odt_snapshot_writer *w)
     free(w);
 }
 
-static struct odt_snapshot_writer *writer_new(const char *path, const struct odt_fleet *f)
+/*
+ * A writer for fleet f; field k is written as a series when on[k] (NULL: every
+ * STATE and OUT field); STATE fields always are (a resume needs them).
+ */
+static struct odt_snapshot_writer *writer_new(const char *path, const struct odt_fleet *f, const unsigned char *on,
+                                              int deflate)
 {
     struct odt_snapshot_writer *w = calloc(1, sizeof *w);
     if (!w)
@@ -350,13 +371,18 @@ static struct odt_snapshot_writer *writer_new(const char *path, const struct odt
     snprintf(w->path, sizeof w->path, "%s", path);
     const struct odt_field_info *fi = odt_fleet_fields(&w->nf);
     w->n = f->n;
+    w->deflate = deflate;
     w->d_field = malloc(sizeof *w->d_field * (size_t)w->nf);
+    w->on = calloc((size_t)w->nf, 1);
     int max_comp = 1;
-    for (int k = 0; k < w->nf; ++k)
-        if (written(&fi[k]) && fi[k].ncomp > max_comp)
-            max_comp = fi[k].ncomp;
+    if (w->on)
+        for (int k = 0; k < w->nf; ++k) {
+            w->on[k] = fi[k].role == ODT_FIELD_STATE || (fi[k].role == ODT_FIELD_OUT && (!on || on[k]));
+            if (w->on[k] && fi[k].ncomp > max_comp)
+                max_comp = fi[k].ncomp;
+        }
     w->scratch = malloc(sizeof(double) * (size_t)max_comp * (f->n ? f->n : 1));
-    if (!w->d_field || !w->scratch || !job_alloc(&w->job, fi, w->nf, f->n)) {
+    if (!w->d_field || !w->on || !w->scratch || !job_alloc(&w->job, fi, w->on, w->nf, f->n)) {
         writer_free(w);
         return NULL;
     }
@@ -401,7 +427,7 @@ static int open_handles(struct odt_snapshot_writer *w)
     bad |= (w->d_fail_rows_at = H5Dopen2(w->file, "failure_rows", H5P_DEFAULT)) < 0;
     bad |= (w->d_demand = H5Dopen2(w->file, "demand_tokens", H5P_DEFAULT)) < 0;
     for (int k = 0; k < nf; ++k)
-        if (written(&fi[k]))
+        if (w->on[k])
             bad |= (w->d_field[k] = H5Dopen2(w->file, fi[k].name, H5P_DEFAULT)) < 0;
     return !bad;
 }
@@ -415,7 +441,7 @@ static int write_record(struct odt_snapshot_writer *w)
     const hsize_t r = w->records;
     int bad = 0;
     for (int k = 0; k < nf && !bad; ++k) {
-        if (!written(&fi[k]))
+        if (!w->on[k])
             continue;
         const void *data = fi[k].ncomp > 1 ? interleave(w, (const double *)j->field[k], fi[k].ncomp) : j->field[k];
         bad |= append_n(w->d_field[k], fi[k].is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, r, 1, data) < 0;
@@ -452,11 +478,10 @@ static int write_record(struct odt_snapshot_writer *w)
     }
     /* what a resume needs of the tracker */
     if (!bad) {
-        bad |= H5Dwrite(w->d_res[RES_UMBRA_START], H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, j->umbra_start) < 0;
-        bad |= H5Dwrite(w->d_res[RES_SHADOW_START], H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                        j->shadow_start) < 0;
-        bad |= H5Dwrite(w->d_res[RES_UMBRA_CUT], H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, j->umbra_cut) < 0;
-        bad |= H5Dwrite(w->d_res[RES_SHADOW_CUT], H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, j->shadow_cut) < 0;
+        bad |= append_n(w->d_res[RES_UMBRA_START], H5T_NATIVE_DOUBLE, r, 1, j->umbra_start) < 0;
+        bad |= append_n(w->d_res[RES_SHADOW_START], H5T_NATIVE_DOUBLE, r, 1, j->shadow_start) < 0;
+        bad |= append_n(w->d_res[RES_UMBRA_CUT], H5T_NATIVE_INT32, r, 1, j->umbra_cut) < 0;
+        bad |= append_n(w->d_res[RES_SHADOW_CUT], H5T_NATIVE_INT32, r, 1, j->shadow_cut) < 0;
     }
     /* reliability events, column by column */
     if (!bad && j->n_frows) {
@@ -562,8 +587,9 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
                                     const struct odt_fleet *f, const struct odt_fleet_meta *m,
                                     const struct odt_run_info *info, char *err, size_t errlen)
 {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported by status, not printed by the library */
-    struct odt_snapshot_writer *w = writer_new(path, f);
+    quiet_hdf5();
+    struct odt_snapshot_writer *w =
+        writer_new(path, f, sc->snapshot_fields_given ? sc->snapshot_on : NULL, sc->snapshot_compression);
     if (!w) {
         snprintf(err, errlen, "%s: out of memory", path);
         return ODT_ERR_NOMEM;
@@ -642,7 +668,7 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
 
     /* time series */
     hsize_t dims[3] = {0, f->n, 3};
-    hid_t d = create_series(root, "time", H5T_NATIVE_DOUBLE, 1, dims, sizeof(double));
+    hid_t d = create_series(w->deflate, root, "time", H5T_NATIVE_DOUBLE, 1, dims, sizeof(double));
     bad |= d < 0 || attrs(d, units, "time since the scenario epoch (TT seconds)") < 0;
     bad |= attr_string(d, "calendar", "standard") < 0 || attr_string(d, "epoch_utc", sc->epoch.iso) < 0;
     bad |= H5DSset_scale(d, "time") < 0;
@@ -658,7 +684,7 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
                  {"demand_tokens", "tokens", "cumulative fleet inference demand", 1, H5T_NATIVE_DOUBLE}};
     for (size_t k = 0; k < sizeof extra / sizeof extra[0]; ++k) {
         hsize_t edims[2] = {0, 3};
-        d = create_series(root, extra[k].name, extra[k].type, extra[k].rank, edims,
+        d = create_series(w->deflate, root, extra[k].name, extra[k].type, extra[k].rank, edims,
                           extra[k].type == H5T_NATIVE_INT64 ? sizeof(int64_t) : sizeof(double));
         bad |= d < 0 || attrs(d, extra[k].units, extra[k].desc) < 0;
         bad |= H5DSattach_scale(d, s_time, 0) < 0;
@@ -668,10 +694,10 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
             H5Dclose(d);
     }
     for (int k = 0; k < nf; ++k) {
-        if (!written(&fi[k]))
+        if (!w->on[k])
             continue;
         hsize_t fdims[3] = {0, f->n, (hsize_t)fi[k].ncomp};
-        d = create_series(root, fi[k].name, fi[k].is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE,
+        d = create_series(w->deflate, root, fi[k].name, fi[k].is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE,
                           fi[k].ncomp > 1 ? 3 : 2, fdims, fi[k].elem_size);
         bad |= d < 0 || attrs(d, fi[k].units, fi[k].description) < 0;
         bad |= H5DSattach_scale(d, s_time, 0) < 0 || H5DSattach_scale(d, s_sat, 1) < 0;
@@ -690,10 +716,10 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
             "satellite index", "1: umbra (Sun fully hidden); 2: shadow (any part of the Sun hidden)",
             "start, s since the epoch", "end, s since the epoch", "duration", "1: both ends seen; 0: cut by the run"};
         hsize_t edims[1] = {0};
-        hid_t s_ecl = create_series(ge, "eclipse", H5T_NATIVE_INT64, 1, edims, sizeof(int64_t));
+        hid_t s_ecl = create_series(w->deflate, ge, "eclipse", H5T_NATIVE_INT64, 1, edims, sizeof(int64_t));
         bad |= s_ecl < 0 || H5DSset_scale(s_ecl, "eclipse") < 0 || attr_string(s_ecl, "long_name", "row") < 0;
         for (int k = 0; k < ECL_NCOL; ++k) {
-            d = create_series(ge, ecl_names[k], ecl_is_int(k) ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, 1, edims,
+            d = create_series(w->deflate, ge, ecl_names[k], ecl_is_int(k) ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, 1, edims,
                               ecl_is_int(k) ? sizeof(int32_t) : sizeof(double));
             bad |= d < 0 || attrs(d, ecl_units[k], meaning[k]) < 0 || H5DSattach_scale(d, s_ecl, 0) < 0;
             if (d >= 0)
@@ -714,10 +740,10 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
             "satellite index", "1: accelerator failure; 2: radiation-induced node restart",
             "accelerators failed (1 for a restart)", "end of the step of the event, s since the epoch"};
         hsize_t fdims[1] = {0};
-        hid_t s_fail = create_series(gf, "failure", H5T_NATIVE_INT64, 1, fdims, sizeof(int64_t));
+        hid_t s_fail = create_series(w->deflate, gf, "failure", H5T_NATIVE_INT64, 1, fdims, sizeof(int64_t));
         bad |= s_fail < 0 || H5DSset_scale(s_fail, "failure") < 0 || attr_string(s_fail, "long_name", "row") < 0;
         for (int k = 0; k < FAIL_NCOL; ++k) {
-            d = create_series(gf, fail_names[k], k == FAIL_TIME ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT32, 1, fdims,
+            d = create_series(w->deflate, gf, fail_names[k], k == FAIL_TIME ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT32, 1, fdims,
                               k == FAIL_TIME ? sizeof(double) : sizeof(int32_t));
             bad |= d < 0 || attrs(d, f_units[k], f_meaning[k]) < 0 || H5DSattach_scale(d, s_fail, 0) < 0;
             if (d >= 0)
@@ -732,15 +758,14 @@ enum odt_status odt_snapshot_create(struct odt_snapshot_writer **out, const char
     hid_t gr = H5Gcreate2(root, "resume", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     bad |= gr < 0;
     if (gr >= 0) {
-        hsize_t rdims[1] = {f->n};
+        hsize_t rdims[2] = {0, f->n};
         for (int k = 0; k < RES_N; ++k) {
-            hid_t space = H5Screate_simple(1, rdims, NULL);
-            d = H5Dcreate2(gr, res_names[k], k < RES_UMBRA_CUT ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT32, space,
-                           H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-            H5Sclose(space);
-            bad |= d < 0 || H5DSattach_scale(d, s_sat, 0) < 0;
+            /* a series like the fleet's state, so that a resume from any complete record finds its own */
+            d = create_series(w->deflate, gr, res_names[k], k < RES_UMBRA_CUT ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT32,
+                              2, rdims, k < RES_UMBRA_CUT ? sizeof(double) : sizeof(int32_t));
+            bad |= d < 0 || H5DSattach_scale(d, s_time, 0) < 0 || H5DSattach_scale(d, s_sat, 1) < 0;
             bad |= attrs(d, k < RES_UMBRA_CUT ? "s" : "1",
-                         "eclipse interval open at the last record (NaN: none; cut: began before the run)") < 0;
+                         "eclipse interval open at the record (NaN: none; cut: began before the run)") < 0;
             if (d >= 0)
                 H5Dclose(d);
         }
@@ -785,7 +810,7 @@ enum odt_status odt_snapshot_append(struct odt_snapshot_writer *w, const struct 
     for (int c = 0; c < 3; ++c)
         j->sun[c] = in->sun_unit[c];
     for (int k = 0; k < nf; ++k)
-        if (written(&fi[k]))
+        if (w->on[k])
             memcpy(j->field[k], odt_fleet_field_ptr(f, &fi[k]), f->n * (size_t)fi[k].ncomp * fi[k].elem_size);
     j->n_rows = 0;
     if (tr && tr->n_rows > j->cap_rows) {
@@ -895,7 +920,7 @@ static int read_string_attr(hid_t file, const char *name, char **out)
 enum odt_status odt_snapshot_read_scenario(const char *path, char **text, char *run_status, size_t status_len,
                                            char *err, size_t errlen)
 {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    quiet_hdf5();
     *text = NULL;
     FILE *probe = fopen(path, "rb");
     if (!probe) {
@@ -959,6 +984,19 @@ static int read_record(struct odt_snapshot_writer *w, hid_t d, const struct odt_
     return 1;
 }
 
+/* Record r of a [T, n] dataset into buf. */
+static int read_row(hid_t d, hid_t type, hsize_t r, size_t n, void *buf)
+{
+    hsize_t start[2] = {r, 0}, cnt[2] = {1, n};
+    hid_t space = H5Dget_space(d);
+    H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, cnt, NULL);
+    hid_t mem = H5Screate_simple(2, cnt, NULL);
+    const herr_t st = H5Dread(d, type, mem, space, H5P_DEFAULT, buf);
+    H5Sclose(mem);
+    H5Sclose(space);
+    return st >= 0;
+}
+
 static int read_values(hid_t d, hid_t type, hsize_t start, hsize_t count, void *buf)
 {
     if (count == 0)
@@ -972,14 +1010,71 @@ static int read_values(hid_t d, hid_t type, hsize_t start, hsize_t count, void *
     return st >= 0;
 }
 
+/*
+ * Open an existing snapshot for appending (clearing the flags a killed writer left) and find which
+ * fleet fields it holds as series (*on, malloc'd). Returns the file or a negative id.
+ */
+static hid_t open_for_append(const char *path, unsigned char **on)
+{
+    hid_t fapl = file_access(1);
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
+    /* a killed writer may have written blocks past the end-of-allocation its superblock last recorded:
+       take the file's real end (what h5clear --increment does) so that they can be read and freed */
+    if (file >= 0)
+        H5Fincrement_filesize(file, 0);
+    int nf;
+    const struct odt_field_info *fi = odt_fleet_fields(&nf);
+    *on = calloc((size_t)nf, 1);
+    if (file < 0 || !*on) {
+        if (file >= 0)
+            H5Fclose(file);
+        return H5I_INVALID_HID;
+    }
+    for (int k = 0; k < nf; ++k)
+        (*on)[k] = (fi[k].role == ODT_FIELD_STATE || fi[k].role == ODT_FIELD_OUT) &&
+                   H5Lexists(file, fi[k].name, H5P_DEFAULT) > 0;
+    return file;
+}
+
+/*
+ * The records of a file that are complete. `time` holds a record once every
+ * other dataset of it is written, and each record is flushed; but a run killed
+ * during the flush of its last record may leave that record's index on disk
+ * before all of its data (HDF5 has no journal): the last record counts only if
+ * every dataset of it reads back.
+ */
+static hsize_t complete_records(struct odt_snapshot_writer *w)
+{
+    const hsize_t records = records_of(w->d_time);
+    if (records == 0)
+        return 0;
+    const hsize_t r = records - 1;
+    int nf;
+    const struct odt_field_info *fi = odt_fleet_fields(&nf);
+    double *buf = malloc(sizeof(double) * 4 * (w->n ? w->n : 1));
+    int ok = buf != NULL;
+    double x[3];
+    int64_t c;
+    ok = ok && read_values(w->d_time, H5T_NATIVE_DOUBLE, r, 1, x) && read_values(w->d_era, H5T_NATIVE_DOUBLE, r, 1, x);
+    ok = ok && read_values(w->d_ecl_rows_at, H5T_NATIVE_INT64, r, 1, &c) &&
+         read_values(w->d_fail_rows_at, H5T_NATIVE_INT64, r, 1, &c) &&
+         read_values(w->d_demand, H5T_NATIVE_DOUBLE, r, 1, x);
+    for (int k = 0; k < nf && ok; ++k)
+        if (w->on[k] && fi[k].ncomp <= 4)
+            ok = read_record(w, w->d_field[k], &fi[k], r, buf);
+    for (int k = 0; k < RES_N && ok; ++k)
+        ok = read_row(w->d_res[k], k < RES_UMBRA_CUT ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT32, r, w->n, buf);
+    free(buf);
+    return ok ? records : records - 1;
+}
+
 /* Cut every series to `records` and the eclipse table to `nrows` rows. Returns 1 on success. */
 static int trim_to(struct odt_snapshot_writer *w, hsize_t records, hsize_t nrows, hsize_t nfrows)
 {
-    int nf;
-    const struct odt_field_info *fi = odt_fleet_fields(&nf);
     int bad = 0;
-    for (int k = 0; k < nf; ++k)
-        if (written(&fi[k]))
+    for (int k = 0; k < w->nf; ++k)
+        if (w->on[k])
             bad |= set_records(w->d_field[k], records) < 0;
     bad |= set_records(w->d_era, records) < 0 || set_records(w->d_sun, records) < 0;
     bad |= set_records(w->d_ecl_rows_at, records) < 0 || set_records(w->d_time, records) < 0;
@@ -990,34 +1085,42 @@ static int trim_to(struct odt_snapshot_writer *w, hsize_t records, hsize_t nrows
         bad |= set_records(w->d_fail[k], nfrows) < 0;
     bad |= set_records(w->d_fail_index, nfrows) < 0;
     bad |= set_records(w->d_fail_rows_at, records) < 0 || set_records(w->d_demand, records) < 0;
+    for (int k = 0; k < RES_N; ++k)
+        bad |= set_records(w->d_res[k], records) < 0;
     return !bad;
 }
 
 enum odt_status odt_snapshot_repair(const char *path, long *records_kept, char *err, size_t errlen)
 {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    quiet_hdf5();
     *records_kept = 0;
     char *text = NULL, status[32] = "";
     enum odt_status st = odt_snapshot_read_scenario(path, &text, status, sizeof status, err, errlen);
     free(text);
     if (st != ODT_OK)
         return st;
-    struct odt_fleet none;
-    memset(&none, 0, sizeof none);
-    struct odt_snapshot_writer *w = writer_new(path, &none);
-    if (!w) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        return ODT_ERR_NOMEM;
+    struct odt_fleet shape; /* only its size matters: the writer checks records of that many satellites */
+    memset(&shape, 0, sizeof shape);
+    unsigned char *on = NULL;
+    hid_t file = open_for_append(path, &on);
+    if (file >= 0) {
+        hid_t sat = H5Dopen2(file, "satellite", H5P_DEFAULT);
+        shape.n = sat >= 0 ? (size_t)records_of(sat) : 0;
+        if (sat >= 0)
+            H5Dclose(sat);
     }
-    hid_t fapl = file_access(1);
-    w->file = H5Fopen(path, H5F_ACC_RDWR, fapl);
-    H5Pclose(fapl);
-    if (w->file < 0 || !open_handles(w)) {
+    struct odt_snapshot_writer *w = file >= 0 ? writer_new(path, &shape, on, 0) : NULL;
+    free(on);
+    if (w)
+        w->file = file;
+    else if (file >= 0)
+        H5Fclose(file);
+    if (!w || !open_handles(w)) {
         writer_free(w);
         snprintf(err, errlen, "%s: cannot open the snapshot for writing (try 'h5clear -s %s')", path, path);
         return ODT_ERR_IO;
     }
-    const hsize_t records = records_of(w->d_time);
+    const hsize_t records = complete_records(w);
     int64_t rows = 0, frows = 0;
     if (records > 0 && (!read_values(w->d_ecl_rows_at, H5T_NATIVE_INT64, records - 1, 1, &rows) ||
                         !read_values(w->d_fail_rows_at, H5T_NATIVE_INT64, records - 1, 1, &frows)))
@@ -1036,18 +1139,17 @@ enum odt_status odt_snapshot_resume(struct odt_snapshot_writer **out, const char
                                     struct odt_eclipse_tracker *tr, struct odt_snapshot_resume *rs, char *err,
                                     size_t errlen)
 {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    quiet_hdf5();
     memset(rs, 0, sizeof *rs);
-    struct odt_snapshot_writer *w = writer_new(path, f);
+    unsigned char *on = NULL;
+    hid_t file = open_for_append(path, &on);
+    struct odt_snapshot_writer *w = file >= 0 ? writer_new(path, f, on, 0) : NULL;
+    free(on);
+    if (w)
+        w->file = file;
+    else if (file >= 0)
+        H5Fclose(file);
     if (!w) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        return ODT_ERR_NOMEM;
-    }
-    hid_t fapl = file_access(1);
-    w->file = H5Fopen(path, H5F_ACC_RDWR, fapl);
-    H5Pclose(fapl);
-    if (w->file < 0) {
-        writer_free(w);
         snprintf(err, errlen, "%s: cannot open the file for writing (if its run was killed, 'h5clear -s %s' "
                               "clears HDF5's open-for-writing flags)", path, path);
         return ODT_ERR_IO;
@@ -1058,7 +1160,7 @@ enum odt_status odt_snapshot_resume(struct odt_snapshot_writer **out, const char
         snprintf(err, errlen, "%s: not a snapshot of this version of odtwin (datasets missing)", path);
         goto fail;
     }
-    const hsize_t records = records_of(w->d_time);
+    const hsize_t records = complete_records(w);
     hid_t sat = H5Dopen2(w->file, "satellite", H5P_DEFAULT);
     const hsize_t n_file = sat >= 0 ? records_of(sat) : 0;
     if (sat >= 0)
@@ -1083,17 +1185,17 @@ enum odt_status odt_snapshot_resume(struct odt_snapshot_writer **out, const char
     int nf;
     const struct odt_field_info *fi = odt_fleet_fields(&nf);
     for (int k = 0; k < nf && ok; ++k)
-        if (written(&fi[k]))
+        if (w->on[k])
             ok = read_record(w, w->d_field[k], &fi[k], r, odt_fleet_field_ptr(f, &fi[k]));
     /* the eclipse tracker: open intervals, and the statistics of the rows kept */
     int32_t *cut = malloc(sizeof(int32_t) * (f->n ? f->n : 1));
     ok = ok && cut;
-    ok = ok && H5Dread(w->d_res[RES_UMBRA_START], H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, tr->umbra_start) >= 0;
-    ok = ok && H5Dread(w->d_res[RES_SHADOW_START], H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, tr->shadow_start) >= 0;
-    ok = ok && H5Dread(w->d_res[RES_UMBRA_CUT], H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, cut) >= 0;
+    ok = ok && read_row(w->d_res[RES_UMBRA_START], H5T_NATIVE_DOUBLE, r, f->n, tr->umbra_start);
+    ok = ok && read_row(w->d_res[RES_SHADOW_START], H5T_NATIVE_DOUBLE, r, f->n, tr->shadow_start);
+    ok = ok && read_row(w->d_res[RES_UMBRA_CUT], H5T_NATIVE_INT32, r, f->n, cut);
     for (size_t i = 0; ok && i < f->n; ++i)
         tr->umbra_cut[i] = (unsigned char)(cut[i] != 0);
-    ok = ok && H5Dread(w->d_res[RES_SHADOW_CUT], H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, cut) >= 0;
+    ok = ok && read_row(w->d_res[RES_SHADOW_CUT], H5T_NATIVE_INT32, r, f->n, cut);
     for (size_t i = 0; ok && i < f->n; ++i)
         tr->shadow_cut[i] = (unsigned char)(cut[i] != 0);
     free(cut);

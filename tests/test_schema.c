@@ -111,3 +111,44 @@ Test(schema, every_dataset_is_documented_and_carries_units)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* snapshot_fields keeps the outputs named (and every state field); snapshot_compression 0 writes no filter. */
+Test(schema, snapshot_fields_and_compression)
+{
+    char dir[] = "/tmp/odt_schema_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char scen[256], out[256];
+    snprintf(scen, sizeof scen, "%s/s.yaml", dir);
+    snprintf(out, sizeof out, "%s/s.h5", dir);
+    FILE *f = fopen(scen, "w");
+    fputs("name: fields\nepoch: 2026-03-20T12:00:00Z\nduration_s: 3600\nstep_s: 10\nsnapshot_interval_s: 600\n"
+          "snapshot_compression: 0\nsnapshot_fields: [solar_power, position]\n"
+          "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 20, slots: 30}\n",
+          f);
+    fclose(f);
+    struct odt_run_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.scenario_path = scen;
+    opt.output_path = out;
+    opt.backend = "cpu";
+    opt.quiet = 1;
+    struct odt_run_summary sum;
+    char err[1024];
+    cr_assert_eq(odt_run(&opt, &sum, err, sizeof err), ODT_OK, "%s", err);
+    hid_t h = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(h, 0);
+    cr_assert_gt(H5Lexists(h, "solar_power", H5P_DEFAULT), 0);
+    cr_assert_gt(H5Lexists(h, "position", H5P_DEFAULT), 0);
+    cr_assert_eq(H5Lexists(h, "load_power", H5P_DEFAULT), 0, "an output not asked for is left out");
+    cr_assert_gt(H5Lexists(h, "battery_energy", H5P_DEFAULT), 0, "state fields are always written");
+    cr_assert_gt(H5Lexists(h, "tokens_served", H5P_DEFAULT), 0);
+    hid_t d = H5Dopen2(h, "battery_energy", H5P_DEFAULT);
+    hid_t dcpl = H5Dget_create_plist(d);
+    cr_assert_eq(H5Pget_nfilters(dcpl), 0, "snapshot_compression 0: no filter");
+    H5Pclose(dcpl);
+    H5Dclose(d);
+    H5Fclose(h);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}

@@ -175,9 +175,11 @@ Test(crash, sigkill_leaves_a_readable_file_that_resumes_to_the_same_result)
     cr_assert(seen >= 5, "the file was readable while being written (%ld records seen)", seen);
     cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the run was killed before it ended");
 
-    /* a killed file opens for reading (SWMR read) with every record completed before the kill */
-    const long kept = records(b, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ);
-    cr_assert_geq(kept, seen, "records after the kill %ld >= seen while running %ld", kept, seen);
+    /* a killed file opens for reading (SWMR read) with every record completed before the kill: all but the
+       last one `time` shows (the kill may have hit that one's flush) */
+    const long shown = records(b, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ);
+    cr_assert_geq(shown, seen, "records after the kill %ld >= seen while running %ld", shown, seen);
+    const long kept = shown - 1;
     hid_t f = H5Fopen(b, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
     hid_t d = H5Dopen2(f, "battery_energy", H5P_DEFAULT);
     hid_t s = H5Dget_space(d);
@@ -202,8 +204,8 @@ Test(crash, sigkill_leaves_a_readable_file_that_resumes_to_the_same_result)
     long repaired = 0;
     char err[1024];
     cr_assert_eq(odt_snapshot_repair(b, &repaired, err, sizeof err), ODT_OK, "%s", err);
-    cr_assert_eq(repaired, kept);
-    cr_assert_eq(records(b, H5F_ACC_RDONLY), kept, "an ordinary read-only open works after repair");
+    cr_assert(repaired == kept || repaired == shown, "repair kept %ld of %ld records", repaired, shown);
+    cr_assert_eq(records(b, H5F_ACC_RDONLY), repaired, "an ordinary read-only open works after repair");
     struct odt_run_summary sb;
     run(NULL, NULL, b, 0, 2, &sb);
     assert_same_files(a, b);
