@@ -905,8 +905,14 @@ enum odt_status odt_scenario_load_text_opts(const char *name, const char *text, 
         void *it = NULL;
         if (diag)
             de = fy_diag_errors_iterate(diag, &it);
+        size_t blank = 0;
+        while (blank < len && (sc->text[blank] == ' ' || sc->text[blank] == '\t' || sc->text[blank] == '\n' ||
+                               sc->text[blank] == '\r'))
+            ++blank;
         if (de)
             snprintf(err, errlen, "%s:%d: not valid YAML: %s", name, de->line, de->msg); /* 1-based */
+        else if (blank == len)
+            snprintf(err, errlen, "%s: the scenario is empty (see odtwin scenario for one to start from)", name);
         else
             snprintf(err, errlen, "%s: not valid YAML", name);
         st = ODT_ERR_PARSE;

@@ -301,6 +301,7 @@ Test(scenario, empty_text)
     enum odt_status st = load("", &sc, err, sizeof err);
     cr_assert(st == ODT_ERR_PARSE || st == ODT_ERR_VALUE, "status %d: %s", st, err);
     cr_assert_eq(strncmp(err, NAME ":", strlen(NAME) + 1), 0, "%s", err);
+    cr_assert(strstr(err, "empty") != NULL, "%s", err);
     cr_assert_null(sc.text);
 }
 
