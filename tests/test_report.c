@@ -9,6 +9,8 @@
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, popen, fileno */
 #include <criterion/criterion.h>
+
+#include "test_util.h"
 #include <criterion/redirect.h>
 #include <errno.h>
 #include <hdf5.h>
@@ -58,19 +60,6 @@ static void cleanup(void)
     rmdir(tmpdir);
 }
 
-static char *read_text_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /* Replace the first `from` in text (malloc'd) by `to`; returns the new text. */
 static char *replace(char *text, const char *from, const char *to)
@@ -91,7 +80,7 @@ static void run_small(void)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     make_tmpdir();
-    char *text = read_text_file(SMALL);
+    char *text = odt_test_read_text(SMALL);
     text = replace(text, "duration_s: 3600", "duration_s: 10800");
     text = replace(text, "shadow: cylindrical", "shadow: conical");
     char ypath[700];

@@ -6,6 +6,8 @@
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include <criterion/criterion.h>
+
+#include "test_util.h"
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <stdio.h>
@@ -15,19 +17,6 @@
 #include "host/run.h"
 #include "host/snapshot.h"
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    const long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
 
 struct visit {
     const char *doc;
@@ -64,17 +53,10 @@ Test(schema, every_dataset_is_documented_and_carries_units)
     cr_assert_not_null(mkdtemp(dir));
     char out[256];
     snprintf(out, sizeof out, "%s/s.h5", dir);
-    struct odt_run_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.scenario_path = ODT_TEST_DATA "/scenarios/small.yaml";
-    opt.output_path = out;
-    opt.backend = "cpu";
-    opt.quiet = 1;
     struct odt_run_summary sum;
-    char err[1024];
-    cr_assert_eq(odt_run(&opt, &sum, err, sizeof err), ODT_OK, "%s", err);
+    odt_test_run(ODT_TEST_DATA "/scenarios/small.yaml", out, NULL, 0, 1, &sum);
 
-    char *doc = read_text(ODT_SOURCE_DIR "/docs/snapshot.md");
+    char *doc = odt_test_read_text(ODT_SOURCE_DIR "/docs/snapshot.md");
     hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
     cr_assert_geq(f, 0);
     char version[32] = "";
@@ -126,15 +108,8 @@ Test(schema, snapshot_fields_and_compression)
           "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 20, slots: 30}\n",
           f);
     fclose(f);
-    struct odt_run_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.scenario_path = scen;
-    opt.output_path = out;
-    opt.backend = "cpu";
-    opt.quiet = 1;
     struct odt_run_summary sum;
-    char err[1024];
-    cr_assert_eq(odt_run(&opt, &sum, err, sizeof err), ODT_OK, "%s", err);
+    odt_test_run(scen, out, NULL, 0, 1, &sum);
     hid_t h = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
     cr_assert_geq(h, 0);
     cr_assert_gt(H5Lexists(h, "solar_power", H5P_DEFAULT), 0);

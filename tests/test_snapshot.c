@@ -8,6 +8,8 @@
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include <criterion/criterion.h>
+
+#include "test_util.h"
 #include <errno.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -65,19 +67,6 @@ static void run_small(void)
     cr_assert_str_eq(sum.output, h5path);
 }
 
-static char *read_text_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /* String attribute `name` of object obj (relative to loc); malloc'd. */
 static char *attr_string(hid_t loc, const char *obj, const char *name)
@@ -178,7 +167,7 @@ Test(snapshot, file_attributes, .fini = remove_tmpdir)
     run_small();
     hid_t file = H5Fopen(h5path, H5F_ACC_RDONLY, H5P_DEFAULT);
     cr_assert_geq(file, 0);
-    char *text = read_text_file(SMALL);
+    char *text = odt_test_read_text(SMALL);
     char *a = attr_string(file, ".", "scenario");
     cr_assert_str_eq(a, text, "the scenario attribute is the scenario text, verbatim");
     free(a);

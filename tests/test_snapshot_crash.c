@@ -6,6 +6,8 @@
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, kill, nanosleep */
 #include <criterion/criterion.h>
+
+#include "test_util.h"
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <math.h>
@@ -34,22 +36,6 @@ static void remove_dir(void)
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
-}
-
-static void run(const char *scenario, const char *out, const char *resume, long stop_after, int threads,
-                struct odt_run_summary *sum)
-{
-    struct odt_run_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.scenario_path = scenario;
-    opt.output_path = out;
-    opt.resume_path = resume;
-    opt.backend = "cpu";
-    opt.threads = threads;
-    opt.quiet = 1;
-    opt.stop_after_snapshots = stop_after;
-    char err[1024] = "";
-    cr_assert_eq(odt_run(&opt, sum, err, sizeof err), ODT_OK, "%s", err);
 }
 
 /* Compare every dataset of b with the one of the same path in a, byte for byte. */
@@ -136,12 +122,12 @@ Test(crash, resume_after_interruption_equals_an_uninterrupted_run)
     snprintf(a, sizeof a, "%s/a.h5", dir);
     snprintf(b, sizeof b, "%s/b.h5", dir);
     struct odt_run_summary sa, sb;
-    run(ODT_TEST_DATA "/scenarios/medium.yaml", a, NULL, 0, 2, &sa);
-    run(ODT_TEST_DATA "/scenarios/medium.yaml", b, NULL, 20, 2, &sb);
+    odt_test_run(ODT_TEST_DATA "/scenarios/medium.yaml", a, NULL, 0, 2, &sa);
+    odt_test_run(ODT_TEST_DATA "/scenarios/medium.yaml", b, NULL, 20, 2, &sb);
     cr_assert(sb.interrupted, "stopped after 20 snapshots");
     cr_assert_eq(records(b, H5F_ACC_RDONLY), 21);
     /* resume with another thread count: the result does not depend on it */
-    run(NULL, NULL, b, 0, 1, &sb);
+    odt_test_run(NULL, NULL, b, 0, 1, &sb);
     cr_assert(!sb.interrupted);
     cr_assert_eq(sb.snapshots, sa.snapshots);
     assert_same_files(a, b);
@@ -153,7 +139,7 @@ Test(crash, sigkill_leaves_a_readable_file_that_resumes_to_the_same_result)
     snprintf(a, sizeof a, "%s/a.h5", dir);
     snprintf(b, sizeof b, "%s/b.h5", dir);
     struct odt_run_summary sa;
-    run(ODT_TEST_DATA "/scenarios/long.yaml", a, NULL, 0, 2, &sa);
+    odt_test_run(ODT_TEST_DATA "/scenarios/long.yaml", a, NULL, 0, 2, &sa);
 
     const pid_t pid = fork();
     cr_assert_neq(pid, -1);
@@ -207,7 +193,7 @@ Test(crash, sigkill_leaves_a_readable_file_that_resumes_to_the_same_result)
     cr_assert(repaired == kept || repaired == shown, "repair kept %ld of %ld records", repaired, shown);
     cr_assert_eq(records(b, H5F_ACC_RDONLY), repaired, "an ordinary read-only open works after repair");
     struct odt_run_summary sb;
-    run(NULL, NULL, b, 0, 2, &sb);
+    odt_test_run(NULL, NULL, b, 0, 2, &sb);
     assert_same_files(a, b);
 }
 
@@ -217,7 +203,7 @@ Test(crash, resume_refuses_a_complete_run_and_foreign_files)
     snprintf(a, sizeof a, "%s/a.h5", dir);
     snprintf(bad, sizeof bad, "%s/not.h5", dir);
     struct odt_run_summary s;
-    run(ODT_TEST_DATA "/scenarios/small.yaml", a, NULL, 0, 1, &s);
+    odt_test_run(ODT_TEST_DATA "/scenarios/small.yaml", a, NULL, 0, 1, &s);
     struct odt_run_options opt;
     memset(&opt, 0, sizeof opt);
     opt.resume_path = a;
