@@ -43,9 +43,7 @@ static const char *scratch_path(const char *name)
 
 static void make_tmpdir(void)
 {
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/odt_report_XXXXXX", base && base[0] ? base : "/tmp");
-    cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp: %s", strerror(errno));
+    odt_test_mkdtemp(tmpdir, sizeof tmpdir, "report");
     snprintf(h5path, sizeof h5path, "%s/run.h5", tmpdir);
 }
 

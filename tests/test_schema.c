@@ -49,8 +49,8 @@ static herr_t check_dataset(hid_t loc, const char *name, const H5O_info_t *info,
 
 Test(schema, every_dataset_is_documented_and_carries_units)
 {
-    char dir[] = "/tmp/odt_schema_XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[200];
+    odt_test_mkdtemp(dir, sizeof dir, "schema");
     char out[256];
     snprintf(out, sizeof out, "%s/s.h5", dir);
     struct odt_run_summary sum;
@@ -89,16 +89,14 @@ Test(schema, every_dataset_is_documented_and_carries_units)
     cr_assert_gt(listed, 40);
     H5Fclose(f);
     free(doc);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    odt_test_rmtree(dir);
 }
 
 /* snapshot_fields keeps the outputs named (and every state field); snapshot_compression 0 writes no filter. */
 Test(schema, snapshot_fields_and_compression)
 {
-    char dir[] = "/tmp/odt_schema_XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[200];
+    odt_test_mkdtemp(dir, sizeof dir, "schema");
     char scen[256], out[256];
     snprintf(scen, sizeof scen, "%s/s.yaml", dir);
     snprintf(out, sizeof out, "%s/s.h5", dir);
@@ -123,7 +121,5 @@ Test(schema, snapshot_fields_and_compression)
     H5Pclose(dcpl);
     H5Dclose(d);
     H5Fclose(h);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    odt_test_rmtree(dir);
 }

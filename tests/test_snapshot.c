@@ -33,34 +33,19 @@ static char h5path[512];
 
 static void make_tmpdir(void)
 {
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/odt_snapshot_XXXXXX", base && base[0] ? base : "/tmp");
-    cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp: %s", strerror(errno));
+    odt_test_mkdtemp(tmpdir, sizeof tmpdir, "snapshot");
     snprintf(h5path, sizeof h5path, "%s/small.h5", tmpdir);
 }
 
-static void remove_tmpdir(void)
-{
-    remove(h5path);
-    rmdir(tmpdir);
-}
+static void remove_tmpdir(void) { odt_test_rmtree(tmpdir); }
 
 /* Run small.yaml on the CPU into h5path. */
 static void run_small(void)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     make_tmpdir();
-    struct odt_run_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.scenario_path = SMALL;
-    opt.output_path = h5path;
-    opt.backend = "cpu";
-    opt.threads = 1;
-    opt.quiet = 1;
     struct odt_run_summary sum;
-    char err[1024] = "";
-    enum odt_status st = odt_run(&opt, &sum, err, sizeof err);
-    cr_assert_eq(st, ODT_OK, "odt_run failed: %s", err);
+    odt_test_run(SMALL, h5path, NULL, 0, 1, &sum);
     cr_assert_eq(sum.satellites, N_SAT);
     cr_assert_eq(sum.steps, 360);
     cr_assert_eq(sum.snapshots, T_REC);

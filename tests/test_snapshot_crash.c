@@ -26,17 +26,11 @@ static char dir[256];
 
 static void make_dir(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/odt_crash_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    odt_test_mkdtemp(dir, sizeof dir, "crash");
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
-static void remove_dir(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
-}
+static void remove_dir(void) { odt_test_rmtree(dir); }
 
 /* Compare every dataset of b with the one of the same path in a, byte for byte. */
 struct cmp_ctx {

@@ -28,6 +28,23 @@ static inline char *odt_test_read_text(const char *path)
     return buf;
 }
 
+/* A new temporary folder <$TMPDIR or /tmp>/odt_<tag>_XXXXXX into dir (len bytes); fails the test otherwise.
+   The including file defines _POSIX_C_SOURCE 200809L (mkdtemp). */
+static inline void odt_test_mkdtemp(char *dir, size_t len, const char *tag)
+{
+    const char *base = getenv("TMPDIR");
+    snprintf(dir, len, "%s/odt_%s_XXXXXX", base && base[0] ? base : "/tmp", tag);
+    cr_assert_not_null(mkdtemp(dir), "mkdtemp %s: %s", dir, strerror(errno));
+}
+
+/* Remove a temporary folder and everything in it. */
+static inline void odt_test_rmtree(const char *dir)
+{
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
 /* odt_run of a scenario file (NULL with resume) into out, quietly, on the CPU; fails the test on error. */
 static inline void odt_test_run(const char *scenario, const char *out, const char *resume, long stop_after,
                                 int threads, struct odt_run_summary *sum)
