@@ -52,13 +52,31 @@ static int make_fleet(size_t n, const char *tle, struct odt_scenario *sc, struct
     return 1;
 }
 
-/* Run `steps` steps on ops; fills out (STATE/OUT fields) and returns the median time per run. */
+/* Run `steps` steps on ops, in calls of `chunk` steps with a fleet series row every step (as a run does);
+   downloads position and payload temperature into out at the end; returns the median time per run. */
 static double run_backend(const struct odt_backend_ops *ops, int threads, const struct odt_scenario *sc,
                           const struct odt_fleet *host, const struct odt_fleet_meta *m,
                           const struct odt_step_input *in, int steps, int chunk, int repeats, struct odt_fleet *out)
 {
     struct odt_backend_config cfg;
     odt_backend_config_init(&cfg, sc, host, m, chunk, threads);
+    cfg.max_series = chunk;
+    cfg.sub_steps = 60;
+    struct odt_step_input *x = malloc(sizeof *x * (size_t)steps);
+    double *series = malloc(sizeof(double) * (size_t)chunk * (size_t)(m->n_classes > 0 ? m->n_classes : 1) * ODT_SV_N);
+    if (!x || !series) {
+        free(x);
+        free(series);
+        return -1.0;
+    }
+    for (int s = 0; s < steps; ++s) {
+        x[s] = in[s];
+        x[s].series_slot = s % chunk;
+        x[s].dispatch_update = s % chunk == 0;
+    }
+    const int fields[2] = {odt_fleet_field_index("position", 0), odt_fleet_field_index("temperature", 0)};
+    struct odt_download req = {2, fields, NULL, 0};
+    void *dst[2] = {out->position, out->temperature};
     double times[16];
     repeats = repeats > 16 ? 16 : repeats;
     for (int r = 0; r < repeats; ++r) {
@@ -66,16 +84,21 @@ static double run_backend(const struct odt_backend_ops *ops, int threads, const 
         char err[256];
         if (ops->create(&b, &cfg, err, sizeof err) != ODT_OK) {
             fprintf(stderr, "bench_step: %s\n", err);
+            free(x);
+            free(series);
             return -1.0;
         }
         ops->upload(b, host);
         const double t0 = odt_bench_now_s();
         for (int s = 0; s < steps; s += chunk)
-            ops->advance(b, in + s, steps - s < chunk ? steps - s : chunk);
-        ops->download(b, out); /* includes the device synchronisation */
+            ops->advance(b, x + s, steps - s < chunk ? steps - s : chunk, series);
+        ops->download(b, &req, dst);
+        ops->download_wait(b); /* includes the device synchronisation */
         times[r] = odt_bench_now_s() - t0;
         ops->destroy(b);
     }
+    free(x);
+    free(series);
     qsort(times, (size_t)repeats, sizeof times[0], odt_bench_cmp_double);
     return times[repeats / 2];
 }

@@ -95,9 +95,13 @@ static void fill_one(const struct odt_epoch *ep, double t_s, double dt_s, const 
     /* the step's index from its end time (the random-number counter); no demand unless the run sets it */
     out->step_index = dt_s > 0.0 ? (int64_t)nearbyint(t_s / dt_s) - 1 : 0;
     out->demand_factor = 0.0;
+    out->dispatch_update = 0;
+    out->init_events = 0;
+    out->series_slot = -1;
+    out->pad_ = 0;
     for (int k = 0; k < 3; ++k)
-        out->sun_unit[k] = sun[k];
-    out->sun_dist_km = dist_km;
+        out->sun_unit[k] = out->sun_unit_prev[k] = sun[k];
+    out->sun_dist_km = out->sun_dist_prev_km = dist_km;
     /* UT1 = UTC (DUT1 neglected) = TT - (TT - UTC at the epoch) */
     out->era_rad = eraEra00(ep->tt1, tt2 - ep->tt_utc_s / ODT_SEC_PER_DAY);
     odt_teme_to_gcrs(ep->tt1, tt2, ep->tt_utc_s, rc2i, out->teme_to_gcrs);
@@ -110,6 +114,8 @@ void odt_step_input_at(const struct odt_epoch *ep, double t_s, double dt_s, stru
     eraC2i06a(ep->tt1, tt2, rc2i);
     sun_at(ep->tt1, tt2, sun, &dist);
     fill_one(ep, t_s, dt_s, sun, dist, (const double(*)[3])rc2i, out);
+    if (dt_s > 0.0)
+        sun_at(ep->tt1, tt2 - dt_s / ODT_SEC_PER_DAY, out->sun_unit_prev, &out->sun_dist_prev_km);
 }
 
 void odt_step_inputs_fill(const struct odt_epoch *ep, double t0_s, double dt_s, int k, struct odt_step_input *out)
@@ -135,6 +141,13 @@ void odt_step_inputs_fill(const struct odt_epoch *ep, double t0_s, double dt_s, 
         for (int c = 0; c < 3; ++c)
             u[c] /= nu;
         fill_one(ep, t, dt_s, u, (1.0 - w) * d0 + w * d1, (const double(*)[3])rc2i, &out[s]);
+    }
+    /* the Sun at each step's start: the previous step's end (the batch's start: exact) */
+    for (int s = 0; s < k; ++s) {
+        const double *u = s ? out[s - 1].sun_unit : s0;
+        for (int c = 0; c < 3; ++c)
+            out[s].sun_unit_prev[c] = u[c];
+        out[s].sun_dist_prev_km = s ? out[s - 1].sun_dist_km : d0;
     }
 }
 

@@ -1,5 +1,6 @@
 /* main.c: the odtwin command line. */
 #include <malloc.h>
+#include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,11 +86,14 @@ static int cmd_run(int argc, char **argv)
     enum odt_status st = odt_run(&opt, &sum, err, sizeof err);
     if (st != ODT_OK) {
         fprintf(stderr, "odtwin: error: %s\n", err);
+        odt_run_summary_free(&sum);
         return 1;
     }
     if (!opt.quiet || sum.interrupted)
         odt_run_print_summary(stdout, &sum);
-    return sum.interrupted ? 130 : 0;
+    const int rc = sum.interrupted ? 130 : 0;
+    odt_run_summary_free(&sum);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -100,6 +104,9 @@ int main(int argc, char **argv)
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
 #endif
+    /* HDF5's own exit handler closes what is still open; after a failed close (a full disk) that crashes in
+       HDF5 1.10. odtwin closes every file itself, so the handler has nothing to do. */
+    H5dont_atexit();
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -1,10 +1,17 @@
 /*
  * report.c: `odtwin report`: summary tables of a snapshot file (docs/report.md).
  *
+ * Reads schema 2.x: the end state of every satellite (/final), the per-step
+ * fleet series (/series), the per-satellite records of the fields the
+ * scenario asked for (snapshot_fields, of the record satellites), and the
+ * event tables; docs/report.md names the source of every figure. HDF5 access
+ * goes through host/h5io.h (attributes, chunked series), and H5LT for the
+ * static datasets (/fleet, /classes, /final), which are not chunked.
+ *
  * Layout: a reader context (the open file, the fleet's size and classes, the
- * fleet totals at the last record), an output writer that prints the same
- * calls as aligned text or as JSON, and a table of sections, each one
- * function. A new section is a function and a row in `sections`.
+ * end-state totals, one pass over the fleet series), an output writer that
+ * prints the same calls as aligned text or as JSON, and a table of sections,
+ * each one function. A new section is a function and a row in `sections`.
  */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "host/report.h"
@@ -21,6 +28,7 @@
 #include <sys/stat.h>
 
 #include "host/ephem.h"
+#include "host/h5io.h"
 #include "host/scenario.h"
 #include "kernels/fleet.h"
 #include "power_thermal/ground.h"
@@ -98,7 +106,7 @@ static void text_label(struct out *o, const char *label)
 {
     const int indent = 2 * o->depth;
     int w = OUT_LABEL_W - indent;
-    fprintf(o->f, "%*s%-*s ", indent, "", w < 1 ? 1 : w, label);
+    fprintf(o->f, "%*s%-*s ", indent, "", w < 1 ? 1 : w, label ? label : "");
 }
 
 static void out_open(struct out *o, FILE *f, int json)
@@ -218,29 +226,48 @@ static const char *const cls_col_name[CC_N] = {
     "radiator_area_m2", "radiator_sides", "radiator_emissivity", "payload_radiator_conductance_w_k",
     "accelerators", "burn_in_s"};
 
-/* Cumulative energies summed over the fleet at the last record. */
+/* Cumulative energies summed over the fleet in the end state (/final). */
 enum energy_col { EN_SOLAR, EN_DEMAND, EN_SERVED, EN_UNSERVED, EN_CURTAILED, EN_CHARGE, EN_DISCHARGE, EN_LOSS, EN_N };
 static const char *const energy_name[EN_N] = {"energy_solar", "energy_demand", "energy_served", "energy_unserved",
                                                "energy_curtailed", "energy_charge", "energy_discharge",
                                                "energy_loss"};
 
+/* What one pass over the fleet series (/series) gives, over the rows the report covers. */
+struct series_stats {
+    hsize_t rows;        /* rows used */
+    double every;        /* attribute every_steps (NaN when absent) */
+    double temp_min, temp_max, temp_min_t, temp_max_t; /* payload temperature over active satellites, K; when */
+    double temp_sum, temp_count;                       /* sum of class mean x satellites active; satellites */
+    double soc_min, soc_min_t;                         /* lowest state of charge, and when */
+    double demand_sum;   /* sum of the per-step demand over the rows, tokens */
+    double active_last;  /* satellites active (all classes) at the last row used */
+};
+
 struct rep {
     const char *path;
     struct odt_report_options opt;
     hid_t file;
-    size_t n;            /* satellites */
-    hsize_t t;           /* complete records */
-    double duration_s;   /* time of the last record, s since the epoch */
-    int32_t *cls;        /* [n] class of each satellite */
-    int n_classes;       /* 0 when the file has no (complete) /classes group */
-    double *col[CC_N];   /* [n_classes] each */
+    size_t n;             /* fleet satellites */
+    size_t m;             /* record satellites */
+    int32_t *rec_sat;     /* [m] fleet index of each record satellite (root /satellite) */
+    hsize_t t;            /* complete records */
+    double last_record_s; /* time[T-1] */
+    int has_final;        /* /final is in the file (written when the run closed it) */
+    double final_s;       /* attribute time of /final */
+    double t_end;         /* what the report covers: final_s, else last_record_s */
+    int32_t *cls;         /* [n] class of each satellite */
+    int n_classes;        /* 0 when the file has no (complete) /classes group */
+    double *col[CC_N];    /* [n_classes] each */
     char (*class_name)[64];
-    size_t *class_sats;  /* satellites per class */
-    double e_last[EN_N]; /* fleet sums at the last record, J */
+    size_t *class_sats;   /* satellites per class */
+    double e_last[EN_N];  /* fleet sums in the end state, J (NaN without /final) */
     double sunlit_s, elapsed_s;
+    struct series_stats ser;
     struct odt_epoch epoch;
     int epoch_ok;
-    double *buf;         /* scratch: n * 4 doubles */
+    struct odt_scenario sc; /* the scenario text of the file, parsed (scenario_ok) */
+    int scenario_ok;
+    double *buf;          /* scratch: max(n, m) * 4 doubles */
     char *err;
     size_t errlen;
 };
@@ -274,175 +301,133 @@ static int link_exists(hid_t loc, const char *name)
     }
 }
 
-/* Text attribute `name` of object `obj` (fixed or variable length) into buf; 0 on success. */
+/* Text attribute `name` of object `obj` ("." the root) of any length, fixed or variable, malloc'd; NULL when
+   absent or not text (odt_h5_attr_get_string). */
+static char *attr_text_alloc(hid_t loc, const char *obj, const char *name)
+{
+    const int root = !obj || !strcmp(obj, ".");
+    if (!root && !link_exists(loc, obj))
+        return NULL;
+    hid_t o = root ? loc : H5Oopen(loc, obj, H5P_DEFAULT);
+    if (o < 0)
+        return NULL;
+    char *s = NULL;
+    if (H5Aexists(o, name) > 0 && odt_h5_attr_get_string(o, name, &s) != 0)
+        s = NULL;
+    if (!root)
+        H5Oclose(o);
+    return s;
+}
+
+/* The same into buf (cut to len - 1 bytes); 0 on success. */
 static int attr_text(hid_t loc, const char *obj, const char *name, char *buf, size_t len)
 {
     buf[0] = '\0';
-    if (H5Aexists_by_name(loc, obj, name, H5P_DEFAULT) <= 0)
+    char *s = attr_text_alloc(loc, obj, name);
+    if (!s)
         return -1;
-    hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-    if (a < 0)
+    snprintf(buf, len, "%s", s);
+    free(s);
+    return 0;
+}
+
+/* Numeric scalar attribute of object obj ("." the root) as a double; 0 on success. */
+static int attr_double(hid_t loc, const char *obj, const char *name, double *v)
+{
+    const int root = !obj || !strcmp(obj, ".");
+    if (!root && !link_exists(loc, obj))
         return -1;
-    hid_t ft = H5Aget_type(a);
-    int rc = -1;
-    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING) {
-        if (H5Tis_variable_str(ft) > 0) {
-            hid_t mt = H5Tcopy(H5T_C_S1);
-            H5Tset_size(mt, H5T_VARIABLE);
-            H5Tset_cset(mt, H5Tget_cset(ft)); /* UTF-8 text (h5py, xarray) does not convert to ASCII */
-            char *s = NULL;
-            if (H5Aread(a, mt, &s) >= 0 && s) {
-                snprintf(buf, len, "%s", s);
-                rc = 0;
-            }
-            if (s) {
-                hid_t sp = H5Aget_space(a);
-#if H5_VERSION_GE(1, 12, 0)
-                H5Treclaim(mt, sp, H5P_DEFAULT, &s);
-#else
-                H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, &s);
-#endif
-                H5Sclose(sp);
-            }
-            H5Tclose(mt);
-        } else {
-            size_t sz = H5Tget_size(ft);
-            char *s = calloc(sz + 1, 1);
-            hid_t mt = H5Tcopy(H5T_C_S1);
-            H5Tset_size(mt, sz + 1);
-            H5Tset_strpad(mt, H5T_STR_NULLTERM);
-            H5Tset_cset(mt, H5Tget_cset(ft));
-            if (s && H5Aread(a, mt, s) >= 0) {
-                snprintf(buf, len, "%s", s);
-                rc = 0;
-            }
-            H5Tclose(mt);
-            free(s);
-        }
-    }
-    if (ft >= 0)
-        H5Tclose(ft);
-    H5Aclose(a);
+    hid_t o = root ? loc : H5Oopen(loc, obj, H5P_DEFAULT);
+    if (o < 0)
+        return -1;
+    const int rc = H5Aexists(o, name) > 0 ? odt_h5_attr_get_double(o, name, v) : -1;
+    if (!root)
+        H5Oclose(o);
     return rc;
 }
 
-/* Text attribute of any length, malloc'd (NULL when absent). */
-static char *attr_text_alloc(hid_t loc, const char *obj, const char *name)
+/* Static datasets (/fleet, /classes, /final, /satellite: written once, contiguous; odt_h5_series_open reads
+   chunked series only): rank and shape of `name`, -1 when absent or unreadable. */
+static int static_shape(hid_t loc, const char *name, hsize_t dims[3])
 {
-    if (H5Aexists_by_name(loc, obj, name, H5P_DEFAULT) <= 0)
-        return NULL;
-    hsize_t dims[1];
+    int rank = -1;
+    if (!link_exists(loc, name) || H5LTget_dataset_ndims(loc, name, &rank) < 0 || rank < 1 || rank > 3)
+        return -1;
     H5T_class_t c;
-    size_t sz = 0;
-    if (H5LTget_attribute_info(loc, obj, name, dims, &c, &sz) < 0 || c != H5T_STRING)
-        return NULL;
-    size_t len = sz + 1 > 4096 ? sz + 1 : 4096;
-    char *buf = malloc(len);
-    if (buf && attr_text(loc, obj, name, buf, len) != 0) {
-        free(buf);
-        buf = NULL;
-    }
-    return buf;
+    size_t sz;
+    return H5LTget_dataset_info(loc, name, dims, &c, &sz) < 0 ? -1 : rank;
 }
 
-/* Numeric scalar attribute as a double; 0 on success. */
-static int attr_double(hid_t loc, const char *name, double *v)
-{
-    if (H5Aexists_by_name(loc, ".", name, H5P_DEFAULT) <= 0)
-        return -1;
-    hid_t a = H5Aopen_by_name(loc, ".", name, H5P_DEFAULT, H5P_DEFAULT);
-    if (a < 0)
-        return -1;
-    hid_t ft = H5Aget_type(a);
-    hid_t sp = H5Aget_space(a);
-    int rc = -1;
-    H5T_class_t c = ft >= 0 ? H5Tget_class(ft) : H5T_NO_CLASS;
-    if ((c == H5T_INTEGER || c == H5T_FLOAT) && H5Sget_simple_extent_npoints(sp) == 1)
-        rc = H5Aread(a, H5T_NATIVE_DOUBLE, v) >= 0 ? 0 : -1;
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (ft >= 0)
-        H5Tclose(ft);
-    H5Aclose(a);
-    return rc;
-}
-
-/* Shape of dataset `name`; returns its rank, or -1 when absent or unreadable. */
-static int ds_shape(hid_t loc, const char *name, hsize_t dims[3])
-{
-    if (!link_exists(loc, name))
-        return -1;
-    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
-    if (d < 0)
-        return -1;
-    hid_t s = H5Dget_space(d);
-    int rank = s >= 0 ? H5Sget_simple_extent_ndims(s) : -1;
-    if (rank < 0 || rank > 3)
-        rank = -1;
-    else
-        H5Sget_simple_extent_dims(s, dims, NULL);
-    if (s >= 0)
-        H5Sclose(s);
-    H5Dclose(d);
-    return rank;
-}
-
-/* Read rows [start, start+count) of a 1-D dataset (or the whole of a 1-D dataset with count = its
-   length) converted to memtype. 0 on success. */
-static int ds_read_1d(hid_t loc, const char *name, hid_t memtype, hsize_t start, hsize_t count, void *buf)
-{
-    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
-    if (d < 0)
-        return -1;
-    hid_t fs = H5Dget_space(d);
-    int rc = -1;
-    if (fs >= 0 && H5Sget_simple_extent_ndims(fs) == 1 &&
-        H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &count, NULL) >= 0) {
-        hid_t ms = H5Screate_simple(1, &count, NULL);
-        rc = H5Dread(d, memtype, ms, fs, H5P_DEFAULT, buf) >= 0 ? 0 : -1;
-        H5Sclose(ms);
-    }
-    if (fs >= 0)
-        H5Sclose(fs);
-    H5Dclose(d);
-    return rc;
-}
-
-/* Read record `rec` of a time series [T, N] or [T, N, ncomp] into buf (n * ncomp doubles, [i][c]). */
-static enum odt_status read_record(struct rep *r, const char *name, hsize_t rec, int ncomp, double *buf)
+/* Read the whole static dataset `name` into buf as memtype, when it has `count` elements; 0 on success. */
+static int static_read(hid_t loc, const char *name, hid_t memtype, hsize_t count, void *buf)
 {
     hsize_t dims[3];
-    const int rank = ds_shape(r->file, name, dims);
+    const int rank = static_shape(loc, name, dims);
     if (rank < 0)
-        return fail(r, ODT_ERR_PARSE, "dataset /%s is missing or unreadable", name);
-    if (rank != (ncomp > 1 ? 3 : 2) || dims[0] <= rec || dims[1] != r->n || (ncomp > 1 && dims[2] != (hsize_t)ncomp))
-        return fail(r, ODT_ERR_PARSE, "dataset /%s has an unexpected shape", name);
-    hid_t d = H5Dopen2(r->file, name, H5P_DEFAULT);
-    if (d < 0)
-        return fail(r, ODT_ERR_IO, "cannot open dataset /%s", name);
-    hid_t fs = H5Dget_space(d);
-    hsize_t start[3] = {rec, 0, 0}, count[3] = {1, r->n, (hsize_t)ncomp};
-    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
-    hid_t ms = H5Screate_simple(rank, count, NULL);
-    herr_t st = H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf);
-    H5Sclose(ms);
-    H5Sclose(fs);
-    H5Dclose(d);
-    if (st < 0)
+        return -1;
+    hsize_t elems = 1;
+    for (int k = 0; k < rank; ++k)
+        elems *= dims[k];
+    if (elems != count)
+        return -1;
+    return count == 0 || H5LTread_dataset(loc, name, memtype, buf) >= 0 ? 0 : -1;
+}
+
+/* A per-satellite record dataset [T, m] or [T, m, ncomp] at the root: 1 and s open (close it) when the file
+   holds it with that shape, 0 when the run did not record it (snapshot_fields), an error status otherwise
+   (*st set). */
+static int rec_open(struct rep *r, const char *name, int ncomp, struct odt_h5_series *s, enum odt_status *st)
+{
+    *st = ODT_OK;
+    memset(s, 0, sizeof *s);
+    s->d = s->mem_type = H5I_INVALID_HID;
+    if (!link_exists(r->file, name))
+        return 0;
+    if (odt_h5_series_open(s, r->file, name, H5T_NATIVE_DOUBLE) != 0) {
+        *st = fail(r, ODT_ERR_PARSE, "dataset /%s is unreadable: not a complete odtwin snapshot", name);
+        return -1;
+    }
+    if (s->rank != (ncomp > 1 ? 3 : 2) || s->dims[0] < r->t || s->dims[1] != r->m ||
+        (ncomp > 1 && s->dims[2] != (hsize_t)ncomp)) {
+        odt_h5_series_close(s);
+        *st = fail(r, ODT_ERR_PARSE, "dataset /%s has an unexpected shape (records of %zu satellites expected)",
+                   name, r->m);
+        return -1;
+    }
+    return 1;
+}
+
+/* Read record rec of an open record dataset into buf (m * ncomp doubles, [j][c]). */
+static enum odt_status rec_read(struct rep *r, const struct odt_h5_series *s, const char *name, hsize_t rec,
+                                double *buf)
+{
+    if (odt_h5_series_read(s, rec, 1, buf) != 0)
         return fail(r, ODT_ERR_IO, "cannot read record %llu of /%s (the file is damaged or truncated)",
                     (unsigned long long)rec, name);
     return ODT_OK;
 }
 
-/* Sum over satellites of record `rec` of a [T, N] dataset. */
-static enum odt_status record_sum(struct rep *r, const char *name, hsize_t rec, double *sum)
+/* Field `name` of the end state, /final/NAME [n] (one value per satellite) into buf. */
+static enum odt_status final_read(struct rep *r, const char *name, double *buf)
 {
-    enum odt_status st = read_record(r, name, rec, 1, r->buf);
+    char path[128];
+    snprintf(path, sizeof path, "final/%s", name);
+    if (static_read(r->file, path, H5T_NATIVE_DOUBLE, (hsize_t)r->n, buf) != 0)
+        return fail(r, ODT_ERR_PARSE, "dataset /%s is missing, unreadable or not of %zu satellites: not a complete "
+                                      "odtwin snapshot", path, r->n);
+    return ODT_OK;
+}
+
+/* Sum over satellites (of class c; all when c < 0) of /final/NAME. */
+static enum odt_status final_sum(struct rep *r, const char *name, int c, double *sum)
+{
+    enum odt_status st = final_read(r, name, r->buf);
     if (st != ODT_OK)
         return st;
     double s = 0.0;
     for (size_t i = 0; i < r->n; ++i)
-        s += r->buf[i];
+        if (c < 0 || r->cls[i] == c)
+            s += r->buf[i];
     *sum = s;
     return ODT_OK;
 }
@@ -452,29 +437,32 @@ static void rep_free(struct rep *r)
     if (r->file >= 0)
         H5Fclose(r->file);
     free(r->cls);
+    free(r->rec_sat);
     for (int k = 0; k < CC_N; ++k)
         free(r->col[k]);
     free(r->class_name);
     free(r->class_sats);
     free(r->buf);
+    if (r->scenario_ok)
+        odt_scenario_free(&r->sc);
 }
 
 /* /classes: all the columns the report needs, with names; n_classes stays 0 when any is missing. */
 static enum odt_status load_classes(struct rep *r)
 {
     hsize_t dims[3];
-    if (ds_shape(r->file, "classes/array_area_m2", dims) != 1 || dims[0] == 0 || dims[0] > 100000)
+    if (static_shape(r->file, "classes/array_area_m2", dims) != 1 || dims[0] == 0 || dims[0] > 100000)
         return ODT_OK;
     const int nc = (int)dims[0];
     for (int k = 0; k < CC_N; ++k) {
         char name[128];
         snprintf(name, sizeof name, "classes/%s", cls_col_name[k]);
-        if (ds_shape(r->file, name, dims) != 1 || dims[0] != (hsize_t)nc)
-            return ODT_OK; /* an older file: the sections that need classes say so */
+        if (static_shape(r->file, name, dims) != 1 || dims[0] != (hsize_t)nc)
+            return ODT_OK; /* an incomplete file: the sections that need classes say so */
         r->col[k] = malloc(sizeof(double) * (size_t)nc);
         if (!r->col[k])
             return fail(r, ODT_ERR_NOMEM, "out of memory");
-        if (ds_read_1d(r->file, name, H5T_NATIVE_DOUBLE, 0, (hsize_t)nc, r->col[k]) != 0)
+        if (static_read(r->file, name, H5T_NATIVE_DOUBLE, (hsize_t)nc, r->col[k]) != 0)
             return fail(r, ODT_ERR_IO, "cannot read /%s (the file is damaged or truncated)", name);
     }
     r->class_name = calloc((size_t)nc, sizeof *r->class_name);
@@ -502,6 +490,118 @@ static enum odt_status load_classes(struct rep *r)
     }
     r->n_classes = nc;
     return ODT_OK;
+}
+
+/* One pass over the fleet series: the rows up to the end the report covers (t_end; without /final, up to
+   series_rows of the last record: rows past it belong to no complete record). */
+enum { SV_TIME, SV_DEMAND, SV_TMIN, SV_TMAX, SV_TMEAN, SV_ACTIVE, SV_SOCMIN, SV_NV };
+static const char *const series_var[SV_NV] = {"time", "demand_tokens", "payload_temperature_min",
+                                              "payload_temperature_max", "payload_temperature_mean",
+                                              "satellites_active", "soc_min"};
+
+static enum odt_status scan_series(struct rep *r)
+{
+    struct series_stats *S = &r->ser;
+    S->temp_min = S->soc_min = INFINITY;
+    S->temp_max = -INFINITY;
+    S->temp_min_t = S->temp_max_t = S->soc_min_t = NAN;
+    S->every = NAN;
+    if (attr_double(r->file, "series", "every_steps", &S->every) != 0)
+        S->every = NAN;
+    struct odt_h5_series s[SV_NV];
+    memset(s, 0, sizeof s);
+    for (int v = 0; v < SV_NV; ++v)
+        s[v].d = s[v].mem_type = H5I_INVALID_HID;
+    enum odt_status st = ODT_OK;
+    hsize_t rows = 0, nc = 0;
+    for (int v = 0; v < SV_NV && st == ODT_OK; ++v) {
+        char name[96];
+        snprintf(name, sizeof name, "series/%s", series_var[v]);
+        const int want_rank = v <= SV_DEMAND ? 1 : 2;
+        if (!link_exists(r->file, name) || odt_h5_series_open(&s[v], r->file, name, H5T_NATIVE_DOUBLE) != 0 ||
+            s[v].rank != want_rank) {
+            st = fail(r, ODT_ERR_PARSE, "dataset /%s is missing or unreadable: not a complete odtwin snapshot", name);
+            break;
+        }
+        if (v == SV_TMIN)
+            nc = s[v].dims[1];
+        if (want_rank == 2 && (s[v].dims[1] != nc || nc == 0 || (r->n_classes && nc != (hsize_t)r->n_classes)))
+            st = fail(r, ODT_ERR_PARSE, "dataset /%s has an unexpected shape (one column per class expected)", name);
+        if (v == 0 || s[v].dims[0] < rows)
+            rows = s[v].dims[0];
+    }
+    if (st == ODT_OK && !r->has_final && link_exists(r->file, "series_rows")) {
+        struct odt_h5_series sr;
+        long long upto = -1;
+        if (odt_h5_series_open(&sr, r->file, "series_rows", H5T_NATIVE_LLONG) != 0 ||
+            odt_h5_series_read(&sr, r->t - 1, 1, &upto) != 0)
+            st = fail(r, ODT_ERR_IO, "cannot read /series_rows (the file is damaged or truncated)");
+        odt_h5_series_close(&sr);
+        if (st == ODT_OK && upto >= 0 && (hsize_t)upto < rows)
+            rows = (hsize_t)upto;
+    }
+    const hsize_t block = rows < ODT_REP_BLOCK ? (rows ? rows : 1) : ODT_REP_BLOCK;
+    double *b[SV_NV];
+    for (int v = 0; v < SV_NV; ++v)
+        b[v] = st == ODT_OK ? malloc(sizeof(double) * block * (v <= SV_DEMAND ? 1 : nc)) : NULL;
+    for (int v = 0; v < SV_NV && st == ODT_OK; ++v)
+        if (!b[v])
+            st = fail(r, ODT_ERR_NOMEM, "out of memory");
+    const double t_lim = r->t_end + 1e-6 * (fabs(r->t_end) + 1.0);
+    hsize_t used = 0;
+    int done = 0;
+    for (hsize_t q0 = 0; st == ODT_OK && !done && q0 < rows; q0 += block) {
+        const hsize_t cnt = rows - q0 < block ? rows - q0 : block;
+        for (int v = 0; v < SV_NV && st == ODT_OK; ++v)
+            if (odt_h5_series_read(&s[v], q0, cnt, b[v]) != 0)
+                st = fail(r, ODT_ERR_IO, "cannot read rows %llu..%llu of /series/%s (the file is damaged or "
+                                         "truncated)", (unsigned long long)q0, (unsigned long long)(q0 + cnt - 1),
+                          series_var[v]);
+        for (hsize_t q = 0; st == ODT_OK && q < cnt; ++q) {
+            const double t = b[SV_TIME][q];
+            if (!(t <= t_lim)) {
+                done = 1;
+                break;
+            }
+            S->demand_sum += b[SV_DEMAND][q];
+            double active = 0.0;
+            for (hsize_t c = 0; c < nc; ++c) {
+                const size_t k = (size_t)(q * nc + c);
+                const double a = b[SV_ACTIVE][k];
+                active += a;
+                if (a > 0.0) {
+                    if (b[SV_TMIN][k] < S->temp_min) {
+                        S->temp_min = b[SV_TMIN][k];
+                        S->temp_min_t = t;
+                    }
+                    if (b[SV_TMAX][k] > S->temp_max) {
+                        S->temp_max = b[SV_TMAX][k];
+                        S->temp_max_t = t;
+                    }
+                    if (isfinite(b[SV_TMEAN][k])) {
+                        S->temp_sum += b[SV_TMEAN][k] * a;
+                        S->temp_count += a;
+                    }
+                }
+                if (b[SV_SOCMIN][k] < S->soc_min) { /* NaN (no battery in the class) never is */
+                    S->soc_min = b[SV_SOCMIN][k];
+                    S->soc_min_t = t;
+                }
+            }
+            S->active_last = active;
+            ++used;
+        }
+    }
+    for (int v = 0; v < SV_NV; ++v) {
+        free(b[v]);
+        odt_h5_series_close(&s[v]);
+    }
+    S->rows = used;
+    if (!isfinite(S->temp_min))
+        S->temp_min = S->temp_max = NAN;
+    if (!isfinite(S->soc_min))
+        S->soc_min = NAN;
+    return st;
 }
 
 /* Open and check the file; read what every section shares. */
@@ -536,62 +636,140 @@ static enum odt_status rep_open(struct rep *r)
     char schema[64];
     if (attr_text(r->file, ".", "odtwin_schema_version", schema, sizeof schema) != 0)
         return fail(r, ODT_ERR_PARSE, "an HDF5 file but not an odtwin snapshot (no odtwin_schema_version attribute)");
-    if (strtol(schema, NULL, 10) != 1)
-        return fail(r, ODT_ERR_PARSE, "snapshot schema %s is not supported by this odtwin (it reads schema 1.x)",
+    if (strtol(schema, NULL, 10) != 2)
+        return fail(r, ODT_ERR_PARSE, "snapshot schema %s is not supported by this odtwin (it reads schema 2.x)",
                     schema);
 
+    /* the fleet: /fleet/cls [N], and the root attribute fleet_satellites */
     hsize_t dims[3];
-    if (ds_shape(r->file, "fleet/cls", dims) != 1)
+    if (static_shape(r->file, "fleet/cls", dims) != 1)
         return fail(r, ODT_ERR_PARSE, "dataset /fleet/cls is missing or unreadable: not a complete odtwin snapshot");
     r->n = (size_t)dims[0];
-    if (ds_shape(r->file, "time", dims) != 1)
+    double nfleet;
+    if (attr_double(r->file, ".", "fleet_satellites", &nfleet) == 0 && nfleet != (double)r->n)
+        return fail(r, ODT_ERR_PARSE, "attribute fleet_satellites = %.0f but /fleet/cls has %zu satellites: the file "
+                                      "is damaged", nfleet, r->n);
+    /* the record satellites: the root scale /satellite [m] holds their fleet indices */
+    if (static_shape(r->file, "satellite", dims) != 1)
+        return fail(r, ODT_ERR_PARSE, "dataset /satellite is missing or unreadable: not a complete odtwin snapshot");
+    r->m = (size_t)dims[0];
+
+    /* records: the length of /time, or less where another series of the records is shorter (time is written
+       last, so a record is complete once time holds it) */
+    struct odt_h5_series s;
+    if (!link_exists(r->file, "time") || odt_h5_series_open(&s, r->file, "time", H5T_NATIVE_DOUBLE) != 0 ||
+        s.rank != 1) {
+        if (link_exists(r->file, "time"))
+            odt_h5_series_close(&s);
         return fail(r, ODT_ERR_PARSE, "dataset /time is missing or unreadable: not a complete odtwin snapshot");
-    r->t = dims[0];
-    /* A run killed inside a record may have appended some series and not others: count the records
-       that every time series holds. */
+    }
+    r->t = s.dims[0];
+    odt_h5_series_close(&s);
+    static const char *const per_record[] = {"sun_direction", "earth_rotation_angle", "demand_tokens",
+                                             "eclipse_rows", "failure_rows", "series_rows"};
     int nf = 0;
     const struct odt_field_info *fi = odt_fleet_fields(&nf);
-    for (int k = 0; k < nf; ++k) {
-        if (fi[k].role != ODT_FIELD_STATE && fi[k].role != ODT_FIELD_OUT)
+    const size_t n_per = sizeof per_record / sizeof per_record[0];
+    for (int k = 0; k < (int)n_per + nf; ++k) {
+        const char *name = k < (int)n_per ? per_record[k] : fi[k - (int)n_per].name;
+        if (k >= (int)n_per && fi[k - (int)n_per].role != ODT_FIELD_STATE && fi[k - (int)n_per].role != ODT_FIELD_OUT)
             continue;
-        if (ds_shape(r->file, fi[k].name, dims) >= 2 && dims[0] < r->t)
-            r->t = dims[0];
+        if (!link_exists(r->file, name))
+            continue;
+        if (odt_h5_series_open(&s, r->file, name, H5T_NATIVE_DOUBLE) != 0)
+            return fail(r, ODT_ERR_PARSE, "dataset /%s is unreadable: not a complete odtwin snapshot", name);
+        if (s.dims[0] < r->t)
+            r->t = s.dims[0];
+        odt_h5_series_close(&s);
     }
     if (r->t == 0)
         return fail(r, ODT_ERR_VALUE, "the run has no records (0 snapshots): nothing to report");
     if (r->n == 0)
         return fail(r, ODT_ERR_VALUE, "the fleet has no satellites: nothing to report");
-
-    r->cls = malloc(sizeof(int32_t) * r->n);
-    r->buf = malloc(sizeof(double) * 4 * r->n);
-    if (!r->cls || !r->buf)
-        return fail(r, ODT_ERR_NOMEM, "out of memory (%zu satellites)", r->n);
-    if (ds_read_1d(r->file, "fleet/cls", H5T_NATIVE_INT32, 0, (hsize_t)r->n, r->cls) != 0)
-        return fail(r, ODT_ERR_IO, "cannot read /fleet/cls (the file is damaged or truncated)");
-    if (ds_read_1d(r->file, "time", H5T_NATIVE_DOUBLE, r->t - 1, 1, &r->duration_s) != 0)
+    /* the last complete record's time */
+    const int time_ok = odt_h5_series_open(&s, r->file, "time", H5T_NATIVE_DOUBLE) == 0 &&
+                        odt_h5_series_read(&s, r->t - 1, 1, &r->last_record_s) == 0;
+    odt_h5_series_close(&s);
+    if (!time_ok)
         return fail(r, ODT_ERR_IO, "cannot read /time (the file is damaged or truncated)");
+
+    const size_t nb = r->n > r->m ? r->n : r->m;
+    r->cls = malloc(sizeof(int32_t) * r->n);
+    r->rec_sat = malloc(sizeof(int32_t) * (r->m ? r->m : 1));
+    r->buf = malloc(sizeof(double) * 4 * nb);
+    if (!r->cls || !r->rec_sat || !r->buf)
+        return fail(r, ODT_ERR_NOMEM, "out of memory (%zu satellites)", r->n);
+    if (static_read(r->file, "fleet/cls", H5T_NATIVE_INT32, (hsize_t)r->n, r->cls) != 0)
+        return fail(r, ODT_ERR_IO, "cannot read /fleet/cls (the file is damaged or truncated)");
+    if (static_read(r->file, "satellite", H5T_NATIVE_INT32, (hsize_t)r->m, r->rec_sat) != 0)
+        return fail(r, ODT_ERR_IO, "cannot read /satellite (the file is damaged or truncated)");
+    for (size_t j = 0; j < r->m; ++j)
+        if (r->rec_sat[j] < 0 || (size_t)r->rec_sat[j] >= r->n)
+            return fail(r, ODT_ERR_PARSE, "/satellite[%zu] = %d is not a satellite of the fleet of %zu", j,
+                        (int)r->rec_sat[j], r->n);
 
     enum odt_status st = load_classes(r);
     if (st != ODT_OK)
         return st;
 
-    const hsize_t last = r->t - 1;
+    /* the end state: /final, written when the run closed the file */
+    r->has_final = link_exists(r->file, "final");
     for (int k = 0; k < EN_N; ++k)
-        if ((st = record_sum(r, energy_name[k], last, &r->e_last[k])) != ODT_OK)
+        r->e_last[k] = NAN;
+    r->sunlit_s = r->elapsed_s = NAN;
+    if (r->has_final) {
+        if (attr_double(r->file, "final", "time", &r->final_s) != 0 || !isfinite(r->final_s))
+            return fail(r, ODT_ERR_PARSE, "group /final has no time attribute: not a complete odtwin snapshot");
+        for (int k = 0; k < EN_N; ++k)
+            if ((st = final_sum(r, energy_name[k], -1, &r->e_last[k])) != ODT_OK)
+                return st;
+        if ((st = final_sum(r, "sunlit_time", -1, &r->sunlit_s)) != ODT_OK ||
+            (st = final_sum(r, "elapsed_time", -1, &r->elapsed_s)) != ODT_OK)
             return st;
-    if ((st = record_sum(r, "sunlit_time", last, &r->sunlit_s)) != ODT_OK ||
-        (st = record_sum(r, "elapsed_time", last, &r->elapsed_s)) != ODT_OK)
-        return st;
+    } else {
+        r->final_s = NAN;
+    }
+    r->t_end = r->has_final ? r->final_s : r->last_record_s;
 
     char epoch[64], perr[256];
     r->epoch_ok = attr_text(r->file, ".", "epoch_utc", epoch, sizeof epoch) == 0 &&
                   odt_epoch_parse(epoch, &r->epoch, perr, sizeof perr) == ODT_OK;
-    return ODT_OK;
+
+    /* the scenario kept in the file: what the datasets do not say (the shadow model) */
+    char *text = attr_text_alloc(r->file, ".", "scenario");
+    if (text) {
+        char name[512];
+        if (attr_text(r->file, ".", "scenario_file", name, sizeof name) != 0)
+            snprintf(name, sizeof name, "<snapshot scenario>");
+        struct odt_scenario_options so = {0, 1};
+        char err[512];
+        memset(&r->sc, 0, sizeof r->sc);
+        r->scenario_ok = odt_scenario_load_text_opts(name, text, strlen(text), &so, &r->sc, err, sizeof err) == ODT_OK;
+        free(text);
+    }
+    return scan_series(r);
 }
 
 static double sunlit_fraction(const struct rep *r)
 {
     return r->elapsed_s > 0.0 ? r->sunlit_s / r->elapsed_s : NAN;
+}
+
+/* The note and JSON key of a section (or part) that needs the end state of a file without /final. */
+static void no_final(struct out *o)
+{
+    out_note(o, "not available: the file has no /final group (the end state is written when the run closes the "
+                "file; a killed run: odtwin run --resume FILE completes it)");
+    out_str(o, "unavailable", "unavailable", "no /final group (end state not written)");
+}
+
+/* UTC text of epoch + t (NULL when unknown). */
+static const char *utc_of(const struct rep *r, double t, char *buf, size_t len)
+{
+    if (!r->epoch_ok || !isfinite(t))
+        return NULL;
+    odt_epoch_utc_string(&r->epoch, t, buf, len);
+    return buf;
 }
 
 /* ================================================================ sections */
@@ -609,39 +787,76 @@ static enum odt_status sec_run(struct rep *r, struct out *o)
     if (!strcmp(s, "running"))
         out_note(o, "  (still running, or killed: complete records only; after a kill, see odtwin repair)");
     ATTR_STR("backend", "backend", "backend");
-    if (attr_double(r->file, "threads", &v) == 0)
+    if (attr_double(r->file, ".", "threads", &v) == 0)
         out_int(o, "threads", "threads", (long long)v, "");
     else
         out_str(o, "threads", "threads", NULL);
     out_int(o, "satellites", "satellites", (long long)r->n, "");
+    out_int(o, "record_satellites", "satellites in the records", (long long)r->m, "");
+    /* the fields the records hold (snapshot_fields) */
+    int nf = 0;
+    const struct odt_field_info *fi = odt_fleet_fields(&nf);
+    if (o->json) {
+        out_begin(o, "record_fields", NULL, 1);
+        for (int k = 0; k < nf; ++k)
+            if ((fi[k].role == ODT_FIELD_STATE || fi[k].role == ODT_FIELD_OUT) && link_exists(r->file, fi[k].name))
+                out_str(o, NULL, NULL, fi[k].name);
+        out_end(o);
+    } else {
+        char list[2048] = "";
+        for (int k = 0; k < nf; ++k)
+            if ((fi[k].role == ODT_FIELD_STATE || fi[k].role == ODT_FIELD_OUT) && link_exists(r->file, fi[k].name)) {
+                strncat(list, list[0] ? ", " : "", sizeof list - strlen(list) - 1);
+                strncat(list, fi[k].name, sizeof list - strlen(list) - 1);
+            }
+        out_str(o, "record_fields", "fields in the records", list[0] ? list : "(none)");
+    }
     out_int(o, "snapshots", "snapshots (records)", (long long)r->t, "");
-    out_num(o, "duration_s", "simulated duration", r->duration_s, "%.0f", "s");
-    out_num(o, "duration_days", "simulated duration (days)", r->duration_s / ODT_SEC_PER_DAY, "%.4f", "");
-    out_num(o, "step_s", "step", attr_double(r->file, "step_s", &v) == 0 ? v : NAN, "%g", "s");
+    out_num(o, "duration_s", "simulated duration", r->t_end, "%.0f", "s");
+    out_num(o, "duration_days", "simulated duration (days)", r->t_end / ODT_SEC_PER_DAY, "%.4f", "");
+    out_num(o, "last_record_s", "time of the last record", r->last_record_s, "%.0f", "s");
+    out_num(o, "final_state_s", "time of the end state (/final)", r->has_final ? r->final_s : NAN, "%.0f", "s");
+    if (!r->has_final)
+        out_note(o, "  (no end state: the run was killed before it closed the file; figures of the end state are "
+                    "not available)");
+    out_int(o, "series_rows", "fleet series rows used", (long long)r->ser.rows, "");
+    out_num(o, "series_every_steps", "fleet series: a row every", r->ser.every, "%.0f", "steps");
+    out_num(o, "step_s", "step", attr_double(r->file, ".", "step_s", &v) == 0 ? v : NAN, "%g", "s");
     out_num(o, "snapshot_interval_s", "snapshot interval",
-            attr_double(r->file, "snapshot_interval_s", &v) == 0 ? v : NAN, "%g", "s");
+            attr_double(r->file, ".", "snapshot_interval_s", &v) == 0 ? v : NAN, "%g", "s");
     ATTR_STR("seed", "seed", "seed");
     ATTR_STR("odtwin_version", "odtwin version", "odtwin_version");
     ATTR_STR("odtwin_commit", "odtwin commit", "odtwin_commit");
     ATTR_STR("schema_version", "schema version", "odtwin_schema_version");
+    ATTR_STR("run_id", "run id", "run_id");
 #undef ATTR_STR
-    /* satellites stopped by their propagator (status != 0) at the last record */
-    hsize_t sdims[3];
-    if (ds_shape(r->file, "status", sdims) == 2) {
-        enum odt_status st = read_record(r, "status", r->t - 1, 1, r->buf);
+    /* satellites stopped by their propagator: status != 0 in the end state; without it, the satellites not
+       active in the last row of the fleet series */
+    long long inactive = -1;
+    if (r->has_final) {
+        enum odt_status st = final_read(r, "status", r->buf);
         if (st != ODT_OK)
             return st;
-        long long inactive = 0;
+        inactive = 0;
         for (size_t i = 0; i < r->n; ++i)
             inactive += r->buf[i] != 0.0;
-        out_int(o, "inactive_satellites", "inactive satellites (last record)", inactive, "");
+    } else if (r->ser.rows > 0) {
+        inactive = (long long)r->n - (long long)llround(r->ser.active_last);
     }
+    if (inactive >= 0)
+        out_int(o, "inactive_satellites", "inactive satellites (end)", inactive, "");
+    else
+        out_str(o, "inactive_satellites", "inactive satellites (end)", NULL);
     return ODT_OK;
 }
 
-/* 2. Fleet energy balance at the last record. */
+/* 2. Fleet energy balance in the end state. */
 static enum odt_status sec_energy(struct rep *r, struct out *o)
 {
+    if (!r->has_final) {
+        no_final(o);
+        return ODT_OK;
+    }
     const double *e = r->e_last;
     static const char *const keys[EN_N] = {"solar_mwh", "demand_mwh", "served_mwh", "unserved_mwh",
                                            "curtailed_mwh", "battery_charge_mwh", "battery_discharge_mwh",
@@ -669,6 +884,10 @@ static enum odt_status sec_yield(struct rep *r, struct out *o)
         out_str(o, "unavailable", "unavailable", "no /classes group");
         return ODT_OK;
     }
+    if (!r->has_final) {
+        no_final(o);
+        return ODT_OK;
+    }
     const int nc = r->n_classes;
     struct odt_ground_site site;
     odt_ground_site_init(&site);
@@ -676,10 +895,10 @@ static enum odt_status sec_yield(struct rep *r, struct out *o)
     site.capacity_factor = r->opt.ground_cf;
     site.lat_rad = r->opt.ground_lat_deg * ODT_DEG2RAD;
 
-    enum odt_status st = read_record(r, "energy_solar", r->t - 1, 1, r->buf);
+    enum odt_status st = final_read(r, "energy_solar", r->buf);
     if (st != ODT_OK)
         return st;
-    const double annual = r->duration_s > 0.0 ? ODT_YEAR_S / r->duration_s : NAN;
+    const double annual = r->t_end > 0.0 ? ODT_YEAR_S / r->t_end : NAN;
     double *sum_c = calloc((size_t)nc, sizeof(double));
     size_t *cnt_c = calloc((size_t)nc, sizeof(size_t));
     if (!sum_c || !cnt_c) {
@@ -801,28 +1020,57 @@ static void day_text(const struct rep *r, double sod0, long long d, char *buf, s
 }
 
 /* 4. Eclipses and the battery that carries the load through the longest. */
+enum { EC_SAT, EC_KIND, EC_START, EC_END, EC_DUR, EC_COMP, EC_N };
+static const char *const ecl_col[EC_N] = {"eclipses/satellite", "eclipses/kind", "eclipses/start",
+                                          "eclipses/end", "eclipses/duration", "eclipses/complete"};
+
+/* The shadow model: attribute model of /eclipses, else the scenario's shadow (kept in the file). */
+static const char *shadow_model(struct rep *r, char *buf, size_t len)
+{
+    if (attr_text(r->file, "eclipses", "model", buf, len) == 0)
+        return buf;
+    if (!r->scenario_ok)
+        return NULL;
+    snprintf(buf, len, "%s", r->sc.shadow_model == ODT_SHADOW_CONICAL ? "conical" : "cylindrical");
+    return buf;
+}
+
 static enum odt_status sec_eclipses(struct rep *r, struct out *o)
 {
-    static const char *const cols[6] = {"eclipses/satellite", "eclipses/kind", "eclipses/start",
-                                        "eclipses/end", "eclipses/duration", "eclipses/complete"};
-    hsize_t dims[3], rows = 0;
-    for (int k = 0; k < 6; ++k) {
-        if (ds_shape(r->file, cols[k], dims) != 1) {
-            out_note(o, "not available: the file has no /eclipses table");
-            out_str(o, "unavailable", "unavailable", "no /eclipses table");
-            return ODT_OK;
+    struct odt_h5_series col[EC_N];
+    memset(col, 0, sizeof col);
+    hsize_t rows = 0;
+    int have = 1;
+    for (int k = 0; k < EC_N; ++k) {
+        col[k].d = col[k].mem_type = H5I_INVALID_HID;
+        if (!have)
+            continue;
+        const hid_t mt = k == EC_SAT || k == EC_KIND || k == EC_COMP ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE;
+        if (!link_exists(r->file, ecl_col[k]) || odt_h5_series_open(&col[k], r->file, ecl_col[k], mt) != 0 ||
+            col[k].rank != 1) {
+            have = 0;
+            continue;
         }
-        if (k == 0)
-            rows = dims[0];
-        else if (dims[0] < rows)
-            rows = dims[0];
+        if (k == 0 || col[k].dims[0] < rows)
+            rows = col[k].dims[0];
     }
-    /* schema 1.1: eclipse_rows[k] is the length of the table when record k was written; rows past the last
-       complete record belong to a record that never completed (a killed run) */
-    if (ds_shape(r->file, "eclipse_rows", dims) == 1 && dims[0] >= r->t) {
-        long long upto = 0;
-        if (ds_read_1d(r->file, "eclipse_rows", H5T_NATIVE_LLONG, r->t - 1, 1, &upto) != 0)
-            return fail(r, ODT_ERR_IO, "cannot read /eclipse_rows (the file is damaged or truncated)");
+    if (!have) {
+        for (int k = 0; k < EC_N; ++k)
+            odt_h5_series_close(&col[k]);
+        out_note(o, "not available: the file has no /eclipses table");
+        out_str(o, "unavailable", "unavailable", "no /eclipses table");
+        return ODT_OK;
+    }
+    /* eclipse_rows[k] is the length of the table when record k was written: without an end state (a killed
+       run), rows past the last complete record belong to a record that never completed */
+    enum odt_status st = ODT_OK;
+    if (!r->has_final && link_exists(r->file, "eclipse_rows")) {
+        struct odt_h5_series er;
+        long long upto = -1;
+        if (odt_h5_series_open(&er, r->file, "eclipse_rows", H5T_NATIVE_LLONG) != 0 ||
+            odt_h5_series_read(&er, r->t - 1, 1, &upto) != 0)
+            st = fail(r, ODT_ERR_IO, "cannot read /eclipse_rows (the file is damaged or truncated)");
+        odt_h5_series_close(&er);
         if (upto >= 0 && (hsize_t)upto < rows)
             rows = (hsize_t)upto;
     }
@@ -831,24 +1079,20 @@ static enum odt_status sec_eclipses(struct rep *r, struct out *o)
     for (int k = 0; k < 3; ++k)
         s.longest_sat[k] = -1;
     const double sod0 = r->epoch_ok ? r->epoch.hour * 3600.0 + r->epoch.minute * 60.0 + r->epoch.second : 0.0;
-    s.n_days = (long long)floor((sod0 + (r->duration_s > 0.0 ? r->duration_s : 0.0)) / ODT_SEC_PER_DAY) + 2;
-    s.day = calloc((size_t)s.n_days, 1);
+    s.n_days = (long long)floor((sod0 + (r->t_end > 0.0 ? r->t_end : 0.0)) / ODT_SEC_PER_DAY) + 2;
+    s.day = st == ODT_OK ? calloc((size_t)s.n_days, 1) : NULL;
     const hsize_t block = rows < ODT_REP_BLOCK ? (rows ? rows : 1) : ODT_REP_BLOCK;
     int32_t *sat = malloc(sizeof(int32_t) * block), *kind = malloc(sizeof(int32_t) * block),
             *comp = malloc(sizeof(int32_t) * block);
     double *start = malloc(sizeof(double) * block), *end = malloc(sizeof(double) * block),
            *dur = malloc(sizeof(double) * block);
-    enum odt_status st = ODT_OK;
-    if (!s.day || !sat || !kind || !comp || !start || !end || !dur)
+    if (st == ODT_OK && (!s.day || !sat || !kind || !comp || !start || !end || !dur))
         st = fail(r, ODT_ERR_NOMEM, "out of memory");
     for (hsize_t b = 0; st == ODT_OK && b < rows; b += block) {
         const hsize_t cnt = rows - b < block ? rows - b : block;
-        if (ds_read_1d(r->file, cols[0], H5T_NATIVE_INT32, b, cnt, sat) ||
-            ds_read_1d(r->file, cols[1], H5T_NATIVE_INT32, b, cnt, kind) ||
-            ds_read_1d(r->file, cols[2], H5T_NATIVE_DOUBLE, b, cnt, start) ||
-            ds_read_1d(r->file, cols[3], H5T_NATIVE_DOUBLE, b, cnt, end) ||
-            ds_read_1d(r->file, cols[4], H5T_NATIVE_DOUBLE, b, cnt, dur) ||
-            ds_read_1d(r->file, cols[5], H5T_NATIVE_INT32, b, cnt, comp)) {
+        if (odt_h5_series_read(&col[EC_SAT], b, cnt, sat) || odt_h5_series_read(&col[EC_KIND], b, cnt, kind) ||
+            odt_h5_series_read(&col[EC_START], b, cnt, start) || odt_h5_series_read(&col[EC_END], b, cnt, end) ||
+            odt_h5_series_read(&col[EC_DUR], b, cnt, dur) || odt_h5_series_read(&col[EC_COMP], b, cnt, comp)) {
             st = fail(r, ODT_ERR_IO, "cannot read the /eclipses table (the file is damaged or truncated)");
             break;
         }
@@ -871,6 +1115,8 @@ static enum odt_status sec_eclipses(struct rep *r, struct out *o)
             }
         }
     }
+    for (int k = 0; k < EC_N; ++k)
+        odt_h5_series_close(&col[k]);
     free(sat);
     free(kind);
     free(comp);
@@ -883,8 +1129,7 @@ static enum odt_status sec_eclipses(struct rep *r, struct out *o)
     }
 
     char model[32];
-    out_str(o, "shadow_model", "shadow model",
-            attr_text(r->file, "eclipses", "model", model, sizeof model) == 0 ? model : NULL);
+    out_str(o, "shadow_model", "shadow model", shadow_model(r, model, sizeof model));
     out_int(o, "umbra_complete", "complete umbra passes", s.complete[1], "");
     out_int(o, "shadow_complete", "complete shadows (penumbral)", s.complete[2], "");
     out_int(o, "incomplete", "intervals cut by the run", s.incomplete, "");
@@ -893,9 +1138,8 @@ static enum odt_status sec_eclipses(struct rep *r, struct out *o)
     out_num(o, "umbra_longest_min", "longest umbra (minutes)", have_u ? s.longest[1] / 60.0 : NAN, "%.2f", "");
     out_int(o, "umbra_longest_satellite", "longest umbra: satellite", have_u ? s.longest_sat[1] : -1, "");
     char iso[48];
-    if (have_u && r->epoch_ok)
-        odt_epoch_utc_string(&r->epoch, s.longest_start[1], iso, sizeof iso);
-    out_str(o, "umbra_longest_start_utc", "longest umbra: start (UTC)", have_u && r->epoch_ok ? iso : NULL);
+    out_str(o, "umbra_longest_start_utc", "longest umbra: start (UTC)",
+            have_u ? utc_of(r, s.longest_start[1], iso, sizeof iso) : NULL);
     out_num(o, "umbra_mean_s", "mean umbra", have_u ? s.total[1] / (double)s.complete[1] : NAN, "%.1f", "s");
     const int have_s = s.complete[2] > 0;
     out_num(o, "shadow_longest_s", "longest shadow", have_s ? s.longest[2] : NAN, "%.1f", "s");
@@ -917,6 +1161,10 @@ static enum odt_status sec_eclipses(struct rep *r, struct out *o)
         day_text(r, sod0, last, day, sizeof day);
     out_str(o, "last_day_utc", "last day with an eclipse (UTC)", last >= 0 && r->epoch_ok ? day : NULL);
     out_int(o, "days_with_eclipses", "days with an eclipse", ndays, "");
+    /* the lowest state of charge of any battery at any step (fleet series) */
+    out_num(o, "soc_lowest", "lowest state of charge (any step)", r->ser.soc_min, "%.4f", "");
+    out_str(o, "soc_lowest_utc", "lowest state of charge at (UTC)",
+            isfinite(r->ser.soc_min) ? utc_of(r, r->ser.soc_min_t, iso, sizeof iso) : NULL);
 
     /* Battery: the longest complete interval, the penumbral shadow when the model has one (the array
        gives less than full power in all of it), else the umbra. */
@@ -957,104 +1205,136 @@ static enum odt_status sec_eclipses(struct rep *r, struct out *o)
    Returns the source: "classes", "scenario" or NULL. */
 static const char *radiator_absorptivity(struct rep *r, double *alpha)
 {
-    hsize_t dims[3];
-    if (ds_shape(r->file, "classes/radiator_absorptivity", dims) == 1 && dims[0] == (hsize_t)r->n_classes &&
-        ds_read_1d(r->file, "classes/radiator_absorptivity", H5T_NATIVE_DOUBLE, 0, dims[0], alpha) == 0)
+    if (static_read(r->file, "classes/radiator_absorptivity", H5T_NATIVE_DOUBLE, (hsize_t)r->n_classes, alpha) == 0)
         return "classes";
     for (int c = 0; c < r->n_classes; ++c)
         alpha[c] = NAN;
-    const char *src = NULL;
-    char *text = attr_text_alloc(r->file, ".", "scenario");
-    if (!text)
+    if (!r->scenario_ok || r->sc.n_shells != r->n_classes)
         return NULL;
-    char name[512];
-    if (attr_text(r->file, ".", "scenario_file", name, sizeof name) != 0)
-        snprintf(name, sizeof name, "<snapshot scenario>");
-    struct odt_scenario_options so = {0, 1};
-    struct odt_scenario sc;
-    memset(&sc, 0, sizeof sc);
-    char err[512];
-    if (odt_scenario_load_text_opts(name, text, strlen(text), &so, &sc, err, sizeof err) == ODT_OK) {
-        if (sc.n_shells == r->n_classes) {
-            for (int c = 0; c < r->n_classes; ++c)
-                alpha[c] = sc.shells[c].sat.radiator_absorptivity;
-            src = "scenario";
-        }
-        odt_scenario_free(&sc);
-    }
-    free(text);
-    return src;
+    for (int c = 0; c < r->n_classes; ++c)
+        alpha[c] = r->sc.shells[c].sat.radiator_absorptivity;
+    return "scenario";
 }
 
 /* 5. Temperatures, time over the payload limit, radiator sizing. */
 static enum odt_status sec_thermal(struct rep *r, struct out *o)
 {
     static const char *const node_key[4] = {"array", "radiator", "payload", "bus"};
-    double tmin[4], tmax[4], tsum[4];
+    double tmin[4], tmax[4], tsum[4], tcnt[4];
+    const char *src[4];
     for (int k = 0; k < 4; ++k) {
         tmin[k] = INFINITY;
         tmax[k] = -INFINITY;
-        tsum[k] = 0.0;
+        tsum[k] = tcnt[k] = 0.0;
+        src[k] = NULL;
     }
     const int nc = r->n_classes;
     double *qmax = calloc((size_t)(nc ? nc : 1), sizeof(double));
-    if (!qmax)
+    char *q_rec = calloc((size_t)(nc ? nc : 1), 1); /* 1: qmax[c] from the records */
+    if (!qmax || !q_rec) {
+        free(qmax);
+        free(q_rec);
         return fail(r, ODT_ERR_NOMEM, "out of memory");
-    enum odt_status st = ODT_OK;
-    hsize_t dims[3];
-    /* compute_power may be left out of the file (snapshot_fields): then the worst case is full load */
-    const int have_compute = ds_shape(r->file, "compute_power", dims) == 2;
-    for (int c = 0; !have_compute && c < nc; ++c)
-        qmax[c] = r->col[CC_COMPUTE_W][c];
-    for (hsize_t rec = 0; rec < r->t && st == ODT_OK; ++rec) {
-        if ((st = read_record(r, "node_temperature", rec, 4, r->buf)) != ODT_OK)
-            break;
-        for (size_t i = 0; i < r->n; ++i)
-            for (int k = 0; k < 4; ++k) {
-                const double v = r->buf[4 * i + (size_t)k];
-                tmin[k] = v < tmin[k] ? v : tmin[k];
-                tmax[k] = v > tmax[k] ? v : tmax[k];
-                tsum[k] += v;
-            }
-        if (!nc || !have_compute)
-            continue;
-        if ((st = read_record(r, "compute_power", rec, 1, r->buf)) != ODT_OK)
-            break;
-        for (size_t i = 0; i < r->n; ++i)
-            if (r->buf[i] > qmax[r->cls[i]])
-                qmax[r->cls[i]] = r->buf[i];
     }
-    double over = 0.0;
-    long long sats_over = 0;
-    if (st == ODT_OK && (st = read_record(r, "time_over_limit", r->t - 1, 1, r->buf)) == ODT_OK)
+    /* node temperatures from the records when node_temperature is recorded (the record satellites at every
+       record); compute power from the records when recorded */
+    enum odt_status st = ODT_OK;
+    struct odt_h5_series nt, cp;
+    const int have_nt = rec_open(r, "node_temperature", 4, &nt, &st);
+    const int have_cp = st == ODT_OK ? rec_open(r, "compute_power", 1, &cp, &st) : 0;
+    for (hsize_t rec = 0; st == ODT_OK && rec < r->t && (have_nt > 0 || (have_cp > 0 && nc)); ++rec) {
+        if (have_nt > 0) {
+            if ((st = rec_read(r, &nt, "node_temperature", rec, r->buf)) != ODT_OK)
+                break;
+            for (size_t j = 0; j < r->m; ++j)
+                for (int k = 0; k < 4; ++k) {
+                    const double v = r->buf[4 * j + (size_t)k];
+                    tmin[k] = v < tmin[k] ? v : tmin[k];
+                    tmax[k] = v > tmax[k] ? v : tmax[k];
+                    tsum[k] += v;
+                    tcnt[k] += 1.0;
+                }
+        }
+        if (have_cp > 0 && nc) {
+            if ((st = rec_read(r, &cp, "compute_power", rec, r->buf)) != ODT_OK)
+                break;
+            for (size_t j = 0; j < r->m; ++j) {
+                const int c = r->cls[r->rec_sat[j]];
+                if (!q_rec[c] || r->buf[j] > qmax[c])
+                    qmax[c] = r->buf[j];
+                q_rec[c] = 1;
+            }
+        }
+    }
+    if (have_nt > 0)
+        odt_h5_series_close(&nt);
+    if (have_cp > 0)
+        odt_h5_series_close(&cp);
+    if (st != ODT_OK) {
+        free(qmax);
+        free(q_rec);
+        return st;
+    }
+    for (int k = 0; k < 4; ++k)
+        if (have_nt > 0 && tcnt[k] > 0.0)
+            src[k] = "records";
+    /* the payload at every step of every active satellite: the fleet series (a wider envelope than the
+       records' samples) */
+    if (r->ser.rows > 0 && r->ser.temp_count > 0.0) {
+        tmin[2] = r->ser.temp_min;
+        tmax[2] = r->ser.temp_max;
+        tsum[2] = r->ser.temp_sum;
+        tcnt[2] = r->ser.temp_count;
+        src[2] = "series";
+    }
+    double over = NAN, sats_over = NAN;
+    if (r->has_final && (st = final_read(r, "time_over_limit", r->buf)) == ODT_OK) {
+        over = sats_over = 0.0;
         for (size_t i = 0; i < r->n; ++i) {
             over += r->buf[i];
             sats_over += r->buf[i] > 0.0;
         }
+    }
     if (st != ODT_OK) {
         free(qmax);
+        free(q_rec);
         return st;
     }
-    const double cnt = (double)r->t * (double)r->n;
-    out_begin(o, "nodes", "node temperatures over all records and satellites (K):", 0);
+    out_begin(o, "nodes", "node temperatures (K):", 0);
     for (int k = 0; k < 4; ++k) {
+        const int have = src[k] != NULL;
+        const char *from = !have ? "not recorded"
+                           : !strcmp(src[k], "series") ? "fleet series, every step"
+                                                       : "records, record satellites";
         if (o->json) {
             out_begin(o, node_key[k], NULL, 0);
-            out_num(o, "min_k", "min", tmin[k], "%.2f", "K");
-            out_num(o, "max_k", "max", tmax[k], "%.2f", "K");
-            out_num(o, "mean_k", "mean", tsum[k] / cnt, "%.2f", "K");
+            out_num(o, "min_k", "min", have ? tmin[k] : NAN, "%.2f", "K");
+            out_num(o, "max_k", "max", have ? tmax[k] : NAN, "%.2f", "K");
+            out_num(o, "mean_k", "mean", have ? tsum[k] / tcnt[k] : NAN, "%.2f", "K");
+            out_str(o, "source", "source", have ? src[k] : "not recorded");
             out_end(o);
-        } else {
-            char line[160];
-            snprintf(line, sizeof line, "min %7.2f   max %7.2f   mean %7.2f", tmin[k], tmax[k], tsum[k] / cnt);
+        } else if (have) {
+            char line[200];
+            snprintf(line, sizeof line, "min %7.2f   max %7.2f   mean %7.2f   (%s)", tmin[k], tmax[k],
+                     tsum[k] / tcnt[k], from);
             out_str(o, node_key[k], node_key[k], line);
+        } else {
+            out_str(o, node_key[k], node_key[k], "not recorded (snapshot_fields without node_temperature)");
         }
     }
     out_end(o);
+    char iso[48];
+    out_str(o, "payload_max_utc", "payload hottest at (UTC)",
+            src[2] && !strcmp(src[2], "series") ? utc_of(r, r->ser.temp_max_t, iso, sizeof iso) : NULL);
+    if (!r->has_final)
+        out_note(o, "time over the limit: not available (no /final group: the end state was not written)");
     out_num(o, "payload_time_over_limit_s", "payload time over its limit", over, "%.0f", "satellite-s");
     out_num(o, "payload_over_limit_share", "share of satellite-time over the limit",
             r->elapsed_s > 0.0 ? over / r->elapsed_s : NAN, "%.6f", "");
-    out_int(o, "satellites_over_limit", "satellites ever over the limit", sats_over, "");
+    if (isfinite(sats_over))
+        out_int(o, "satellites_over_limit", "satellites ever over the limit", (long long)sats_over, "");
+    else
+        out_str(o, "satellites_over_limit", "satellites ever over the limit", NULL);
 
     /* Radiator sizing per class: the planform that holds the payload at its limit while rejecting the largest
        payload heat seen, in the REFERENCE_NUMBERS hot case (albedo 0.30, Earth IR 237 W/m^2, over the subsolar
@@ -1064,8 +1344,14 @@ static enum odt_status sec_thermal(struct rep *r, struct out *o)
         out_note(o, "not available: the file has no /classes group");
         out_end(o);
         free(qmax);
+        free(q_rec);
         return ODT_OK;
     }
+    /* a class without recorded compute power (not in snapshot_fields, or none of its satellites recorded):
+       the worst case, full load */
+    for (int c = 0; c < nc; ++c)
+        if (!q_rec[c])
+            qmax[c] = r->col[CC_COMPUTE_W][c];
     double *alpha = malloc(sizeof(double) * (size_t)nc), *perigee = malloc(sizeof(double) * (size_t)nc);
     double *a_km = malloc(sizeof(double) * r->n), *ecc = malloc(sizeof(double) * r->n);
     if (!alpha || !perigee || !a_km || !ecc) {
@@ -1074,15 +1360,14 @@ static enum odt_status sec_thermal(struct rep *r, struct out *o)
         free(a_km);
         free(ecc);
         free(qmax);
+        free(q_rec);
         return fail(r, ODT_ERR_NOMEM, "out of memory");
     }
     const char *alpha_src = radiator_absorptivity(r, alpha);
     for (int c = 0; c < nc; ++c)
         perigee[c] = INFINITY;
-    const int have_orbit = ds_shape(r->file, "fleet/a_km", dims) == 1 && dims[0] == r->n &&
-                           ds_shape(r->file, "fleet/ecc", dims) == 1 && dims[0] == r->n &&
-                           ds_read_1d(r->file, "fleet/a_km", H5T_NATIVE_DOUBLE, 0, r->n, a_km) == 0 &&
-                           ds_read_1d(r->file, "fleet/ecc", H5T_NATIVE_DOUBLE, 0, r->n, ecc) == 0;
+    const int have_orbit = static_read(r->file, "fleet/a_km", H5T_NATIVE_DOUBLE, (hsize_t)r->n, a_km) == 0 &&
+                           static_read(r->file, "fleet/ecc", H5T_NATIVE_DOUBLE, (hsize_t)r->n, ecc) == 0;
     if (have_orbit)
         for (size_t i = 0; i < r->n; ++i) {
             const double rp = a_km[i] * (1.0 - ecc[i]);
@@ -1116,7 +1401,9 @@ static enum odt_status sec_thermal(struct rep *r, struct out *o)
         const double class_planform = r->col[CC_RAD_AREA][c] / sides;
         if (o->json)
             out_str(o, "class", "class", r->class_name[c]);
-        out_num(o, "payload_heat_max_w", "largest payload heat seen", q, "%.1f", "W");
+        out_num(o, "payload_heat_max_w", q_rec[c] ? "largest payload heat seen" : "payload heat (class full load)", q,
+                "%.1f", "W");
+        out_str(o, "payload_heat_source", "payload heat from", q_rec[c] ? "records" : "class");
         out_num(o, "payload_limit_k", "payload limit", tlim, "%.2f", "K");
         out_num(o, "conductance_w_k", "payload-radiator conductance", g, "%.1f", "W/K");
         out_num(o, "radiator_temp_k", "radiator at", g > 0.0 ? tlim - q / g : NAN, "%.2f", "K");
@@ -1151,11 +1438,12 @@ static enum odt_status sec_thermal(struct rep *r, struct out *o)
     free(a_km);
     free(ecc);
     free(qmax);
+    free(q_rec);
     return ODT_OK;
 }
 
-/* 6. Compute delivered: cumulative token counters of the workload model, fleet sums at the last record;
-   a file without them skips the section. */
+/* 6. Compute delivered: the cumulative token counters of the workload model, fleet sums in the end state
+   (/final). */
 static const struct {
     const char *dataset, *key, *label;
 } compute_counters[] = {
@@ -1166,57 +1454,102 @@ static const struct {
 };
 #define N_COMPUTE_COUNTERS (sizeof compute_counters / sizeof compute_counters[0])
 
-static int has_compute(struct rep *r)
-{
-    hsize_t dims[3];
-    for (size_t k = 0; k < N_COMPUTE_COUNTERS; ++k)
-        if (ds_shape(r->file, compute_counters[k].dataset, dims) == 2)
-            return 1;
-    return 0;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
     const double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-/* Sum of an int32 dataset [T, N] at record rec over the satellites of class c (all when c < 0). */
-static enum odt_status class_int_sum(struct rep *r, const char *name, hsize_t rec, int c, double *sum)
+/* The cumulative fleet demand at t_end: the root demand_tokens of the record at t_end; when the end state is
+   past the last record (an interrupted run), the per-step demand of the fleet series summed, when the series
+   has every step; else NaN. */
+static double demand_at_end(struct rep *r)
 {
-    hsize_t dims[3];
-    *sum = 0.0;
-    if (ds_shape(r->file, name, dims) != 2)
-        return ODT_OK;
-    enum odt_status st = read_record(r, name, rec, 1, r->buf); /* read as double */
+    double d = NAN;
+    if (r->t_end == r->last_record_s && link_exists(r->file, "demand_tokens")) {
+        struct odt_h5_series s;
+        if (odt_h5_series_open(&s, r->file, "demand_tokens", H5T_NATIVE_DOUBLE) == 0) {
+            if (odt_h5_series_read(&s, r->t - 1, 1, &d) != 0)
+                d = NAN;
+            odt_h5_series_close(&s);
+        }
+        return d;
+    }
+    return r->ser.every == 1.0 ? r->ser.demand_sum : NAN;
+}
+
+/* Latency percentiles over every record satellite and record (after the first) that served tokens, when
+   latency and served_rate are recorded; *have 0 when not. */
+static enum odt_status latency_percentiles(struct rep *r, int *have, double *p50, double *p99)
+{
+    *have = 0;
+    *p50 = *p99 = NAN;
+    enum odt_status st = ODT_OK;
+    struct odt_h5_series ls, rs;
+    const int hl = rec_open(r, "latency", 1, &ls, &st);
     if (st != ODT_OK)
         return st;
-    for (size_t i = 0; i < r->n; ++i)
-        if (c < 0 || r->cls[i] == c)
-            *sum += r->buf[i];
-    return ODT_OK;
+    const int hr = rec_open(r, "served_rate", 1, &rs, &st);
+    if (hl <= 0 || hr <= 0) {
+        if (hl > 0)
+            odt_h5_series_close(&ls);
+        if (hr > 0)
+            odt_h5_series_close(&rs);
+        return st;
+    }
+    *have = 1;
+    size_t k = 0, cap = r->m * 8 + 16;
+    double *lat = malloc(sizeof(double) * cap), *rate = malloc(sizeof(double) * (r->m ? r->m : 1));
+    if (!lat || !rate)
+        st = fail(r, ODT_ERR_NOMEM, "out of memory");
+    for (hsize_t t = 1; st == ODT_OK && t < r->t; ++t) {
+        if ((st = rec_read(r, &rs, "served_rate", t, rate)) != ODT_OK ||
+            (st = rec_read(r, &ls, "latency", t, r->buf)) != ODT_OK)
+            break;
+        for (size_t j = 0; j < r->m && st == ODT_OK; ++j) {
+            if (!(rate[j] > 0.0))
+                continue;
+            if (k == cap) {
+                double *nl = realloc(lat, sizeof(double) * (cap *= 2));
+                if (!nl) {
+                    st = fail(r, ODT_ERR_NOMEM, "out of memory");
+                    break;
+                }
+                lat = nl;
+            }
+            lat[k++] = r->buf[j];
+        }
+    }
+    if (st == ODT_OK && k) {
+        qsort(lat, k, sizeof *lat, cmp_double);
+        *p50 = lat[k / 2];
+        *p99 = lat[(size_t)(0.99 * (double)(k - 1))];
+    }
+    free(lat);
+    free(rate);
+    odt_h5_series_close(&ls);
+    odt_h5_series_close(&rs);
+    return st;
 }
 
 static enum odt_status sec_compute(struct rep *r, struct out *o)
 {
+    if (!r->has_final) {
+        no_final(o);
+        return ODT_OK;
+    }
     double v[N_COMPUTE_COUNTERS];
-    hsize_t dims[3];
     for (size_t k = 0; k < N_COMPUTE_COUNTERS; ++k) {
-        v[k] = NAN;
-        if (ds_shape(r->file, compute_counters[k].dataset, dims) == 2) {
-            enum odt_status st = record_sum(r, compute_counters[k].dataset, r->t - 1, &v[k]);
-            if (st != ODT_OK)
-                return st;
-        }
+        enum odt_status st = final_sum(r, compute_counters[k].dataset, -1, &v[k]);
+        if (st != ODT_OK)
+            return st;
         out_num(o, compute_counters[k].key, compute_counters[k].label, v[k], "%.6g", "");
     }
     /* the fleet demand and what the dispatch could not place */
-    double demand = NAN;
-    if (ds_shape(r->file, "demand_tokens", dims) == 1)
-        ds_read_1d(r->file, "demand_tokens", H5T_NATIVE_DOUBLE, r->t - 1, 1, &demand);
+    const double demand = demand_at_end(r);
     out_num(o, "tokens_demanded", "tokens demanded", demand, "%.6g", "");
     out_num(o, "tokens_unassigned", "demanded - arrived (no capacity to send them to)", demand - v[0], "%.6g", "");
-    out_num(o, "tokens_per_s_mean", "mean tokens/s served", r->duration_s > 0.0 ? v[1] / r->duration_s : NAN, "%.6g",
+    out_num(o, "tokens_per_s_mean", "mean tokens/s served", r->t_end > 0.0 ? v[1] / r->t_end : NAN, "%.6g",
             "tokens/s");
     out_num(o, "served_fraction", "served / demanded", demand > 0.0 ? v[1] / demand : NAN, "%.6f", "");
     out_num(o, "conservation_residual", "arrived - served - dropped - waiting", v[0] - v[1] - v[2] - v[3], "%.0f",
@@ -1225,72 +1558,41 @@ static enum odt_status sec_compute(struct rep *r, struct out *o)
     /* capacity against all accelerators at full power, and where it went */
     static const char *const cap_names[4] = {"capacity_ideal", "capacity_lost_power", "capacity_lost_heat",
                                              "capacity_lost_failures"};
-    double cap[4] = {NAN, NAN, NAN, NAN};
-    for (int k = 0; k < 4; ++k)
-        if (ds_shape(r->file, cap_names[k], dims) == 2) {
-            enum odt_status st = record_sum(r, cap_names[k], r->t - 1, &cap[k]);
-            if (st != ODT_OK)
-                return st;
-        }
+    double cap[4];
+    for (int k = 0; k < 4; ++k) {
+        enum odt_status st = final_sum(r, cap_names[k], -1, &cap[k]);
+        if (st != ODT_OK)
+            return st;
+    }
     out_num(o, "capacity_full_tokens_per_s", "capacity, all accelerators at full power",
-            r->duration_s > 0.0 ? cap[0] / r->duration_s : NAN, "%.6g", "tokens/s");
+            r->t_end > 0.0 ? cap[0] / r->t_end : NAN, "%.6g", "tokens/s");
     out_num(o, "lost_power_share", "capacity lost to power (eclipse, battery)", cap[1] / cap[0], "%.5f", "");
     out_num(o, "lost_heat_share", "capacity lost to heat (throttling)", cap[2] / cap[0], "%.5f", "");
     out_num(o, "lost_failures_share", "capacity lost to failures and restarts", cap[3] / cap[0], "%.5f", "");
     out_num(o, "delivered_share", "tokens served / capacity at full power", v[1] / cap[0], "%.5f", "");
 
-    /* latency estimate over every satellite and record that served tokens */
-    if (ds_shape(r->file, "latency", dims) == 2 && ds_shape(r->file, "served_rate", dims) == 2) {
-        size_t m = 0, cap_m = r->n * 8 + 16;
-        double *lat = malloc(sizeof(double) * cap_m), *rate = malloc(sizeof(double) * r->n);
-        if (!lat || !rate) {
-            free(lat);
-            free(rate);
-            return fail(r, ODT_ERR_NOMEM, "out of memory");
-        }
-        for (hsize_t t = 1; t < r->t; ++t) {
-            enum odt_status st = read_record(r, "served_rate", t, 1, rate);
-            if (st == ODT_OK)
-                st = read_record(r, "latency", t, 1, r->buf);
-            if (st != ODT_OK) {
-                free(lat);
-                free(rate);
-                return st;
-            }
-            for (size_t i = 0; i < r->n; ++i) {
-                if (!(rate[i] > 0.0))
-                    continue;
-                if (m == cap_m) {
-                    double *nl = realloc(lat, sizeof(double) * (cap_m *= 2));
-                    if (!nl) {
-                        free(lat);
-                        free(rate);
-                        return fail(r, ODT_ERR_NOMEM, "out of memory");
-                    }
-                    lat = nl;
-                }
-                lat[m++] = r->buf[i];
-            }
-        }
-        qsort(lat, m, sizeof *lat, cmp_double);
-        out_num(o, "latency_p50_s", "latency p50 (satellite-records serving)", m ? lat[m / 2] : NAN, "%.3f", "s");
-        out_num(o, "latency_p99_s", "latency p99", m ? lat[(size_t)(0.99 * (double)(m - 1))] : NAN, "%.3f", "s");
-        free(lat);
-        free(rate);
-    }
+    /* latency estimate over every record satellite and record that served tokens */
+    int have_lat;
+    double p50, p99;
+    enum odt_status st = latency_percentiles(r, &have_lat, &p50, &p99);
+    if (st != ODT_OK)
+        return st;
+    if (!have_lat)
+        out_note(o, "latency: not recorded (snapshot_fields without latency and served_rate)");
+    out_num(o, "latency_p50_s", "latency p50 (satellite-records serving)", p50, "%.3f", "s");
+    out_num(o, "latency_p99_s", "latency p99", p99, "%.3f", "s");
 
-    /* failures by class: the burn-in comparison */
-    if (r->n_classes > 0 && ds_shape(r->file, "accel_failed", dims) == 2) {
+    /* failures by class, in the end state: the burn-in comparison */
+    if (r->n_classes > 0) {
         out_begin(o, "failures_by_class", "accelerator failures and restarts by class", 1);
         for (int c = 0; c < r->n_classes; ++c) {
             double failed = 0.0, restarts = 0.0, working = 0.0;
-            enum odt_status st = class_int_sum(r, "accel_failed", r->t - 1, c, &failed);
-            if (st == ODT_OK)
-                st = class_int_sum(r, "restarts", r->t - 1, c, &restarts);
-            if (st == ODT_OK)
-                st = class_int_sum(r, "accel_working", r->t - 1, c, &working);
-            if (st != ODT_OK)
+            if ((st = final_sum(r, "accel_failed", c, &failed)) != ODT_OK ||
+                (st = final_sum(r, "restarts", c, &restarts)) != ODT_OK ||
+                (st = final_sum(r, "accel_working", c, &working)) != ODT_OK) {
+                out_end(o);
                 return st;
+            }
             const double launched = (double)r->class_sats[c] * r->col[CC_ACCELERATORS][c];
             out_begin(o, NULL, r->class_name[c], 0);
             out_str(o, "class", "class", r->class_name[c]);
@@ -1320,11 +1622,11 @@ static const struct {
     enum odt_status (*write)(struct rep *, struct out *);
 } sections[] = {
     {"run", "Run", always, sec_run},
-    {"energy", "Fleet energy balance (at the last record)", always, sec_energy},
+    {"energy", "Fleet energy balance (end state)", always, sec_energy},
     {"array_yield", "Array energy per m2, annualised (orbit vs ground)", always, sec_yield},
     {"eclipses", "Eclipses", always, sec_eclipses},
     {"thermal", "Temperatures and radiator sizing", always, sec_thermal},
-    {"compute", "Compute delivered", has_compute, sec_compute},
+    {"compute", "Compute delivered", always, sec_compute},
 };
 
 /* ================================================================ entry points */
@@ -1367,7 +1669,7 @@ enum odt_status odt_report_file(const char *path, const struct odt_report_option
     if (r.opt.ground_method != ODT_GROUND_CAPACITY_FACTOR && r.opt.ground_method != ODT_GROUND_LATITUDE)
         return fail(&r, ODT_ERR_VALUE, "unknown ground method %d", r.opt.ground_method);
 
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* failures are reported by status, not printed by the library */
+    odt_h5_quiet(); /* failures are reported by status, not printed by the library */
     enum odt_status st = rep_open(&r);
     /* Write into memory first: nothing reaches `out` unless the whole report could be made. */
     char *text = NULL;

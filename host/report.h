@@ -1,12 +1,12 @@
 /*
  * report.h: `odtwin report`: summary tables of a snapshot file.
  *
- * Reads an HDF5 snapshot (docs/snapshot.md) with the HDF5 C API and prints,
+ * Reads an HDF5 snapshot of schema 2.x (docs/snapshot.md) and prints,
  * as text or as JSON (stable key order), the run, the fleet energy balance,
  * the array yield per m^2 against a ground reference (power_thermal/ground.h),
  * the eclipses and the battery they need, the temperatures and the radiator
  * that would hold the payload at its limit (power_thermal/thermal_network.h),
- * and the compute delivered when the file has the workload datasets. Every
+ * and the compute delivered and the failures. Every
  * number, its definition and its JSON key: docs/report.md.
  *
  * Nothing is printed unless the whole report could be made: an unreadable,

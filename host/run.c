@@ -1,4 +1,5 @@
 /* run.c: the run loop. */
+#define _POSIX_C_SOURCE 200809L
 #include "host/run.h"
 
 #include <math.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "host/fleet_build.h"
 #include "host/scenario.h"
@@ -63,13 +65,11 @@ enum odt_status odt_backend_choose(const char *name, int quiet, const struct odt
     return ODT_ERR_VALUE;
 }
 
-/*
- * Steps per advance call: a snapshot interval, or fewer so that no satellite
- * can record more eclipse events in one call than its ODT_ECL_SLOTS slots (at
- * most 4 events per orbit: one call spans at most ODT_ECL_SLOTS / 4 - 1 orbits
- * of the shortest period in the fleet).
- */
-static int batch_steps(const struct odt_fleet *f, const struct odt_scenario *sc, long k_interval)
+/* Records between two checkpoints when checkpoint_interval_s is 0 (at most; checkpoint_wall_s may come first). */
+#define ODT_CHECKPOINT_RECORDS 10
+
+/* Steps between two event compactions: ODT_EV_ORBITS_PER_SUB orbits of the fastest satellite (once, at the start). */
+static int sub_steps(const struct odt_fleet *f, double step_s)
 {
     double min_period = HUGE_VAL;
     for (size_t i = 0; i < f->n; ++i)
@@ -77,11 +77,8 @@ static int batch_steps(const struct odt_fleet *f, const struct odt_scenario *sc,
             const double p = ODT_TWOPI * sqrt(f->a_km[i] * f->a_km[i] * f->a_km[i] / ODT_EARTH_MU_KM3_S2);
             min_period = p < min_period ? p : min_period;
         }
-    const double span = (ODT_ECL_SLOTS / 4 - 1) * min_period;
-    long k = (long)floor(span / sc->step_s);
-    k = k < 1 ? 1 : k;
-    k = k < k_interval ? k : k_interval;
-    return (int)(k < 1000000 ? k : 1000000);
+    const double k = floor(ODT_EV_ORBITS_PER_SUB * min_period / step_s);
+    return k < 1.0 ? 1 : (k > 1e6 ? 1000000 : (int)k);
 }
 
 static void progress_line(double frac, double t_s, double rate, double eta_s)
@@ -96,65 +93,256 @@ static void progress_line(double frac, double t_s, double rate, double eta_s)
     fflush(stderr);
 }
 
-/* Fold one snapshot's values into the summary extremes. */
-static void track_extremes(const struct odt_fleet *f, const struct odt_sat_class *classes,
-                           struct odt_run_summary *sum)
+/* A random run id (the snapshot and its checkpoints carry it). */
+static void make_run_id(char *out, size_t len)
 {
-    for (size_t i = 0; i < f->n; ++i) {
-        const double cap = classes[f->cls[i]].battery.capacity_j;
-        if (cap > 0.0 && f->battery_energy[i] / cap < sum->battery_min_soc)
-            sum->battery_min_soc = f->battery_energy[i] / cap;
-        if (f->temperature[i] < sum->temp_min_k)
-            sum->temp_min_k = f->temperature[i];
-        if (f->temperature[i] > sum->temp_max_k)
-            sum->temp_max_k = f->temperature[i];
+    unsigned char b[16] = {0};
+    FILE *r = fopen("/dev/urandom", "rb");
+    size_t got = r ? fread(b, 1, sizeof b, r) : 0;
+    if (r)
+        fclose(r);
+    if (got != sizeof b) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
+        for (int k = 0; k < 16; ++k, x = x * 6364136223846793005ull + 1442695040888963407ull)
+            b[k] = (unsigned char)(x >> 56);
     }
+    size_t at = 0;
+    for (int k = 0; k < 16 && at + 3 <= len; ++k)
+        at += (size_t)snprintf(out + at, len - at, "%02x", b[k]);
 }
 
-static void fleet_totals(const struct odt_fleet *f, struct odt_run_summary *sum)
+/* Everything the run loop carries. */
+struct run {
+    const struct odt_backend_ops *ops;
+    struct odt_backend *be;
+    struct odt_snapshot_writer *w;
+    struct odt_scenario sc;
+    struct odt_fleet host;
+    struct odt_fleet_meta meta;
+    struct odt_backend_config bcfg;
+    struct odt_snapshot_layout lay;
+    int32_t *subset;
+    int nc;
+    long steps, k_rec, k_disp, k_ckpt;
+    int every;
+    struct odt_step_input *in;  /* the inputs of the current dispatch interval */
+    long in_first, in_count;    /* its first step and length */
+    double *series;             /* one advance call's rows */
+    double *s_t, *s_demand;     /* per row: end time, demand of the step */
+    double *step_demand;        /* demand of each step of the interval, tokens */
+    void **rec_buf[2];          /* record buffers, two sets */
+    int rec_set;
+    void **ckpt_buf;            /* checkpoint buffers (every STATE field) */
+    int ckpt_fields[ODT_MAX_FIELDS], n_ckpt_fields;
+    double totals[1];           /* placeholder (totals are allocated) */
+    double *tot;
+    struct odt_run_accum acc;
+    struct odt_event_stats ev;
+    double t_step, t_transfer, t_host, t_wait;
+    double upload_bytes, ckpt_bytes; /* of the transfers: the upload, the checkpoints */
+};
+
+static void fold_series(struct run *R, const double *rows, size_t nrows)
 {
-    double sun = 0.0, el = 0.0;
-    sum->energy_solar_j = sum->energy_demand_j = sum->energy_served_j = 0.0;
-    sum->energy_unserved_j = sum->energy_curtailed_j = 0.0;
-    for (size_t i = 0; i < f->n; ++i) {
-        sun += f->sunlit_time[i];
-        el += f->elapsed_time[i];
-        sum->energy_solar_j += f->energy_solar[i];
-        sum->energy_demand_j += f->energy_demand[i];
-        sum->energy_served_j += f->energy_served[i];
-        sum->energy_unserved_j += f->energy_unserved[i];
-        sum->energy_curtailed_j += f->energy_curtailed[i];
+    for (size_t q = 0; q < nrows; ++q)
+        for (int c = 0; c < R->nc; ++c) {
+            const double *r = rows + (q * (size_t)R->nc + (size_t)c) * ODT_SV_N;
+            if (r[ODT_SV_N_BATTERY] > 0.0 && r[ODT_SV_SOC_MIN] < R->acc.soc_min)
+                R->acc.soc_min = r[ODT_SV_SOC_MIN];
+            if (r[ODT_SV_N_ACTIVE] > 0.0) {
+                R->acc.temp_min_k = r[ODT_SV_TEMP_MIN] < R->acc.temp_min_k ? r[ODT_SV_TEMP_MIN] : R->acc.temp_min_k;
+                R->acc.temp_max_k = r[ODT_SV_TEMP_MAX] > R->acc.temp_max_k ? r[ODT_SV_TEMP_MAX] : R->acc.temp_max_k;
+            }
+        }
+}
+
+static enum odt_status backend_fail(struct run *R, enum odt_status st, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "%s backend: %s", R->ops->name, R->ops->last_error(R->be));
+    return st;
+}
+
+/* Advance steps [first, first + k) (inside the current interval) and hand their series rows to the writer. */
+static enum odt_status advance_call(struct run *R, long first, int k, char *err, size_t errlen)
+{
+    struct odt_step_input *x = R->in + (first - R->in_first);
+    size_t rows = 0;
+    for (int s = 0; s < k; ++s) {
+        const long g = first + s;
+        if ((g + 1) % R->every == 0) {
+            x[s].series_slot = (int32_t)rows;
+            R->s_t[rows] = x[s].t_s;
+            R->s_demand[rows] = R->step_demand[g - R->in_first];
+            ++rows;
+        } else {
+            x[s].series_slot = -1;
+        }
     }
-    sum->sunlit_fraction = el > 0.0 ? sun / el : 0.0;
-    sum->tokens_arrived = sum->tokens_served = sum->tokens_dropped = sum->tokens_waiting = 0.0;
-    sum->capacity_ideal = sum->lost_power = sum->lost_heat = sum->lost_failures = 0.0;
-    sum->accel_failed = sum->restarts = 0;
-    for (size_t i = 0; i < f->n; ++i) {
-        sum->tokens_arrived += f->tokens_arrived[i];
-        sum->tokens_served += f->tokens_served[i];
-        sum->tokens_dropped += f->tokens_dropped[i];
-        sum->tokens_waiting += f->queue_waiting[i];
-        sum->capacity_ideal += f->capacity_ideal[i];
-        sum->lost_power += f->capacity_lost_power[i];
-        sum->lost_heat += f->capacity_lost_heat[i];
-        sum->lost_failures += f->capacity_lost_failures[i];
-        sum->accel_failed += f->accel_failed[i];
-        sum->restarts += f->restarts[i];
+    const double t0 = now_s();
+    enum odt_status st = R->ops->advance(R->be, x, k, R->series);
+    R->t_step += now_s() - t0;
+    if (st != ODT_OK)
+        return backend_fail(R, st, err, errlen);
+    if (rows) {
+        fold_series(R, R->series, rows);
+        if ((st = odt_snapshot_add_series(R->w, R->s_t, R->series, R->s_demand, rows)) != ODT_OK) {
+            snprintf(err, errlen, "out of memory queueing the fleet series");
+            return st;
+        }
+        R->acc.series_slot_next += (double)rows;
     }
+    return ODT_OK;
+}
+
+/* Collect the events since the last call and queue them. */
+static enum odt_status take_events(struct run *R, char *err, size_t errlen)
+{
+    const double t0 = now_s();
+    const struct odt_event_row *rows = NULL;
+    size_t n = 0;
+    enum odt_status st = R->ops->collect_events(R->be, &rows, &n);
+    R->t_transfer += now_s() - t0;
+    if (st != ODT_OK)
+        return backend_fail(R, st, err, errlen);
+    odt_event_stats_add(&R->ev, rows, n);
+    if (n && (st = odt_snapshot_add_events(R->w, rows, n)) != ODT_OK) {
+        snprintf(err, errlen, "out of memory queueing %zu event rows", n);
+        return st;
+    }
+    return ODT_OK;
+}
+
+/* A record at the end of step input x. */
+static enum odt_status take_record(struct run *R, const struct odt_step_input *x, char *err, size_t errlen)
+{
+    enum odt_status st = take_events(R, err, errlen);
+    if (st != ODT_OK)
+        return st;
+    const double t0 = now_s();
+    struct odt_download req = {R->lay.nfields, R->lay.field, R->lay.store, R->lay.subset != NULL};
+    void **buf = R->rec_buf[R->rec_set];
+    R->rec_set ^= 1;
+    if (R->lay.nfields && ((st = R->ops->download(R->be, &req, buf)) != ODT_OK ||
+                           (st = R->ops->download_wait(R->be)) != ODT_OK))
+        return backend_fail(R, st, err, errlen);
+    R->t_transfer += now_s() - t0;
+    odt_snapshot_set_record(R->w, x, R->acc.demand_tokens, buf);
+    return ODT_OK;
+}
+
+/* A checkpoint at the current position. */
+static enum odt_status take_checkpoint(struct run *R, char *err, size_t errlen)
+{
+    enum odt_status st = take_events(R, err, errlen);
+    if (st != ODT_OK)
+        return st;
+    /* the writer still holds the previous checkpoint's buffers until it is idle */
+    const double tw = now_s();
+    if ((st = odt_snapshot_drain(R->w, err, errlen)) != ODT_OK)
+        return st;
+    R->t_wait += now_s() - tw;
+    const double t0 = now_s();
+    struct odt_download req = {R->n_ckpt_fields, R->ckpt_fields, NULL, 0};
+    if ((st = R->ops->download(R->be, &req, R->ckpt_buf)) != ODT_OK || (st = R->ops->download_wait(R->be)) != ODT_OK)
+        return backend_fail(R, st, err, errlen);
+    R->ckpt_bytes += (double)R->host.n * (double)odt_download_bytes_per_sat(&req);
+    R->t_transfer += now_s() - t0;
+    for (int k = 0; k < 3; ++k) {
+        R->acc.ecl_count[k] = R->ev.count[k];
+        R->acc.ecl_longest_s[k] = R->ev.longest_s[k];
+        R->acc.ecl_longest_sat[k] = R->ev.longest_sat[k];
+        R->acc.ecl_longest_start_s[k] = R->ev.longest_start_s[k];
+        R->acc.ecl_total_s[k] = R->ev.total_s[k];
+    }
+    R->acc.failure_events = R->ev.failures;
+    R->acc.restart_events = R->ev.restarts;
+    R->acc.seq += 1.0;
+    odt_snapshot_set_checkpoint(R->w, &R->acc, R->ckpt_buf);
+    return ODT_OK;
+}
+
+static enum odt_status submit(struct run *R, char *err, size_t errlen)
+{
+    const double t0 = now_s();
+    enum odt_status st = odt_snapshot_submit(R->w, err, errlen);
+    R->t_wait += now_s() - t0;
+    return st;
+}
+
+/* The inputs, demand and dispatch factors of the dispatch interval that holds step `first`. */
+static enum odt_status fill_interval(struct run *R, struct odt_demand *demand, long first, int new_interval,
+                                     char *err, size_t errlen)
+{
+    const long start = (first / R->k_disp) * R->k_disp;
+    const long end = start + R->k_disp < R->steps ? start + R->k_disp : R->steps;
+    R->in_first = start;
+    R->in_count = end - start;
+    odt_step_inputs_fill(&R->sc.epoch, (double)start * R->sc.step_s, R->sc.step_s, (int)R->in_count, R->in);
+    if (new_interval) {
+        /* the fleet capacity that the nodes' dispatch weights are about to become (the backend summed it) */
+        const double t0 = now_s();
+        enum odt_status st = R->ops->reduce(R->be, R->tot);
+        R->t_transfer += now_s() - t0;
+        if (st != ODT_OK)
+            return backend_fail(R, st, err, errlen);
+        R->acc.dispatch_capacity = R->acc.dispatch_active = 0.0;
+        for (int c = 0; c < R->nc; ++c) {
+            R->acc.dispatch_capacity += R->tot[(size_t)c * ODT_TV_N + ODT_TV_CAPACITY];
+            R->acc.dispatch_active += R->tot[(size_t)c * ODT_TV_N + ODT_TV_N_SERVING];
+        }
+    }
+    for (long s = 0; s < R->in_count; ++s) {
+        struct odt_step_input *x = &R->in[s];
+        x->dispatch_update = s == 0;
+        int64_t region_counts[ODT_DEMAND_MAX_REGIONS], unassigned_known;
+        const int64_t d = odt_demand_step(demand, x->step_index, x->t_s - R->sc.step_s, R->sc.step_s, NULL,
+                                          region_counts);
+        odt_dispatch_factor((enum odt_dispatch_policy)R->sc.dispatch, d, R->acc.dispatch_capacity,
+                            (int64_t)R->acc.dispatch_active, &x->demand_factor, &unassigned_known);
+        R->step_demand[s] = (double)d;
+    }
+    return ODT_OK;
+}
+
+static void *alloc_set(struct run *R, void ***set, int nfields, const int *field, const enum odt_storage *store,
+                       size_t m)
+{
+    int nf;
+    const struct odt_field_info *fi = odt_fleet_fields(&nf);
+    *set = calloc((size_t)(nfields > 0 ? nfields : 1), sizeof **set);
+    if (!*set)
+        return NULL;
+    for (int k = 0; k < nfields; ++k) {
+        const struct odt_field_info *F = &fi[field[k]];
+        const size_t bytes = m * (size_t)F->ncomp * (store ? odt_storage_size(store[k]) : F->elem_size);
+        if (!((*set)[k] = R->ops->host_alloc(R->be, bytes)))
+            return NULL;
+    }
+    return *set;
+}
+
+static void free_set(struct run *R, void **set, int nfields)
+{
+    if (!set)
+        return;
+    for (int k = 0; k < nfields; ++k)
+        if (set[k])
+            R->ops->host_free(R->be, set[k]);
+    free(set);
 }
 
 enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summary *sum, char *err, size_t errlen)
 {
     memset(sum, 0, sizeof *sum);
-    sum->battery_min_soc = 1.0;
-    sum->temp_min_k = HUGE_VAL;
-    sum->temp_max_k = -HUGE_VAL;
-    struct odt_scenario sc;
+    struct run R;
+    memset(&R, 0, sizeof R);
     enum odt_status st;
     struct odt_scenario_options sopt = {opt->strict, opt->quiet};
     if (opt->resume_path) {
         /* the run to continue carries its scenario */
-        char *text = NULL, status[32] = "", name[600];
+        char *text = NULL, status[32] = "";
         if (opt->scenario_path || opt->output_path) {
             snprintf(err, errlen, "--resume %s: the file holds its scenario and is written in place: give neither a "
                                   "scenario nor -o", opt->resume_path);
@@ -167,233 +355,389 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
             snprintf(err, errlen, "%s: the run is complete: nothing to resume", opt->resume_path);
             return ODT_ERR_VALUE;
         }
-        snprintf(name, sizeof name, "%s (scenario attribute)", opt->resume_path);
-        st = odt_scenario_load_text_opts(name, text, strlen(text), &sopt, &sc, err, errlen);
+        const size_t nl = strlen(opt->resume_path) + 32;
+        char *name = malloc(nl);
+        if (!name) {
+            free(text);
+            snprintf(err, errlen, "out of memory");
+            return ODT_ERR_NOMEM;
+        }
+        snprintf(name, nl, "%s (scenario attribute)", opt->resume_path);
+        st = odt_scenario_load_text_opts(name, text, strlen(text), &sopt, &R.sc, err, errlen);
+        free(name);
         free(text);
     } else if (opt->scenario_path)
-        st = odt_scenario_load_file_opts(opt->scenario_path, &sopt, &sc, err, errlen);
+        st = odt_scenario_load_file_opts(opt->scenario_path, &sopt, &R.sc, err, errlen);
     else
         st = odt_scenario_load_text_opts("<default scenario>", odt_scenario_default_text(),
-                                         strlen(odt_scenario_default_text()), &sopt, &sc, err, errlen);
+                                         strlen(odt_scenario_default_text()), &sopt, &R.sc, err, errlen);
     if (st != ODT_OK)
         return st;
+    struct odt_scenario *sc = &R.sc;
 
-    const struct odt_backend_ops *ops = NULL;
     if (opt->threads < 0) {
         snprintf(err, errlen, "--threads %d: must be 0 (all) or a positive count", opt->threads);
-        odt_scenario_free(&sc);
+        odt_scenario_free(sc);
         return ODT_ERR_VALUE;
     }
-    if ((st = odt_backend_choose(opt->backend ? opt->backend : "auto", opt->quiet, &ops, err, errlen)) != ODT_OK) {
-        odt_scenario_free(&sc);
+    if ((st = odt_backend_choose(opt->backend ? opt->backend : "auto", opt->quiet, &R.ops, err, errlen)) != ODT_OK) {
+        odt_scenario_free(sc);
         return st;
     }
-
-    if (opt->resume_path)
-        snprintf(sum->output, sizeof sum->output, "%s", opt->resume_path);
-    else if (opt->output_path)
-        snprintf(sum->output, sizeof sum->output, "%s", opt->output_path);
-    else if (sc.output[0])
-        snprintf(sum->output, sizeof sum->output, "%s", sc.output);
-    else
-        snprintf(sum->output, sizeof sum->output, "%s.h5", sc.name);
-
-    struct odt_fleet host;
-    struct odt_fleet_meta meta;
-    if ((st = odt_fleet_build(&sc, &host, &meta, err, errlen)) != ODT_OK) {
-        odt_scenario_free(&sc);
-        return st;
+    const char *out_path = opt->resume_path ? opt->resume_path : opt->output_path ? opt->output_path : NULL;
+    if (out_path)
+        sum->output = strdup(out_path);
+    else if (sc->output[0])
+        sum->output = strdup(sc->output);
+    else if ((sum->output = malloc(strlen(sc->name) + 4)) != NULL)
+        sprintf(sum->output, "%s.h5", sc->name);
+    if (!sum->output) {
+        odt_scenario_free(sc);
+        snprintf(err, errlen, "out of memory");
+        return ODT_ERR_NOMEM;
     }
 
-    const long steps = odt_scenario_steps(&sc);
-    const long k_interval = (long)nearbyint(sc.snapshot_interval_s / sc.step_s);
-    const int k_max = batch_steps(&host, &sc, k_interval);
-    struct odt_backend_config bcfg;
-    odt_backend_config_init(&bcfg, &sc, &host, &meta, k_max, opt->threads > 0 ? opt->threads : omp_get_max_threads());
-    const int is_cpu = ops == &odt_backend_cpu;
+    if ((st = odt_fleet_build(sc, &R.host, &R.meta, err, errlen)) != ODT_OK) {
+        odt_scenario_free(sc);
+        return st;
+    }
+    R.nc = R.meta.n_classes > 0 ? R.meta.n_classes : 1;
+    R.steps = odt_scenario_steps(sc);
+    R.k_rec = (long)nearbyint(sc->snapshot_interval_s / sc->step_s);
+    R.k_disp = (long)nearbyint(sc->dispatch_interval_s / sc->step_s);
+    R.k_disp = R.k_disp < 1 ? 1 : R.k_disp;
+    R.k_ckpt = sc->checkpoint_interval_s > 0.0 ? (long)nearbyint(sc->checkpoint_interval_s / sc->step_s) : 0;
+    R.every = sc->series_every > 0 ? sc->series_every : 1;
+    const int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    odt_backend_config_init(&R.bcfg, sc, &R.host, &R.meta, (int)R.k_disp, threads);
+    R.bcfg.max_series = (int)(R.k_disp / R.every) + 2;
+    R.bcfg.sub_steps = sub_steps(&R.host, sc->step_s);
+    const int is_cpu = R.ops == &odt_backend_cpu;
+    struct odt_run_info info = {R.ops->name, is_cpu ? R.bcfg.threads : 0};
+    struct odt_run_identity id;
+    memset(&id, 0, sizeof id);
+    odt_run_digest(sc, &R.host, &R.meta, &R.bcfg, id.digest);
+    make_run_id(id.run_id, sizeof id.run_id);
+    if ((st = odt_snapshot_layout_init(&R.lay, sc, &R.meta, &R.subset, err, errlen)) != ODT_OK)
+        goto out;
 
-    struct odt_backend *be = NULL;
-    struct odt_snapshot_writer *w = NULL;
-    struct odt_step_input *in = malloc(sizeof *in * (size_t)k_max);
-    if (!in) {
+    int nf;
+    const struct odt_field_info *fi = odt_fleet_fields(&nf);
+    for (int k = 0; k < nf; ++k)
+        if (fi[k].role == ODT_FIELD_STATE)
+            R.ckpt_fields[R.n_ckpt_fields++] = k;
+    const size_t row = (size_t)R.nc * ODT_SV_N;
+    R.in = malloc(sizeof *R.in * (size_t)R.k_disp);
+    R.step_demand = malloc(sizeof(double) * (size_t)R.k_disp);
+    R.series = malloc(sizeof(double) * row * (size_t)R.bcfg.max_series);
+    R.s_t = malloc(sizeof(double) * (size_t)R.bcfg.max_series);
+    R.s_demand = malloc(sizeof(double) * (size_t)R.bcfg.max_series);
+    R.tot = malloc(sizeof(double) * (size_t)R.nc * ODT_TV_N);
+    if (!R.in || !R.step_demand || !R.series || !R.s_t || !R.s_demand || !R.tot) {
         snprintf(err, errlen, "out of memory");
         st = ODT_ERR_NOMEM;
         goto out;
     }
-    if ((st = ops->create(&be, &bcfg, err, errlen)) != ODT_OK)
+    if ((st = R.ops->create(&R.be, &R.bcfg, err, errlen)) != ODT_OK)
         goto out;
-    struct odt_run_info info = {ops->name, is_cpu ? bcfg.threads : 0};
-    struct odt_eclipse_tracker ecl;
-    memset(&ecl, 0, sizeof ecl);
-    const int conical = sc.shadow_model == ODT_SHADOW_CONICAL;
+    if (R.lay.subset && (st = R.ops->set_subset(R.be, R.lay.subset, R.lay.m)) != ODT_OK) {
+        st = backend_fail(&R, st, err, errlen);
+        goto out;
+    }
+    const size_t m = R.lay.subset ? R.lay.m : R.host.n;
+    if (!alloc_set(&R, &R.rec_buf[0], R.lay.nfields, R.lay.field, R.lay.store, m) ||
+        !alloc_set(&R, &R.rec_buf[1], R.lay.nfields, R.lay.field, R.lay.store, m) ||
+        !alloc_set(&R, &R.ckpt_buf, R.n_ckpt_fields, R.ckpt_fields, NULL, R.host.n)) {
+        snprintf(err, errlen, "out of memory for the record and checkpoint buffers of %zu satellites", R.host.n);
+        st = ODT_ERR_NOMEM;
+        goto out;
+    }
+
+    odt_event_stats_init(&R.ev);
+    R.acc.soc_min = HUGE_VAL;
+    R.acc.temp_min_k = HUGE_VAL;
+    R.acc.temp_max_k = -HUGE_VAL;
     long done = 0;
     odt_stop_signal = 0;
     void (*old_int)(int) = signal(SIGINT, on_signal);
     void (*old_term)(int) = signal(SIGTERM, on_signal);
     const double t_start = now_s();
-    double t_step_s = 0.0; /* time spent advancing (excludes snapshot I/O) */
-
     struct odt_demand demand;
-    odt_demand_init(&demand, &sc.demand, &sc.epoch, sc.seed);
-    double demand_total = 0.0;           /* fleet demand so far, tokens */
-    struct odt_rel_row *rel_rows = NULL; /* reliability events since the last snapshot */
-    size_t n_rel_rows = 0, cap_rel_rows = 0;
+    odt_demand_init(&demand, &sc->demand, &sc->epoch, sc->seed);
+    const int pool = threads;
+    int need_epoch = 0;
     if (opt->resume_path) {
-        /* continue from the last complete snapshot: its state replaces the scenario's initial one */
-        struct odt_snapshot_resume rs;
-        if ((st = odt_eclipse_tracker_init(&ecl, &host, conical, 0.0)) != ODT_OK) {
-            snprintf(err, errlen, "out of memory");
+        /* continue from the newest checkpoint: its state replaces the scenario's initial one */
+        if ((st = odt_snapshot_resume(&R.w, sum->output, &R.host, &R.lay, &id, &R.acc, pool, err, errlen)) != ODT_OK)
+            goto restore;
+        need_epoch = R.acc.fresh != 0.0;
+        R.acc.fresh = 0.0;
+        done = (long)nearbyint(R.acc.steps_done);
+        if (done > R.steps || fabs(R.acc.t_s - (double)done * sc->step_s) > 1e-6 * (1.0 + R.acc.t_s)) {
+            snprintf(err, errlen, "%s: the checkpoint's time %.17g s does not fall on a step of the scenario",
+                     sum->output, R.acc.t_s);
+            st = ODT_ERR_VALUE;
             goto restore;
         }
-        if ((st = odt_snapshot_resume(&w, sum->output, &host, &ecl, &rs, err, errlen)) != ODT_OK)
-            goto fail_tracker;
-        done = (long)nearbyint(rs.t_s / sc.step_s);
-        demand_total = rs.demand_tokens;
-        sum->snapshots = rs.records;
-        sum->resumed_from_s = rs.t_s;
-        if ((st = ops->upload(be, &host)) != ODT_OK) {
-            snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
-            goto fail_tracker;
+        for (int k = 0; k < 3; ++k) {
+            R.ev.count[k] = R.acc.ecl_count[k];
+            R.ev.longest_s[k] = R.acc.ecl_longest_s[k];
+            R.ev.longest_sat[k] = R.acc.ecl_longest_sat[k];
+            R.ev.longest_start_s[k] = R.acc.ecl_longest_start_s[k];
+            R.ev.total_s[k] = R.acc.ecl_total_s[k];
         }
-        track_extremes(&host, meta.classes, sum);
+        R.ev.failures = R.acc.failure_events;
+        R.ev.restarts = R.acc.restart_events;
+        sum->resumed_from_s = R.acc.t_s;
+        if ((st = R.ops->upload(R.be, &R.host)) != ODT_OK) {
+            st = backend_fail(&R, st, err, errlen);
+            goto restore;
+        }
+        /* at an interval's start the capacities are summed again (the same state gives the same sum) */
+        if (!need_epoch && done < R.steps &&
+            (st = fill_interval(&R, &demand, done, done % R.k_disp == 0, err, errlen)) != ODT_OK)
+            goto restore;
     } else {
-        if ((st = odt_snapshot_create(&w, sum->output, &sc, &host, &meta, &info, err, errlen)) != ODT_OK)
+        if ((st = odt_snapshot_create(&R.w, sum->output, sc, &R.host, &R.meta, &info, &R.lay, &id, pool, err,
+                                      errlen)) != ODT_OK)
             goto restore;
-        if ((st = ops->upload(be, &host)) != ODT_OK) {
-            snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
-            goto restore;
-        }
-        /* snapshot 0: the state at the epoch, evaluated with a zero-length step */
-        odt_step_input_at(&sc.epoch, 0.0, 0.0, &in[0]);
-        if ((st = ops->advance(be, in, 1)) != ODT_OK || (st = ops->download(be, &host)) != ODT_OK) {
-            snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
+        if ((st = R.ops->upload(R.be, &R.host)) != ODT_OK) {
+            st = backend_fail(&R, st, err, errlen);
             goto restore;
         }
-        if ((st = odt_eclipse_tracker_init(&ecl, &host, conical, 0.0)) != ODT_OK) {
-            snprintf(err, errlen, "out of memory");
+        /* the first checkpoint: the state before the epoch, so that a run killed from here on can be resumed
+           (a resume from it starts the run again) */
+        R.acc.fresh = 1.0;
+        if ((st = take_checkpoint(&R, err, errlen)) != ODT_OK || (st = submit(&R, err, errlen)) != ODT_OK ||
+            (st = odt_snapshot_publish(R.w, err, errlen)) != ODT_OK)
+            goto restore;
+        R.acc.fresh = 0.0;
+        need_epoch = 1;
+    }
+    {
+        struct odt_backend_stats bs;
+        R.ops->stats(R.be, &bs);
+        R.upload_bytes = bs.bytes_to_backend;
+    }
+    if (need_epoch) {
+        /* record 0: the state at the epoch, evaluated with a zero-length step that opens the intervals of the
+           satellites already in shadow; it is also the series' first row */
+        struct odt_step_input x0;
+        odt_step_input_at(&sc->epoch, 0.0, 0.0, &x0);
+        x0.init_events = 1;
+        x0.series_slot = 0;
+        R.s_t[0] = 0.0;
+        R.s_demand[0] = 0.0;
+        if ((st = R.ops->advance(R.be, &x0, 1, R.series)) != ODT_OK) {
+            st = backend_fail(&R, st, err, errlen);
             goto restore;
         }
-        struct odt_snapshot_extra x0 = {NULL, 0, 0.0};
-        if ((st = odt_snapshot_append(w, &in[0], &host, &ecl, &x0, err, errlen)) != ODT_OK)
-            goto fail_tracker;
-        track_extremes(&host, meta.classes, sum);
-        sum->snapshots = 1;
+        fold_series(&R, R.series, 1);
+        R.acc.series_slot_next = 1.0;
+        if ((st = odt_snapshot_add_series(R.w, R.s_t, R.series, R.s_demand, 1)) != ODT_OK ||
+            (st = take_record(&R, &x0, err, errlen)) != ODT_OK || (st = submit(&R, err, errlen)) != ODT_OK)
+            goto restore;
+        if (R.steps > 0 && (st = fill_interval(&R, &demand, 0, 1, err, errlen)) != ODT_OK)
+            goto restore;
     }
 
-    long written_here = 0;
-    while (done < steps && !odt_stop_signal) {
-        /* up to the next snapshot, in batches of at most k_max steps */
-        const long to_snapshot = k_interval - done % k_interval;
-        const long left = steps - done < to_snapshot ? steps - done : to_snapshot;
-        const int k = (int)(left < k_max ? left : k_max);
-        odt_step_inputs_fill(&sc.epoch, (double)done * sc.step_s, sc.step_s, k, in);
-        /* the demand of each step, handed out by the capacities at the start of the batch (O(1) per step) */
-        double cap_fleet = 0.0;
-        int64_t active = 0;
-        for (size_t i = 0; i < host.n; ++i)
-            if (host.capacity[i] > 0.0) {
-                cap_fleet += host.capacity[i];
-                ++active;
+    long records_here = 0, recs_since_ckpt = 0;
+    double last_ckpt_wall = now_s();
+    while (done < R.steps && !odt_stop_signal) {
+        if (done >= R.in_first + R.in_count) {
+            const double th = now_s();
+            st = fill_interval(&R, &demand, done, 1, err, errlen);
+            R.t_host += now_s() - th;
+            if (st != ODT_OK)
+                goto restore;
+        }
+        /* up to the end of the interval, the next record or the next checkpoint */
+        long stop = R.in_first + R.in_count;
+        const long next_rec = (done / R.k_rec + 1) * R.k_rec;
+        stop = next_rec < stop ? next_rec : stop;
+        if (R.k_ckpt > 0) {
+            const long next_ck = (done / R.k_ckpt + 1) * R.k_ckpt;
+            stop = next_ck < stop ? next_ck : stop;
+        }
+        const double th = now_s();
+        for (long s = done; s < stop; ++s)
+            R.acc.demand_tokens += R.step_demand[s - R.in_first];
+        R.t_host += now_s() - th;
+        if ((st = advance_call(&R, done, (int)(stop - done), err, errlen)) != ODT_OK)
+            goto restore;
+        done = stop;
+        R.acc.steps_done = (double)done;
+        R.acc.t_s = (double)done * sc->step_s;
+        const int rec = done % R.k_rec == 0 || done == R.steps;
+        const int last = done == R.steps;
+        /* checkpoints: every checkpoint_interval_s, or (by default) at every 10th record or at the first record
+           after checkpoint_wall_s of wall time, whichever comes first */
+        recs_since_ckpt += rec;
+        int ck = !last && ((R.k_ckpt > 0 && done % R.k_ckpt == 0) ||
+                           (R.k_ckpt == 0 && rec &&
+                            (recs_since_ckpt >= ODT_CHECKPOINT_RECORDS ||
+                             now_s() - last_ckpt_wall >= sc->checkpoint_wall_s)));
+        if (last && (st = R.ops->close_events(R.be, (double)done * sc->step_s)) != ODT_OK) {
+            st = backend_fail(&R, st, err, errlen);
+            goto restore;
+        }
+        if (rec && (st = take_record(&R, &R.in[done - 1 - R.in_first], err, errlen)) != ODT_OK)
+            goto restore;
+        if (last)
+            ck = 1; /* always a checkpoint at the end */
+        if (ck) {
+            if ((st = take_checkpoint(&R, err, errlen)) != ODT_OK)
+                goto restore;
+            last_ckpt_wall = now_s();
+            recs_since_ckpt = 0;
+        }
+        if ((rec || ck) && (st = submit(&R, err, errlen)) != ODT_OK)
+            goto restore;
+        if (rec) {
+            if (opt->stop_after_snapshots > 0 && ++records_here >= opt->stop_after_snapshots && done < R.steps)
+                odt_stop_signal = SIGINT; /* as if interrupted (tests of --resume) */
+            if (opt->progress && !opt->quiet) {
+                const double el = now_s() - t_start;
+                const double here = (double)done - sum->resumed_from_s / sc->step_s;
+                progress_line((double)done / (double)R.steps, (double)done * sc->step_s,
+                              (double)R.host.n * here / (el > 0 ? el : 1e-9),
+                              here > 0 ? el * (double)(R.steps - done) / here : 0.0);
             }
-        for (int s = 0; s < k; ++s) {
-            int64_t region_counts[ODT_DEMAND_MAX_REGIONS];
-            const int64_t d = odt_demand_step(&demand, in[s].step_index, in[s].t_s - sc.step_s, sc.step_s, NULL,
-                                              region_counts);
-            int64_t unassigned_known;
-            odt_dispatch_factor((enum odt_dispatch_policy)sc.dispatch, d, cap_fleet, active, &in[s].demand_factor,
-                                &unassigned_known);
-            demand_total += (double)d;
-        }
-        const double t0 = now_s();
-        if ((st = ops->advance(be, in, k)) != ODT_OK || (st = ops->download(be, &host)) != ODT_OK) {
-            snprintf(err, errlen, "%s backend: %s", ops->name, ops->last_error(be));
-            goto fail_tracker;
-        }
-        t_step_s += now_s() - t0;
-        done += k;
-        if ((st = odt_eclipse_tracker_collect(&ecl, &host)) != ODT_OK ||
-            (st = odt_rel_rows_collect(&host, &rel_rows, &n_rel_rows, &cap_rel_rows)) != ODT_OK) {
-            snprintf(err, errlen, "out of memory collecting events");
-            goto fail_tracker;
-        }
-        if (done % k_interval != 0 && done != steps)
-            continue;
-        if (done == steps && (st = odt_eclipse_tracker_finish(&ecl, (double)done * sc.step_s)) != ODT_OK) {
-            snprintf(err, errlen, "out of memory collecting eclipse events");
-            goto fail_tracker;
-        }
-        struct odt_snapshot_extra extra = {rel_rows, n_rel_rows, demand_total};
-        if ((st = odt_snapshot_append(w, &in[k - 1], &host, &ecl, &extra, err, errlen)) != ODT_OK)
-            goto fail_tracker;
-        odt_eclipse_tracker_clear_rows(&ecl);
-        n_rel_rows = 0;
-        track_extremes(&host, meta.classes, sum);
-        sum->snapshots++;
-        if (opt->stop_after_snapshots > 0 && ++written_here >= opt->stop_after_snapshots && done < steps)
-            odt_stop_signal = SIGINT; /* as if interrupted (tests of --resume) */
-        if (opt->progress && !opt->quiet) {
-            const double el = now_s() - t_start;
-            progress_line((double)done / (double)steps, (double)done * sc.step_s,
-                          (double)host.n * (double)done / (el > 0 ? el : 1e-9),
-                          el * (double)(steps - done) / (double)done);
         }
     }
-    sum->eclipses_umbra = ecl.count[ODT_ECLIPSE_UMBRA];
-    sum->eclipses_shadow = ecl.count[ODT_ECLIPSE_SHADOW];
-    sum->eclipse_longest_s = ecl.longest_s[ODT_ECLIPSE_UMBRA];
-    sum->eclipse_longest_sat = ecl.longest_sat[ODT_ECLIPSE_UMBRA];
-    sum->eclipse_longest_start_s = ecl.longest_start_s[ODT_ECLIPSE_UMBRA];
-    sum->eclipse_mean_s = ecl.count[ODT_ECLIPSE_UMBRA] ? ecl.total_s[ODT_ECLIPSE_UMBRA] /
-                                                             (double)ecl.count[ODT_ECLIPSE_UMBRA] : 0.0;
-    for (size_t i = 0; i < host.n; ++i)
-        sum->eclipse_events_lost += (size_t)host.eclipse_lost[i];
-    odt_eclipse_tracker_free(&ecl);
-    free(rel_rows);
-    rel_rows = NULL;
-    sum->tokens_demanded = demand_total;
+    if (done < R.steps) {
+        /* stopped: a checkpoint where the run stands, so that --resume continues from here */
+        if ((st = take_checkpoint(&R, err, errlen)) != ODT_OK || (st = submit(&R, err, errlen)) != ODT_OK)
+            goto restore;
+    }
+    if ((st = odt_snapshot_drain(R.w, err, errlen)) != ODT_OK)
+        goto restore;
+    if ((st = R.ops->reduce(R.be, R.tot)) != ODT_OK) {
+        st = backend_fail(&R, st, err, errlen);
+        goto restore;
+    }
     if (opt->progress && !opt->quiet)
         fprintf(stderr, "\n");
     sum->wall_s = now_s() - t_start;
-    sum->interrupted = odt_stop_signal != 0;
-    st = odt_snapshot_close(w, sum->interrupted ? "interrupted" : "complete", err, errlen);
-    w = NULL;
+    sum->interrupted = odt_stop_signal != 0 && done < R.steps;
+    struct odt_snapshot_stats wst;
+    odt_snapshot_get_stats(R.w, &wst);
+    st = odt_snapshot_close(R.w, sum->interrupted ? "interrupted" : "complete", err, errlen);
+    R.w = NULL;
+    if (st != ODT_OK)
+        goto restore;
 
-    sum->satellites = host.n;
-    sum->n_sgp4 = meta.n_sgp4;
-    sum->catalog_rejected = sc.catalog_rejected;
-    for (size_t i = 0; i < host.n; ++i)
-        if (host.status[i] != 0) {
-            sum->inactive++;
-            if (host.status[i] > 0 && host.status[i] < 8)
-                sum->inactive_by_code[host.status[i]]++;
-        }
+    /* the summary: fleet totals from the backend, extremes from the series, eclipses from the events */
+    double t[ODT_TV_N] = {0};
+    for (int c = 0; c < R.nc; ++c)
+        for (int v = 0; v < ODT_TV_N; ++v)
+            t[v] += R.tot[(size_t)c * ODT_TV_N + v];
+    sum->satellites = R.host.n;
+    sum->n_sgp4 = R.meta.n_sgp4;
+    sum->catalog_rejected = sc->catalog_rejected;
     sum->steps = done;
-    snprintf(sum->backend, sizeof sum->backend, "%s", ops->name);
+    sum->snapshots = wst.records;
+    snprintf(sum->backend, sizeof sum->backend, "%s", R.ops->name);
     sum->threads = info.threads;
-    sum->sat_steps_per_s = (double)host.n * (double)done / (sum->wall_s > 0 ? sum->wall_s : 1e-9);
-    sum->step_wall_s = t_step_s;
-    sum->simulated_s = (double)done * sc.step_s;
-    fleet_totals(&host, sum);
+    const double steps_here = (double)done - sum->resumed_from_s / sc->step_s;
+    sum->sat_steps_per_s = (double)R.host.n * steps_here / (sum->wall_s > 0 ? sum->wall_s : 1e-9);
+    sum->step_wall_s = R.t_step;
+    sum->transfer_wall_s = R.t_transfer;
+    sum->host_wall_s = R.t_host;
+    sum->writer_wait_s = R.t_wait;
+    sum->writer_busy_s = wst.busy_s;
+    sum->checkpoint_s = wst.checkpoint_s;
+    sum->checkpoints = wst.checkpoints;
+    sum->record_bytes = wst.record_bytes;
+    sum->satellite_records = wst.satellite_records;
+    sum->file_bytes = wst.file_bytes;
+    struct odt_backend_stats bst;
+    R.ops->stats(R.be, &bst);
+    sum->transfer_bytes = bst.bytes_to_backend + bst.bytes_from_backend;
+    sum->transfer_loop_bytes = sum->transfer_bytes - R.upload_bytes - R.ckpt_bytes;
+    sum->satellite_steps_here = (double)R.host.n * steps_here;
+    sum->simulated_s = (double)done * sc->step_s;
+    sum->sunlit_fraction = t[ODT_TV_ELAPSED_TIME] > 0.0 ? t[ODT_TV_SUNLIT_TIME] / t[ODT_TV_ELAPSED_TIME] : 0.0;
+    sum->energy_solar_j = t[ODT_TV_ENERGY_SOLAR];
+    sum->energy_demand_j = t[ODT_TV_ENERGY_DEMAND];
+    sum->energy_served_j = t[ODT_TV_ENERGY_SERVED];
+    sum->energy_unserved_j = t[ODT_TV_ENERGY_UNSERVED];
+    sum->energy_curtailed_j = t[ODT_TV_ENERGY_CURTAILED];
+    sum->tokens_arrived = t[ODT_TV_TOKENS_ARRIVED];
+    sum->tokens_served = t[ODT_TV_TOKENS_SERVED];
+    sum->tokens_dropped = t[ODT_TV_TOKENS_DROPPED];
+    sum->tokens_waiting = t[ODT_TV_TOKENS_WAITING];
+    sum->capacity_ideal = t[ODT_TV_CAPACITY_IDEAL];
+    sum->lost_power = t[ODT_TV_LOST_POWER];
+    sum->lost_heat = t[ODT_TV_LOST_HEAT];
+    sum->lost_failures = t[ODT_TV_LOST_FAILURES];
+    sum->accel_failed = (long)t[ODT_TV_ACCEL_FAILED];
+    sum->restarts = (long)t[ODT_TV_RESTARTS];
+    sum->inactive = (size_t)t[ODT_TV_N_INACTIVE];
+    sum->eclipse_events_lost = (size_t)t[ODT_TV_EVENTS_LOST];
+    sum->tokens_demanded = R.acc.demand_tokens;
+    sum->has_battery = 0;
+    for (int c = 0; c < R.meta.n_classes; ++c)
+        sum->has_battery |= R.meta.classes[c].battery.capacity_j > 0.0;
+    sum->battery_min_soc = R.acc.soc_min;
+    sum->temp_min_k = R.acc.temp_min_k;
+    sum->temp_max_k = R.acc.temp_max_k;
+    sum->eclipses_umbra = (size_t)R.ev.count[ODT_EVENT_UMBRA];
+    sum->eclipses_shadow = (size_t)R.ev.count[ODT_EVENT_SHADOW];
+    sum->eclipse_longest_s = R.ev.longest_s[ODT_EVENT_UMBRA];
+    sum->eclipse_longest_sat = (int)R.ev.longest_sat[ODT_EVENT_UMBRA];
+    sum->eclipse_longest_start_s = R.ev.longest_start_s[ODT_EVENT_UMBRA];
+    sum->eclipse_mean_s = R.ev.count[ODT_EVENT_UMBRA] > 0.0 ? R.ev.total_s[ODT_EVENT_UMBRA] /
+                                                                  R.ev.count[ODT_EVENT_UMBRA] : 0.0;
+    if (sum->inactive) {
+        /* the codes of the inactive satellites, once at the end */
+        struct odt_download req = {1, NULL, NULL, 0};
+        const int f_status = odt_fleet_field_index("status", 0);
+        req.field = &f_status;
+        if (R.ops->download(R.be, &req, (void *const *)&R.host.status) == ODT_OK &&
+            R.ops->download_wait(R.be) == ODT_OK)
+            for (size_t i = 0; i < R.host.n; ++i)
+                if (R.host.status[i] > 0 && R.host.status[i] < 8)
+                    sum->inactive_by_code[R.host.status[i]]++;
+    }
 
-    goto restore;
-fail_tracker:
-    odt_eclipse_tracker_free(&ecl);
-    free(rel_rows);
 restore:
     signal(SIGINT, old_int);
     signal(SIGTERM, old_term);
 out:
-    if (w) {
+    if (R.w) {
         char e2[256];
-        odt_snapshot_close(w, "failed", e2, sizeof e2);
+        odt_snapshot_close(R.w, "failed", e2, sizeof e2);
     }
-    if (be)
-        ops->destroy(be);
-    free(in);
-    odt_fleet_free(&host);
-    odt_fleet_meta_free(&meta);
-    odt_scenario_free(&sc);
+    if (R.be) {
+        free_set(&R, R.rec_buf[0], R.lay.nfields);
+        free_set(&R, R.rec_buf[1], R.lay.nfields);
+        free_set(&R, R.ckpt_buf, R.n_ckpt_fields);
+        R.ops->destroy(R.be);
+    } else {
+        free(R.rec_buf[0]);
+        free(R.rec_buf[1]);
+        free(R.ckpt_buf);
+    }
+    free(R.in);
+    free(R.step_demand);
+    free(R.series);
+    free(R.s_t);
+    free(R.s_demand);
+    free(R.tot);
+    free(R.subset);
+    odt_fleet_free(&R.host);
+    odt_fleet_meta_free(&R.meta);
+    odt_scenario_free(sc);
+    if (st != ODT_OK)
+        odt_run_summary_free(sum);
     return st;
+}
+
+void odt_run_summary_free(struct odt_run_summary *s)
+{
+    free(s->output);
+    s->output = NULL;
 }
 
 void odt_run_print_summary(FILE *out, const struct odt_run_summary *s)
@@ -416,9 +760,22 @@ void odt_run_print_summary(FILE *out, const struct odt_run_summary *s)
     fprintf(out, "  steps                  %ld (%ld snapshots)\n", s->steps, s->snapshots);
     fprintf(out, "  backend                %s\n", s->backend);
     fprintf(out, "  threads                %d\n", s->threads);
-    fprintf(out, "  wall time              %.3f s\n", s->wall_s);
+    fprintf(out, "  wall time              %.3f s (this machine, this run: timings vary between runs)\n", s->wall_s);
+    const double wall = s->wall_s > 0 ? s->wall_s : 1e-9;
+    fprintf(out, "  wall split             stepping %.1f %%, transfers %.1f %%, host %.1f %%, waiting for the writer "
+                 "%.1f %%\n",
+            100.0 * s->step_wall_s / wall, 100.0 * s->transfer_wall_s / wall, 100.0 * s->host_wall_s / wall,
+            100.0 * s->writer_wait_s / wall);
     fprintf(out, "  satellite-steps/s      %.4g (stepping alone: %.4g)\n", s->sat_steps_per_s,
-            s->step_wall_s > 0 ? (double)s->satellites * (double)s->steps / s->step_wall_s : 0.0);
+            s->step_wall_s > 0 ? s->satellite_steps_here / s->step_wall_s : 0.0);
+    const double ss = s->satellite_steps_here > 0 ? s->satellite_steps_here : 1.0;
+    fprintf(out, "  backend transfers      %.4g MB (%.3g B per satellite-step; between records %.3g B, the upload and "
+                 "checkpoints apart)\n",
+            s->transfer_bytes / 1e6, s->transfer_bytes / ss, s->transfer_loop_bytes / ss);
+    fprintf(out, "  snapshot writer        %.3f s busy (%.1f %% of wall; checkpoints %.3f s, %ld)\n", s->writer_busy_s,
+            100.0 * s->writer_busy_s / wall, s->checkpoint_s, s->checkpoints);
+    fprintf(out, "  file                   %.4g MB; records %.3g B per satellite-record\n", s->file_bytes / 1e6,
+            s->satellite_records > 0 ? s->record_bytes / s->satellite_records : 0.0);
     fprintf(out, "  fleet sunlit fraction  %.4f\n", s->sunlit_fraction);
     fprintf(out, "  energy collected       %.4f MWh (solar array output)\n", s->energy_solar_j / mwh);
     fprintf(out, "  energy used            %.4f MWh of %.4f MWh asked for (%.4f MWh not served)\n",
@@ -426,7 +783,8 @@ void odt_run_print_summary(FILE *out, const struct odt_run_summary *s)
     fprintf(out, "  energy curtailed       %.4f MWh\n", s->energy_curtailed_j / mwh);
     fprintf(out, "  eclipses               %zu umbra passes", s->eclipses_umbra);
     if (s->eclipses_shadow)
-        fprintf(out, ", %zu penumbral shadows", s->eclipses_shadow);
+        fprintf(out, " (and %zu shadow intervals including penumbra, each containing its umbra pass)",
+                s->eclipses_shadow);
     if (s->eclipses_umbra)
         fprintf(out, "; longest %.1f min (satellite %d, from t = %.0f s), mean %.1f min", s->eclipse_longest_s / 60.0,
                 s->eclipse_longest_sat, s->eclipse_longest_start_s, s->eclipse_mean_s / 60.0);
@@ -446,7 +804,11 @@ void odt_run_print_summary(FILE *out, const struct odt_run_summary *s)
                 100.0 * s->lost_power / s->capacity_ideal, 100.0 * s->lost_heat / s->capacity_ideal,
                 100.0 * s->lost_failures / s->capacity_ideal);
     fprintf(out, "  accelerator failures   %ld; node restarts %ld\n", s->accel_failed, s->restarts);
-    fprintf(out, "  lowest battery SoC     %.3f\n", s->battery_min_soc);
-    fprintf(out, "  temperature range      %.1f .. %.1f K\n", s->temp_min_k, s->temp_max_k);
+    if (s->has_battery && s->battery_min_soc <= 1.0)
+        fprintf(out, "  lowest battery SoC     %.3f (fleet series, every step sampled)\n", s->battery_min_soc);
+    else
+        fprintf(out, "  lowest battery SoC     no battery\n");
+    if (s->temp_min_k <= s->temp_max_k)
+        fprintf(out, "  temperature range      %.1f .. %.1f K (payload, fleet series)\n", s->temp_min_k, s->temp_max_k);
     fprintf(out, "  output                 %s\n", s->output);
 }

@@ -26,7 +26,20 @@ struct odt_run_summary {
     char backend[16];
     int threads;
     double wall_s;           /* whole run loop, snapshots included */
-    double step_wall_s;      /* time in the backend (advance and download) */
+    double step_wall_s;      /* time in the backend's advance */
+    double transfer_wall_s;  /* time in downloads, reductions and event collection */
+    double host_wall_s;      /* host work between calls: step inputs, demand, dispatch */
+    double writer_wait_s;    /* the run loop waiting for the writer thread */
+    double writer_busy_s;    /* the writer thread busy (records, series, events, checkpoints) */
+    double checkpoint_s;     /* of which checkpoints */
+    long checkpoints;
+    double transfer_bytes;   /* bytes across the backend boundary (upload and checkpoints included) */
+    double transfer_loop_bytes; /* of which between records: step inputs, series, totals, events, records */
+    double satellite_steps_here; /* satellite-steps of this invocation */
+    double record_bytes;     /* bytes stored for the per-satellite records */
+    double satellite_records;/* satellites per record x records */
+    double file_bytes;       /* size of the snapshot file */
+    int has_battery;         /* some class has a battery */
     double sat_steps_per_s;
     double sunlit_fraction;  /* fleet illumination-weighted time in sunlight / time */
     double energy_solar_j;   /* fleet array output */
@@ -34,14 +47,14 @@ struct odt_run_summary {
     double energy_served_j;  /* fleet load supplied */
     double energy_unserved_j;
     double energy_curtailed_j;
-    double battery_min_soc;  /* lowest state of charge seen at a snapshot (over satellites with a battery) */
-    double temp_min_k, temp_max_k; /* extreme payload temperatures at snapshots */
+    double battery_min_soc;  /* lowest state of charge in the fleet series (over satellites with a battery) */
+    double temp_min_k, temp_max_k; /* extreme payload temperatures in the fleet series */
     size_t eclipses_umbra;   /* complete umbra passes (the Sun fully hidden) */
     size_t eclipses_shadow;  /* complete penumbral shadows (any part hidden; conical model) */
     double eclipse_longest_s, eclipse_mean_s, eclipse_longest_start_s;
     int eclipse_longest_sat;
     size_t eclipse_events_lost;
-    char output[512];
+    char *output;            /* the snapshot file (malloc'd: odt_run_summary_free) */
     int interrupted;         /* stopped by SIGINT/SIGTERM */
     double resumed_from_s;   /* --resume: the time the run continued from */
     double simulated_s;      /* simulated time at the end */
@@ -61,6 +74,8 @@ enum odt_status odt_backend_choose(const char *name, int quiet, const struct odt
                                    size_t errlen);
 /* odt_run: do a whole run; on failure err holds one message naming file/line where known. */
 enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summary *sum, char *err, size_t errlen);
+/* odt_run_summary_free: what odt_run allocated in sum. */
+void odt_run_summary_free(struct odt_run_summary *sum);
 /* odt_run_print_summary: the end-of-run table. */
 void odt_run_print_summary(FILE *out, const struct odt_run_summary *sum);
 

@@ -369,6 +369,8 @@ static const struct key_def shell_keys[] = {
 static const char *const shadow_names[] = {"none", "cylindrical", "conical", NULL};
 static const char *const earth_shape_names[] = {"sphere", "oblate", NULL};
 
+static const char *const precision_names[] = {"storage", "double", NULL};
+
 #define SC(field) offsetof(struct odt_scenario, field)
 static const struct key_def top_keys[] = {
     {"name", KT_STRING, SC(name), 0, 0, false, 0, NULL, sizeof(((struct odt_scenario *)0)->name)},
@@ -383,6 +385,11 @@ static const struct key_def top_keys[] = {
     {"albedo", KT_DOUBLE, SC(albedo), 0, 1, false, 0, NULL, 0},
     {"earth_ir_w_m2", KT_DOUBLE, SC(earth_ir_w_m2), 0, 1000, false, 0, NULL, 0},
     {"output", KT_STRING, SC(output), 0, 0, false, 0, NULL, sizeof(((struct odt_scenario *)0)->output)},
+    {"checkpoint_interval_s", KT_DOUBLE, SC(checkpoint_interval_s), 0, 1e10, false, 0, NULL, 0},
+    {"checkpoint_wall_s", KT_DOUBLE, SC(checkpoint_wall_s), 0, 1e7, false, 0, NULL, 0},
+    {"dispatch_interval_s", KT_DOUBLE, SC(dispatch_interval_s), 0, 1e10, true, 0, NULL, 0},
+    {"series_every", KT_INT, SC(series_every), 1, 1e9, false, 0, NULL, 0},
+    {"snapshot_precision", KT_ENUM, SC(snapshot_precision), 0, 0, false, 0, precision_names, 0},
 };
 #undef SC
 
@@ -701,9 +708,10 @@ static enum odt_status read_shell(struct ctx *c, struct fy_node *entry, int inde
 }
 
 /*
- * snapshot_fields: the per-satellite outputs to write, a list of names of OUT
- * fields (docs/snapshot.md); the state fields are always written, since a
- * resume needs them.
+ * snapshot_fields: the per-satellite fields the records hold, a list of names
+ * of STATE or OUT fields (docs/snapshot.md); without it, the default record
+ * set of kernels/fleet.h. A resume needs none of them: it reads the
+ * checkpoint.
  */
 static enum odt_status read_snapshot_fields(struct ctx *c, struct fy_node *key, struct fy_node *val,
                                             struct odt_scenario *sc)
@@ -725,20 +733,92 @@ static enum odt_status read_snapshot_fields(struct ctx *c, struct fy_node *key, 
         for (int k = 0; name && k < nf; ++k)
             if (strlen(fi[k].name) == len && memcmp(fi[k].name, name, len) == 0)
                 found = k;
-        if (found < 0 || fi[found].role != ODT_FIELD_OUT) {
-            char known[1200] = "";
+        if (found < 0 || (fi[found].role != ODT_FIELD_OUT && fi[found].role != ODT_FIELD_STATE)) {
+            char known[2400] = "";
             for (int k = 0; k < nf; ++k)
-                if (fi[k].role == ODT_FIELD_OUT) {
+                if (fi[k].role == ODT_FIELD_OUT || fi[k].role == ODT_FIELD_STATE) {
                     strncat(known, known[0] ? ", " : "", sizeof known - strlen(known) - 1);
                     strncat(known, fi[k].name, sizeof known - strlen(known) - 1);
                 }
             return fail(c, node_line(e) > 0 ? node_line(e) : node_line(key),
-                        "snapshot_fields: '%.*s' is not an output field (%s; state fields are always written)",
+                        "snapshot_fields: '%.*s' is not a per-satellite field (%s)",
                         name ? (int)len : 1, name ? name : "?", known);
         }
         sc->snapshot_on[found] = 1;
     }
     return ODT_OK;
+}
+
+/*
+ * snapshot_satellites: which satellites the records hold: `all` (default),
+ * `every N` (satellites 0, N, 2N, ...), `per plane N` (the first N slots of
+ * every plane), or a list of satellite indices.
+ */
+static enum odt_status read_snapshot_satellites(struct ctx *c, struct fy_node *key, struct fy_node *val,
+                                                struct odt_scenario *sc)
+{
+    const int line = node_line(key);
+    if (val && fy_node_get_type(val) == FYNT_SEQUENCE) {
+        const int count = fy_node_sequence_item_count(val);
+        if (count <= 0)
+            return fail(c, line, "snapshot_satellites: the list is empty");
+        sc->snapshot_ids = malloc(sizeof(int32_t) * (size_t)count);
+        if (!sc->snapshot_ids)
+            return fail(c, line, "out of memory");
+        void *it = NULL;
+        struct fy_node *e;
+        while ((e = fy_node_sequence_iterate(val, &it)) != NULL) {
+            size_t len = 0;
+            const char *s = fy_node_get_type(e) == FYNT_SCALAR ? fy_node_get_scalar(e, &len) : NULL;
+            char buf[32];
+            char *end = NULL;
+            long v = -1;
+            if (s && len > 0 && len < sizeof buf) {
+                memcpy(buf, s, len);
+                buf[len] = '\0';
+                errno = 0;
+                v = strtol(buf, &end, 10);
+                if (errno || *end || v < 0 || v > INT32_MAX)
+                    v = -1;
+            }
+            if (v < 0)
+                return fail(c, node_line(e) > 0 ? node_line(e) : line,
+                            "snapshot_satellites: '%.*s' is not a satellite index (an integer from 0)",
+                            s ? (int)(len < 40 ? len : 40) : 1, s ? s : "?");
+            for (size_t q = 0; q < sc->n_snapshot_ids; ++q)
+                if (sc->snapshot_ids[q] == (int32_t)v)
+                    return fail(c, node_line(e) > 0 ? node_line(e) : line,
+                                "snapshot_satellites: satellite %ld is listed twice", v);
+            sc->snapshot_ids[sc->n_snapshot_ids++] = (int32_t)v;
+        }
+        sc->snapshot_select = ODT_SELECT_IDS;
+        return ODT_OK;
+    }
+    size_t len = 0;
+    const char *s = val && fy_node_get_type(val) == FYNT_SCALAR ? fy_node_get_scalar(val, &len) : NULL;
+    char buf[64] = "";
+    if (s && len < sizeof buf) {
+        memcpy(buf, s, len);
+        buf[len] = '\0';
+    }
+    long nv = 0;
+    char tail;
+    if (strcmp(buf, "all") == 0) {
+        sc->snapshot_select = ODT_SELECT_ALL;
+        return ODT_OK;
+    }
+    if (sscanf(buf, "every %ld %c", &nv, &tail) == 1 && nv >= 1 && nv <= INT32_MAX) {
+        sc->snapshot_select = ODT_SELECT_EVERY;
+        sc->snapshot_select_n = (int)nv;
+        return ODT_OK;
+    }
+    if (sscanf(buf, "per plane %ld %c", &nv, &tail) == 1 && nv >= 1 && nv <= INT32_MAX) {
+        sc->snapshot_select = ODT_SELECT_PER_PLANE;
+        sc->snapshot_select_n = (int)nv;
+        return ODT_OK;
+    }
+    return fail(c, line, "snapshot_satellites: expected all, 'every N', 'per plane N' or a list of satellite "
+                         "indices");
 }
 
 static const char *const dispatch_names[] = {"capacity", "equal", NULL};
@@ -789,13 +869,22 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
     sc->seed = 1;
     odt_demand_params_default(&sc->demand);
     sc->dispatch = ODT_DISPATCH_CAPACITY;
-    sc->snapshot_compression = 4;
-    static const char *const skip[] = {"satellite", "fleet", "workload", "snapshot_fields", NULL};
+    sc->snapshot_compression = 1;
+    sc->checkpoint_interval_s = 0.0; /* 0: by wall-clock time, every checkpoint_wall_s */
+    sc->checkpoint_wall_s = 300.0;
+    sc->dispatch_interval_s = 600.0;
+    sc->series_every = 1;
+    sc->snapshot_precision = 0;
+    static const char *const skip[] = {"satellite", "fleet", "workload", "snapshot_fields", "snapshot_satellites",
+                                       NULL};
     enum odt_status st = read_mapping(c, root, "", top_keys, NKEYS(top_keys), skip, sc);
     if (st != ODT_OK)
         return st;
     struct fy_node *sfk = NULL, *sfv = lookup(root, "snapshot_fields", &sfk);
     if (sfk && (st = read_snapshot_fields(c, sfk, sfv, sc)) != ODT_OK)
+        return st;
+    struct fy_node *ssk = NULL, *ssv = lookup(root, "snapshot_satellites", &ssk);
+    if (ssk && (st = read_snapshot_satellites(c, ssk, ssv, sc)) != ODT_OK)
         return st;
     struct fy_node *wk = NULL, *wv = lookup(root, "workload", &wk);
     if (wk && (st = read_workload(c, wk, wv, sc)) != ODT_OK)
@@ -821,6 +910,18 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
     if (!is_multiple(sc->duration_s, sc->step_s))
         return fail(c, node_line(k_dur), "duration_s = %g is not a multiple of step_s = %g", sc->duration_s,
                     sc->step_s);
+    struct fy_node *k_ck = NULL, *k_di = NULL;
+    if (lookup(root, "checkpoint_interval_s", &k_ck) && sc->checkpoint_interval_s > 0.0 &&
+        !is_multiple(sc->checkpoint_interval_s, sc->step_s))
+        return fail(c, node_line(k_ck), "checkpoint_interval_s = %g is not a multiple of step_s = %g",
+                    sc->checkpoint_interval_s, sc->step_s);
+    if (lookup(root, "dispatch_interval_s", &k_di) && !is_multiple(sc->dispatch_interval_s, sc->step_s))
+        return fail(c, node_line(k_di), "dispatch_interval_s = %g is not a multiple of step_s = %g",
+                    sc->dispatch_interval_s, sc->step_s);
+    if (!k_di && sc->dispatch_interval_s < sc->step_s)
+        sc->dispatch_interval_s = sc->step_s;
+    if (!k_di && !is_multiple(sc->dispatch_interval_s, sc->step_s))
+        sc->dispatch_interval_s = sc->step_s * floor(sc->dispatch_interval_s / sc->step_s);
 
     struct odt_sat_spec dflt;
     sat_defaults(&dflt);
@@ -976,6 +1077,7 @@ void odt_scenario_free(struct odt_scenario *sc)
     for (int k = 0; sc->shells && k < sc->n_shells; ++k)
         odt_catalog_free(&sc->shells[k].catalog);
     free(sc->shells);
+    free(sc->snapshot_ids);
     memset(sc, 0, sizeof *sc);
 }
 

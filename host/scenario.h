@@ -21,6 +21,8 @@ enum odt_accel_kind { ODT_ACCEL_H200 = 0, ODT_ACCEL_B200 = 1 };
 enum odt_fleet_source { ODT_SOURCE_SSO = 0, ODT_SOURCE_WALKER = 1, ODT_SOURCE_CATALOG = 2 };
 enum odt_sgp4_opsmode_choice { ODT_OPSMODE_IMPROVED = 0, ODT_OPSMODE_AFSPC = 1 };
 enum odt_walker_pattern { ODT_WALKER_DELTA = 0, ODT_WALKER_STAR = 1 };
+/* Which satellites the per-satellite records hold (snapshot_satellites). */
+enum odt_snapshot_select { ODT_SELECT_ALL = 0, ODT_SELECT_EVERY = 1, ODT_SELECT_PER_PLANE = 2, ODT_SELECT_IDS = 3 };
 
 /* One satellite design as written in a `satellite:` block (SI units; see
  * docs/scenario.md). odt_sat_spec_class turns it into the model parameters. */
@@ -103,6 +105,15 @@ struct odt_scenario {
     int snapshot_fields_given; /* snapshot_fields was given: snapshot_on selects the OUT fields */
     unsigned char snapshot_on[ODT_MAX_FIELDS]; /* per fleet field: 1 to write it (OUT fields) */
     int dispatch;              /* enum odt_dispatch_policy */
+    double checkpoint_interval_s; /* simulated time between checkpoints, s (0: by wall-clock time) */
+    double checkpoint_wall_s;  /* with checkpoint_interval_s 0: wall-clock time between checkpoints, s */
+    double dispatch_interval_s;/* the demand is shared by capacities updated this often, s */
+    int series_every;          /* the fleet series holds every this many steps */
+    int snapshot_precision;    /* 0: each field's storage type; 1: every floating field as float64 */
+    int snapshot_select;       /* enum odt_snapshot_select */
+    int snapshot_select_n;     /* every N / per plane N */
+    int32_t *snapshot_ids;     /* ODT_SELECT_IDS: the satellites */
+    size_t n_snapshot_ids;
     char output[512];          /* output path from the scenario (may be empty) */
     int n_shells;
     struct odt_shell_spec *shells;

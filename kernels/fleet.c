@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ODT_X_INFO(name, type, nc, units, desc, role) \
-    {#name, units, desc, sizeof(type), nc, sizeof(type) == sizeof(int32_t), role, offsetof(struct odt_fleet, name)},
+#define ODT_X_INFO(name, type, nc, units, desc, role, store, rec)                                                \
+    {#name, units, desc, sizeof(type), nc, sizeof(type) == sizeof(int32_t), role, offsetof(struct odt_fleet, name), \
+     store, rec},
 static const struct odt_field_info odt_field_table[] = {ODT_FLEET_FIELDS(ODT_X_INFO)};
 #undef ODT_X_INFO
 
@@ -13,6 +14,18 @@ const struct odt_field_info *odt_fleet_fields(int *count)
 {
     *count = (int)(sizeof odt_field_table / sizeof odt_field_table[0]);
     return odt_field_table;
+}
+
+int odt_fleet_field_index(const char *name, size_t len)
+{
+    if (!len)
+        len = strlen(name);
+    int nf;
+    const struct odt_field_info *f = odt_fleet_fields(&nf);
+    for (int k = 0; k < nf; ++k)
+        if (strlen(f[k].name) == len && memcmp(f[k].name, name, len) == 0)
+            return k;
+    return -1;
 }
 
 void *odt_fleet_field_ptr(const struct odt_fleet *fl, const struct odt_field_info *f)

@@ -25,6 +25,8 @@
 #include "kernels/dispatch.h"
 #include "kernels/fleet.h"
 
+#include <string.h>
+
 /*
  * odt_sat_position: position r (km) and velocity v (km/s) in GCRS axes of
  * satellite i at the step input x. Returns 0, or the SGP4 error code, in
@@ -49,20 +51,84 @@ ODT_HD static inline int odt_sat_position(size_t i, const struct odt_fleet *f, c
     return 0;
 }
 
+/* The event slots of one satellite while it advances. */
+struct odt_sat_events {
+    int count, lost;
+};
+
+/* odt_sat_event: record one event row in satellite i's slots (counted as lost when they are full). */
+ODT_HD static inline void odt_sat_event(size_t i, const struct odt_fleet *f, struct odt_sat_events *ev, int kind,
+                                        int number, double t0_s, double t1_s)
+{
+    if (ev->count >= ODT_EV_SLOTS) {
+        ++ev->lost;
+        return;
+    }
+    const size_t at = (size_t)ev->count * f->n + i;
+    f->ev_kind[at] = kind;
+    f->ev_number[at] = number;
+    f->ev_t0[at] = t0_s;
+    f->ev_t1[at] = t1_s;
+    ++ev->count;
+}
+
+/* The open eclipse intervals of one satellite (STATE fields umbra_start, shadow_start, eclipse_cut). */
+struct odt_sat_intervals {
+    double umbra_start, shadow_start; /* NaN: none open */
+    int cut;                          /* 1: the open umbra began before the run; 2: the open shadow did */
+};
+
+/*
+ * odt_sat_interval_close: close satellite i's open interval of kind (ODT_EVENT_UMBRA or ODT_EVENT_SHADOW) at
+ * t_s and record it; cut_end marks it cut by the end of the run. Shadow rows are recorded only for the
+ * conical model (the cylindrical shadow has no penumbra: its shadow is its umbra). An exit without its
+ * entry (a grazing pass resolved differently at its two ends) records nothing.
+ */
+ODT_HD static inline void odt_sat_interval_close(size_t i, const struct odt_fleet *f, int conical,
+                                                 struct odt_sat_intervals *iv, int kind, double t_s, int cut_end,
+                                                 struct odt_sat_events *ev)
+{
+    double *start = kind == ODT_EVENT_UMBRA ? &iv->umbra_start : &iv->shadow_start;
+    const int bit = kind == ODT_EVENT_UMBRA ? 1 : 2;
+    if (*start != *start) /* NaN */
+        return;
+    if (kind == ODT_EVENT_UMBRA || conical)
+        odt_sat_event(i, f, ev, kind, ((iv->cut & bit) || cut_end) ? 0 : 1, *start, t_s);
+    *start = NAN;
+    iv->cut &= ~bit;
+}
+
+/* odt_sat_interval_events: fold the entries and exits of one refined boundary crossing (enum
+   odt_eclipse_kind bits) at t_s into the open intervals, recording those that close. */
+ODT_HD static inline void odt_sat_interval_events(size_t i, const struct odt_fleet *f, int conical,
+                                                  struct odt_sat_intervals *iv, int kind, double t_s,
+                                                  struct odt_sat_events *ev)
+{
+    if ((kind & ODT_ECL_PENUMBRA_ENTRY) && iv->shadow_start != iv->shadow_start)
+        iv->shadow_start = t_s;
+    if ((kind & ODT_ECL_UMBRA_ENTRY) && iv->umbra_start != iv->umbra_start)
+        iv->umbra_start = t_s;
+    if (kind & ODT_ECL_UMBRA_EXIT)
+        odt_sat_interval_close(i, f, conical, iv, ODT_EVENT_UMBRA, t_s, 0, ev);
+    if (kind & ODT_ECL_PENUMBRA_EXIT)
+        odt_sat_interval_close(i, f, conical, iv, ODT_EVENT_SHADOW, t_s, 0, ev);
+}
+
 /*
  * odt_sat_eclipse_events: refine the shadow boundaries crossed by satellite i
- * between the end of the previous step (t0 = x->t_s - dt, Sun of `prev`) and
- * x->t_s, and append them to its event buffer (slots used *count, lost
- * *lost). Called only when the illuminated fraction changed class; `crossed`
- * (odt_eclipse_classify of the two fractions) decides which boundaries were
- * crossed, so that entries and exits always alternate as the recorded
- * fractions do. The root finder gives their times; a boundary it cannot
- * bracket (the fraction and the smooth shadow function disagree by rounding
- * within ~1e-7 rad of a boundary) is dated at the end of the step.
+ * between the end of the previous step (t0 = x->t_s - dt, Sun x->sun_unit_prev)
+ * and x->t_s, and fold them into its open intervals. Called only when the
+ * illuminated fraction changed class; `crossed` (odt_eclipse_classify of the
+ * two fractions) decides which boundaries were crossed, so that entries and
+ * exits always alternate as the recorded fractions do. The root finder gives
+ * their times; a boundary it cannot bracket (the fraction and the smooth
+ * shadow function disagree by rounding within ~1e-7 rad of a boundary) is
+ * dated at the end of the step.
  */
 ODT_HD static inline void odt_sat_eclipse_events(size_t i, const struct odt_fleet *f, const struct odt_kepler *kep,
-                                                 const struct odt_step_config *cfg, const struct odt_step_input *prev,
-                                                 const struct odt_step_input *x, int crossed, int *count, int *lost)
+                                                 const struct odt_step_config *cfg, const struct odt_step_input *x,
+                                                 int crossed,
+                                                 struct odt_sat_intervals *iv, struct odt_sat_events *evs)
 {
     struct odt_eclipse_config ec;
     ec.shadow_model = cfg->shadow_model;
@@ -86,9 +152,9 @@ ODT_HD static inline void odt_sat_eclipse_events(size_t i, const struct odt_flee
     }
     struct odt_eclipse_event ev[ODT_ECLIPSE_MAX_EVENTS];
     int nev = 0;
-    odt_eclipse_events_step(&ec, prop, elements, x->t_s - x->dt_s, prev->sun_unit, prev->sun_dist_km, x->t_s,
+    odt_eclipse_events_step(&ec, prop, elements, x->t_s - x->dt_s, x->sun_unit_prev, x->sun_dist_prev_km, x->t_s,
                             x->sun_unit, x->sun_dist_km, ev, &nev);
-    const size_t n = f->n;
+    const int conical = cfg->shadow_model == ODT_SHADOW_CONICAL;
     int covered = 0;
     for (int e = 0; e <= nev; ++e) {
         /* the refined events limited to the boundaries crossed, then any crossed boundary left, at t1 */
@@ -97,13 +163,7 @@ ODT_HD static inline void odt_sat_eclipse_events(size_t i, const struct odt_flee
         if (kind == ODT_ECL_NONE)
             continue;
         covered |= kind;
-        if (*count < ODT_ECL_SLOTS) {
-            f->eclipse_kind[(size_t)*count * n + i] = kind;
-            f->eclipse_time[(size_t)*count * n + i] = when;
-            ++*count;
-        } else {
-            ++*lost;
-        }
+        odt_sat_interval_events(i, f, conical, iv, kind, when, evs);
     }
 }
 
@@ -117,7 +177,7 @@ struct odt_node_state {
     double latency_s;   /* latency estimate of the last step */
     int in_saa;
     double cap_ideal, lost_power, lost_heat, lost_failures; /* cumulative capacity accounting, tokens */
-    int ev_count, ev_lost;
+    double step_arrived, step_served, step_dropped; /* tokens of the last step */
     double hazard_bound; /* failure hazard at the call's start: a bound for its steps (odt_rel_step_bounded) */
 };
 
@@ -135,7 +195,8 @@ ODT_HD static inline void odt_node_state_load(size_t i, const struct odt_fleet *
     ns->queue.arrived = f->tokens_arrived[i];
     ns->queue.served = f->tokens_served[i];
     ns->queue.dropped = f->tokens_dropped[i];
-    ns->cap_start = ns->capacity = f->capacity[i];
+    ns->cap_start = f->dispatch_weight[i];
+    ns->capacity = f->capacity[i];
     ns->served_rate = f->served_rate[i];
     ns->latency_s = f->latency[i];
     ns->in_saa = f->in_saa[i];
@@ -143,8 +204,7 @@ ODT_HD static inline void odt_node_state_load(size_t i, const struct odt_fleet *
     ns->lost_power = f->capacity_lost_power[i];
     ns->lost_heat = f->capacity_lost_heat[i];
     ns->lost_failures = f->capacity_lost_failures[i];
-    ns->ev_count = 0;
-    ns->ev_lost = f->rel_events_lost[i];
+    ns->step_arrived = ns->step_served = ns->step_dropped = 0.0;
 }
 
 ODT_HD static inline void odt_node_state_store(size_t i, const struct odt_fleet *f, const struct odt_node_state *ns)
@@ -169,22 +229,7 @@ ODT_HD static inline void odt_node_state_store(size_t i, const struct odt_fleet 
     f->capacity_lost_power[i] = ns->lost_power;
     f->capacity_lost_heat[i] = ns->lost_heat;
     f->capacity_lost_failures[i] = ns->lost_failures;
-    f->rel_count[i] = ns->ev_count;
-    f->rel_events_lost[i] = ns->ev_lost;
-}
-
-ODT_HD static inline void odt_node_event(size_t i, const struct odt_fleet *f, struct odt_node_state *ns, int kind,
-                                         int number, double t_s)
-{
-    if (ns->ev_count >= ODT_REL_SLOTS) {
-        ++ns->ev_lost;
-        return;
-    }
-    const size_t at = (size_t)ns->ev_count * f->n + i;
-    f->rel_kind[at] = kind;
-    f->rel_number[at] = number;
-    f->rel_time[at] = t_s;
-    ++ns->ev_count;
+    f->dispatch_weight[i] = ns->cap_start;
 }
 
 /*
@@ -192,7 +237,7 @@ ODT_HD static inline void odt_node_event(size_t i, const struct odt_fleet *f, st
  * and radiation restarts (Philox keyed by seed and satellite, the step as
  * counter; the restart rate multiplied inside the South Atlantic Anomaly);
  * the tokens dispatched to the node (its share from its capacity at the start
- * of the advance call); the compute power budget from what the array and the
+ * of the dispatch interval: its dispatch weight); the compute power budget from what the array and the
  * battery can supply after the bus, throttled by the payload temperature; the
  * capacity at that budget while the node is up; the queue; and the power the
  * tokens served need. Returns that power (W); accounts the capacity lost to
@@ -201,7 +246,7 @@ ODT_HD static inline void odt_node_event(size_t i, const struct odt_fleet *f, st
 ODT_HD static inline double odt_node_step(size_t i, const struct odt_fleet *f, const struct odt_sat_class *c,
                                           const struct odt_step_config *cfg, const struct odt_step_input *x,
                                           const double r[3], double e_batt_j, double p_solar_w, double t_payload_k,
-                                          struct odt_node_state *ns)
+                                          struct odt_node_state *ns, struct odt_sat_events *ev)
 {
     const double dt = x->dt_s;
     const struct odt_node_spec *spec = &c->node;
@@ -216,9 +261,9 @@ ODT_HD static inline double odt_node_step(size_t i, const struct odt_fleet *f, c
     struct odt_rel_step_out ro;
     odt_rel_step_bounded(&c->rel, &ns->rel, dt, ns->in_saa, u, ns->hazard_bound, &ro);
     if (ro.failed > 0)
-        odt_node_event(i, f, ns, ODT_REL_FAILURE, ro.failed, x->t_s);
+        odt_sat_event(i, f, ev, ODT_EVENT_FAILURE, ro.failed, x->t_s, x->t_s);
     if (ro.interrupt_started)
-        odt_node_event(i, f, ns, ODT_REL_RESTART, 1, x->t_s);
+        odt_sat_event(i, f, ev, ODT_EVENT_RESTART, 1, x->t_s, x->t_s);
     const int n_work = ns->rel.n_working;
 
     /* the power the compute may use: the array, and the battery down to its floor, after the bus */
@@ -250,6 +295,9 @@ ODT_HD static inline double odt_node_step(size_t i, const struct odt_fleet *f, c
     odt_queue_step(&c->queue, &ns->queue, arrivals, ns->capacity * dt, dt, &qo);
     ns->served_rate = dt > 0.0 ? qo.served / dt : 0.0;
     ns->latency_s = qo.latency_s;
+    ns->step_arrived = qo.arrived;
+    ns->step_served = qo.served;
+    ns->step_dropped = qo.dropped_limit + qo.dropped_latency;
 
     /* power for the tokens served: the accelerators at the clock that serves them while up */
     if (n_work <= 0 || up <= 0.0)
@@ -258,175 +306,373 @@ ODT_HD static inline double odt_node_step(size_t i, const struct odt_fleet *f, c
     return need < budget ? need : budget;
 }
 
+/* Everything one satellite carries from step to step while it advances (loaded once, stored once). */
+struct odt_sat_work {
+    const struct odt_sat_class *c;
+    struct odt_kepler kep;
+    struct odt_tn_prep tnp; /* per-class constants of the thermal network, derived (and validated) per call */
+    int tn_valid;
+    double array_log_keep;
+    double e_batt;
+    double tn[ODT_TN_MAX_NODES];
+    double e_solar, e_demand, e_served, e_charge, e_discharge, e_curt, e_unserved, e_loss;
+    double t_sun, t_elapsed, t_over;
+    double r[3], v[3];
+    struct odt_sgp4_resonance res;
+    int status;
+    struct odt_sat_intervals iv;
+    struct odt_sat_events ev;
+    struct odt_node_state ns;
+    double illum, p_solar, p_compute, cos_inc;
+    struct odt_power_flows fl;
+    struct odt_tn_flows th;
+};
+
+/* odt_sat_begin: load satellite i of fleet f into w for a call of steps. */
+ODT_HD static inline void odt_sat_begin(size_t i, const struct odt_fleet *f, const struct odt_sat_class *classes,
+                                        struct odt_sat_work *w)
+{
+    const size_t n = f->n;
+    w->kep.a_km = f->a_km[i];
+    w->kep.ecc = f->ecc[i];
+    w->kep.inc_rad = f->inc_rad[i];
+    w->kep.raan0_rad = f->raan0_rad[i];
+    w->kep.argp0_rad = f->argp0_rad[i];
+    w->kep.m0_rad = f->m0_rad[i];
+    w->kep.mdot_rad_s = f->mdot_rad_s[i];
+    w->kep.raandot_rad_s = f->raandot_rad_s[i];
+    w->kep.argpdot_rad_s = f->argpdot_rad_s[i];
+    w->c = &classes[f->cls[i]];
+    w->tn_valid = odt_tn_prepare(&w->c->thermal, &w->tnp) == ODT_OK;
+    w->array_log_keep = odt_array_log_keep(&w->c->array);
+    w->e_batt = f->battery_energy[i];
+    for (int d = 0; d < ODT_TN_MAX_NODES; ++d)
+        w->tn[d] = d < ODT_TN_N_DEFAULT ? f->node_temperature[(size_t)d * n + i] : 0.0;
+    w->e_solar = f->energy_solar[i];
+    w->e_demand = f->energy_demand[i];
+    w->e_served = f->energy_served[i];
+    w->e_charge = f->energy_charge[i];
+    w->e_discharge = f->energy_discharge[i];
+    w->e_curt = f->energy_curtailed[i];
+    w->e_unserved = f->energy_unserved[i];
+    w->e_loss = f->energy_loss[i];
+    w->t_sun = f->sunlit_time[i];
+    w->t_elapsed = f->elapsed_time[i];
+    w->t_over = f->time_over_limit[i];
+    for (int d = 0; d < 3; ++d) {
+        w->r[d] = f->position[d * n + i];
+        w->v[d] = f->velocity[d * n + i];
+    }
+    w->res.atime = f->sgp4_res_atime[i];
+    w->res.xli = f->sgp4_res_xli[i];
+    w->res.xni = f->sgp4_res_xni[i];
+    w->status = f->status[i];
+    w->iv.umbra_start = f->umbra_start[i];
+    w->iv.shadow_start = f->shadow_start[i];
+    w->iv.cut = f->eclipse_cut[i];
+    w->ev.count = f->ev_count[i];
+    w->ev.lost = f->events_lost[i];
+    odt_node_state_load(i, f, &w->ns);
+    w->ns.hazard_bound = odt_rel_hazard(&w->c->rel, w->c->rel.burn_in_s + w->ns.rel.age_s);
+    if (!(w->ns.hazard_bound < HUGE_VAL))
+        w->ns.hazard_bound = HUGE_VAL; /* at age 0 without burn-in the infant hazard is unbounded */
+    w->illum = f->illumination[i];
+    w->p_solar = w->p_compute = w->cos_inc = 0.0;
+    w->fl.p_served_w = w->fl.p_charge_w = w->fl.p_discharge_w = 0.0;
+    w->fl.p_curtailed_w = w->fl.p_unserved_w = w->fl.p_loss_w = 0.0;
+    w->th.absorbed_w = w->th.radiated_w = 0.0;
+}
+
 /*
- * odt_sat_advance: advance satellite i of fleet f through the k steps in[0..k-1].
- * classes: the class table; cfg: fleet-wide settings. Reads PARAM and STATE
- * fields, writes STATE, OUT and EVENT fields of satellite i only.
+ * odt_sat_step: one step x of satellite i; nothing once the satellite is
+ * inactive. A step input is self-contained (it carries the Sun at the start of
+ * the step), so how steps are grouped into calls never changes a result.
  *
- * Per step: position (Kepler+J2 or SGP4, GCRS axes) -> illuminated fraction
- * (and, where it changed, the refined eclipse events) -> array output at the
- * array node's temperature -> compute node (failures, restarts, dispatch,
- * power budget, throttle, queue; odt_node_step) -> power balance (battery,
- * load, curtailment) -> thermal network (environment loads, every watt used
- * ends as heat) -> energy accounting.
- *
- * The per-class constants of the thermal network (odt_tn_prepare: validation,
- * radiative coefficients, conductances, face geometry) and of the array's
- * yearly degradation are derived once per call, not per step.
+ * Position (Kepler+J2 or SGP4, GCRS axes) -> illuminated fraction (and, where
+ * it changed, the refined eclipse boundaries, paired into intervals) -> array
+ * output at the array node's temperature -> compute node (failures, restarts,
+ * dispatch, power budget, throttle, queue; odt_node_step) -> power balance
+ * (battery, load, curtailment) -> thermal network (environment loads, every
+ * watt used ends as heat) -> energy accounting.
  *
  * A satellite whose propagation fails (an SGP4 error: decayed, invalid
  * elements) becomes inactive with that code: it keeps its last valid position
  * and velocity and neither produces nor uses power from then on.
  */
+ODT_HD static inline void odt_sat_step(size_t i, const struct odt_fleet *f, const struct odt_step_config *cfg,
+                                       const struct odt_step_input *x, struct odt_sat_work *w)
+{
+    if (w->status != 0)
+        return;
+    const struct odt_sat_class *c = w->c;
+    const double dt = x->dt_s;
+    w->ns.step_arrived = w->ns.step_served = w->ns.step_dropped = 0.0;
+    if (x->dispatch_update)
+        w->ns.cap_start = w->ns.capacity; /* the capacities the host summed for this interval's factor */
+    w->status = odt_sat_position(i, f, &w->kep, cfg, x, &w->res, w->r, w->v);
+    if (w->status != 0) {
+        w->illum = w->p_solar = w->p_compute = w->cos_inc = 0.0;
+        w->fl.p_served_w = w->fl.p_charge_w = w->fl.p_discharge_w = 0.0;
+        w->fl.p_curtailed_w = w->fl.p_unserved_w = w->fl.p_loss_w = 0.0;
+        w->th.absorbed_w = w->th.radiated_w = 0.0;
+        w->ns.capacity = w->ns.served_rate = 0.0; /* an inactive satellite takes no demand */
+        return;
+    }
+
+    /* shadow, and the eclipse events of this step where the shadow class changed */
+    const double illum_prev = w->illum;
+    w->illum = cfg->earth_shape == ODT_EARTH_OBLATE
+                   ? odt_illumination_ellipsoid(cfg->shadow_model, w->r, x->sun_unit, x->sun_dist_km, cfg->re_km,
+                                                cfg->flattening)
+                   : odt_illumination(cfg->shadow_model, w->r, x->sun_unit, x->sun_dist_km, cfg->re_km);
+    if (x->init_events) {
+        /* the run starts inside a shadow: open its intervals, cut by the start */
+        w->iv.umbra_start = w->illum <= 0.0 ? x->t_s : NAN;
+        w->iv.shadow_start = w->illum < 1.0 ? x->t_s : NAN;
+        w->iv.cut = (w->illum <= 0.0 ? 1 : 0) | (w->illum < 1.0 ? 2 : 0);
+    }
+    const int crossed = odt_eclipse_classify(illum_prev, w->illum);
+    if (dt > 0.0 && crossed != ODT_ECL_NONE)
+        odt_sat_eclipse_events(i, f, &w->kep, cfg, x, crossed, &w->iv, &w->ev);
+
+    /* array, at the temperature of the array node */
+    const double irr = odt_solar_irradiance(x->sun_dist_km);
+    const double years = x->t_s / (ODT_DAYS_PER_TROPICAL_YEAR * ODT_SEC_PER_DAY);
+    w->cos_inc = odt_array_cos_incidence(&c->array, w->r, w->v, x->sun_unit);
+    odt_array_output_at(&c->array, irr, w->illum, w->cos_inc, w->tn[ODT_TN_ARRAY],
+                        odt_array_life_factor(w->array_log_keep, years), c->array_fluence_per_yr * years,
+                        &w->p_solar, NULL);
+
+    /* the compute node, then the power balance of its load and the bus (the bus is served first) */
+    const double p_want =
+        odt_node_step(i, f, c, cfg, x, w->r, w->e_batt, w->p_solar, w->tn[ODT_TN_PAYLOAD], &w->ns, &w->ev);
+    const double load = p_want + c->node.bus_power_w;
+    odt_power_balance(&c->battery, w->p_solar, load, dt, &w->e_batt, &w->fl);
+    const double p_rest = w->fl.p_served_w - c->node.bus_power_w;
+    w->p_compute = p_rest <= 0.0 ? 0.0 : (p_rest < p_want ? p_rest : p_want);
+
+    /* heat: the array gives up the electricity taken from it (before the power conditioning, whose
+       losses heat the bus); every watt used ends as heat in the payload or the bus */
+    const double p_used = w->p_solar - w->fl.p_curtailed_w;
+    const double p_array_out = p_used / c->array.pcu_efficiency;
+    double q[ODT_TN_MAX_NODES];
+    odt_tn_internal_loads(p_array_out, w->p_compute, w->fl.p_served_w - w->p_compute + (p_array_out - p_used),
+                          w->fl.p_loss_w, q);
+    struct odt_tn_sky sky;
+    odt_tn_sky_set(&sky, w->r, x->sun_unit, irr, w->illum, w->cos_inc);
+    if (w->tn_valid) /* as odt_tn_step: invalid parameters leave the temperatures and th unchanged */
+        odt_tn_step_prepared(&w->tnp, q, &sky, w->tn, dt, &w->th);
+    if (w->tn[ODT_TN_PAYLOAD] > c->thermal.t_limit_payload_k)
+        w->t_over += dt;
+
+    w->e_solar += w->p_solar * dt;
+    w->e_demand += load * dt;
+    w->e_served += w->fl.p_served_w * dt;
+    w->e_charge += w->fl.p_charge_w * dt;
+    w->e_discharge += w->fl.p_discharge_w * dt;
+    w->e_curt += w->fl.p_curtailed_w * dt;
+    w->e_unserved += w->fl.p_unserved_w * dt;
+    w->e_loss += w->fl.p_loss_w * dt;
+    w->t_sun += w->illum * dt;
+    w->t_elapsed += dt;
+}
+
+/*
+ * odt_sat_sample: satellite's contribution v[ODT_SV_N] to the fleet series
+ * row of the step just taken (enum odt_series_var). A satellite that does not
+ * exist (a padding thread of a GPU block: w NULL) contributes the neutral row.
+ */
+ODT_HD static inline void odt_sat_sample(const struct odt_sat_work *w, double v[ODT_SV_N])
+{
+    for (int k = 0; k < ODT_SV_N_SUMS; ++k)
+        v[k] = 0.0;
+    v[ODT_SV_TEMP_MIN] = v[ODT_SV_SOC_MIN] = HUGE_VAL;
+    v[ODT_SV_TEMP_MAX] = v[ODT_SV_SOC_MAX] = -HUGE_VAL;
+    if (!w)
+        return;
+    v[ODT_SV_SOLAR_W] = w->p_solar;
+    v[ODT_SV_LOAD_W] = w->fl.p_served_w;
+    v[ODT_SV_COMPUTE_W] = w->p_compute;
+    v[ODT_SV_CURTAILED_W] = w->fl.p_curtailed_w;
+    v[ODT_SV_UNSERVED_W] = w->fl.p_unserved_w;
+    v[ODT_SV_BATTERY_W] = w->fl.p_charge_w - w->fl.p_discharge_w;
+    v[ODT_SV_BATTERY_J] = w->e_batt;
+    v[ODT_SV_HEAT_RADIATED_W] = w->th.radiated_w;
+    v[ODT_SV_CAPACITY] = w->ns.capacity;
+    v[ODT_SV_ARRIVED] = w->ns.step_arrived;
+    v[ODT_SV_SERVED] = w->ns.step_served;
+    v[ODT_SV_DROPPED] = w->ns.step_dropped;
+    v[ODT_SV_WAITING] = w->ns.queue.waiting;
+    v[ODT_SV_N_SERVING] = w->ns.capacity > 0.0 ? 1.0 : 0.0;
+    if (w->status != 0)
+        return;
+    v[ODT_SV_N_UMBRA] = w->illum <= 0.0 ? 1.0 : 0.0;
+    v[ODT_SV_N_SHADOW] = w->illum < 1.0 ? 1.0 : 0.0;
+    v[ODT_SV_N_ACTIVE] = 1.0;
+    const double t = w->tn[ODT_TN_PAYLOAD];
+    v[ODT_SV_TEMP_SUM] = t;
+    v[ODT_SV_TEMP_MIN] = v[ODT_SV_TEMP_MAX] = t;
+    const double cap = w->c->battery.capacity_j;
+    if (cap > 0.0) {
+        const double soc = w->e_batt / cap;
+        v[ODT_SV_N_BATTERY] = 1.0;
+        v[ODT_SV_SOC_SUM] = soc;
+        v[ODT_SV_SOC_MIN] = v[ODT_SV_SOC_MAX] = soc;
+    }
+}
+
+/* odt_sat_end: store w back into satellite i of f (STATE, OUT and the event slot count). */
+ODT_HD static inline void odt_sat_end(size_t i, const struct odt_fleet *f, const struct odt_sat_work *w)
+{
+    const size_t n = f->n;
+    f->status[i] = w->status;
+    f->sgp4_res_atime[i] = w->res.atime;
+    f->sgp4_res_xli[i] = w->res.xli;
+    f->sgp4_res_xni[i] = w->res.xni;
+    f->battery_energy[i] = w->e_batt;
+    for (int d = 0; d < ODT_TN_N_DEFAULT; ++d)
+        f->node_temperature[(size_t)d * n + i] = w->tn[d];
+    f->temperature[i] = w->tn[ODT_TN_PAYLOAD];
+    f->time_over_limit[i] = w->t_over;
+    f->energy_solar[i] = w->e_solar;
+    f->energy_demand[i] = w->e_demand;
+    f->energy_served[i] = w->e_served;
+    f->energy_charge[i] = w->e_charge;
+    f->energy_discharge[i] = w->e_discharge;
+    f->energy_curtailed[i] = w->e_curt;
+    f->energy_unserved[i] = w->e_unserved;
+    f->energy_loss[i] = w->e_loss;
+    f->sunlit_time[i] = w->t_sun;
+    f->elapsed_time[i] = w->t_elapsed;
+    for (int d = 0; d < 3; ++d) {
+        f->position[d * n + i] = w->r[d];
+        f->velocity[d * n + i] = w->v[d];
+    }
+    f->illumination[i] = w->illum;
+    f->array_cos_incidence[i] = w->cos_inc;
+    f->heat_absorbed[i] = w->th.absorbed_w;
+    f->heat_radiated[i] = w->th.radiated_w;
+    f->solar_power[i] = w->p_solar;
+    f->load_power[i] = w->fl.p_served_w;
+    f->compute_power[i] = w->p_compute;
+    f->battery_power[i] = w->fl.p_charge_w - w->fl.p_discharge_w;
+    f->curtailed_power[i] = w->fl.p_curtailed_w;
+    f->unserved_power[i] = w->fl.p_unserved_w;
+    f->umbra_start[i] = w->iv.umbra_start;
+    f->shadow_start[i] = w->iv.shadow_start;
+    f->eclipse_cut[i] = w->iv.cut;
+    f->ev_count[i] = w->ev.count;
+    f->events_lost[i] = w->ev.lost;
+    odt_node_state_store(i, f, &w->ns);
+}
+
+/*
+ * odt_sat_advance: advance satellite i of fleet f through the k steps
+ * in[0..k-1] (odt_sat_begin, odt_sat_step per step, odt_sat_end). classes: the
+ * class table; cfg: fleet-wide settings. Reads PARAM and STATE fields, writes
+ * STATE, OUT and EVENT fields of satellite i only. The backends call the three
+ * parts themselves, to fold each step into the fleet series.
+ */
 ODT_HD static inline void odt_sat_advance(size_t i, const struct odt_fleet *f, const struct odt_sat_class *classes,
                                           const struct odt_step_config *cfg, const struct odt_step_input *in, int k)
 {
-    const size_t n = f->n;
-    struct odt_kepler kep;
-    kep.a_km = f->a_km[i];
-    kep.ecc = f->ecc[i];
-    kep.inc_rad = f->inc_rad[i];
-    kep.raan0_rad = f->raan0_rad[i];
-    kep.argp0_rad = f->argp0_rad[i];
-    kep.m0_rad = f->m0_rad[i];
-    kep.mdot_rad_s = f->mdot_rad_s[i];
-    kep.raandot_rad_s = f->raandot_rad_s[i];
-    kep.argpdot_rad_s = f->argpdot_rad_s[i];
-    const struct odt_sat_class *c = &classes[f->cls[i]];
-    /* per-class constants of the thermal network, derived (and validated) once per call */
-    struct odt_tn_prep tnp;
-    const int tn_valid = odt_tn_prepare(&c->thermal, &tnp) == ODT_OK;
-    const double array_log_keep = odt_array_log_keep(&c->array);
+    struct odt_sat_work w;
+    odt_sat_begin(i, f, classes, &w);
+    for (int s = 0; s < k; ++s)
+        odt_sat_step(i, f, cfg, &in[s], &w);
+    odt_sat_end(i, f, &w);
+}
 
-    double e_batt = f->battery_energy[i];
-    double tn[ODT_TN_MAX_NODES];
-    for (int d = 0; d < ODT_TN_MAX_NODES; ++d)
-        tn[d] = d < ODT_TN_N_DEFAULT ? f->node_temperature[(size_t)d * n + i] : 0.0;
-    double e_solar = f->energy_solar[i], e_demand = f->energy_demand[i], e_served = f->energy_served[i];
-    double e_charge = f->energy_charge[i], e_discharge = f->energy_discharge[i];
-    double e_curt = f->energy_curtailed[i], e_unserved = f->energy_unserved[i], e_loss = f->energy_loss[i];
-    double t_sun = f->sunlit_time[i], t_elapsed = f->elapsed_time[i], t_over = f->time_over_limit[i];
-    double r[3], v[3];
-    for (int d = 0; d < 3; ++d) {
-        r[d] = f->position[d * n + i];
-        v[d] = f->velocity[d * n + i];
+/* odt_sat_close_intervals: at the end of a run (t_end_s), record satellite i's open intervals as cut rows. */
+ODT_HD static inline void odt_sat_close_intervals(size_t i, const struct odt_fleet *f,
+                                                  const struct odt_step_config *cfg, double t_end_s)
+{
+    struct odt_sat_intervals iv = {f->umbra_start[i], f->shadow_start[i], f->eclipse_cut[i]};
+    struct odt_sat_events ev = {f->ev_count[i], f->events_lost[i]};
+    const int conical = cfg->shadow_model == ODT_SHADOW_CONICAL;
+    odt_sat_interval_close(i, f, conical, &iv, ODT_EVENT_UMBRA, t_end_s, 1, &ev);
+    odt_sat_interval_close(i, f, conical, &iv, ODT_EVENT_SHADOW, t_end_s, 1, &ev);
+    f->umbra_start[i] = iv.umbra_start;
+    f->shadow_start[i] = iv.shadow_start;
+    f->eclipse_cut[i] = iv.cut;
+    f->ev_count[i] = ev.count;
+    f->events_lost[i] = ev.lost;
+}
+
+/*
+ * odt_sat_totals: satellite i's contribution t[ODT_TV_N] to the fleet totals
+ * (enum odt_total_var): its cumulative STATE fields, and its capacity where it
+ * serves (the dispatch sum).
+ */
+ODT_HD static inline void odt_sat_totals(size_t i, const struct odt_fleet *f, double t[ODT_TV_N])
+{
+    const double cap = f->capacity[i];
+    t[ODT_TV_CAPACITY] = cap > 0.0 ? cap : 0.0;
+    t[ODT_TV_N_SERVING] = cap > 0.0 ? 1.0 : 0.0;
+    t[ODT_TV_N_INACTIVE] = f->status[i] != 0 ? 1.0 : 0.0;
+    t[ODT_TV_ENERGY_SOLAR] = f->energy_solar[i];
+    t[ODT_TV_ENERGY_DEMAND] = f->energy_demand[i];
+    t[ODT_TV_ENERGY_SERVED] = f->energy_served[i];
+    t[ODT_TV_ENERGY_UNSERVED] = f->energy_unserved[i];
+    t[ODT_TV_ENERGY_CURTAILED] = f->energy_curtailed[i];
+    t[ODT_TV_ENERGY_CHARGE] = f->energy_charge[i];
+    t[ODT_TV_ENERGY_DISCHARGE] = f->energy_discharge[i];
+    t[ODT_TV_ENERGY_LOSS] = f->energy_loss[i];
+    t[ODT_TV_SUNLIT_TIME] = f->sunlit_time[i];
+    t[ODT_TV_ELAPSED_TIME] = f->elapsed_time[i];
+    t[ODT_TV_TOKENS_ARRIVED] = f->tokens_arrived[i];
+    t[ODT_TV_TOKENS_SERVED] = f->tokens_served[i];
+    t[ODT_TV_TOKENS_DROPPED] = f->tokens_dropped[i];
+    t[ODT_TV_TOKENS_WAITING] = f->queue_waiting[i];
+    t[ODT_TV_CAPACITY_IDEAL] = f->capacity_ideal[i];
+    t[ODT_TV_LOST_POWER] = f->capacity_lost_power[i];
+    t[ODT_TV_LOST_HEAT] = f->capacity_lost_heat[i];
+    t[ODT_TV_LOST_FAILURES] = f->capacity_lost_failures[i];
+    t[ODT_TV_ACCEL_FAILED] = (double)f->accel_failed[i];
+    t[ODT_TV_RESTARTS] = (double)f->restarts[i];
+    t[ODT_TV_TIME_OVER_LIMIT] = f->time_over_limit[i];
+    t[ODT_TV_EVENTS_LOST] = (double)f->events_lost[i];
+}
+
+/* odt_series_fold: fold a satellite's sample v into the row acc (ODT_SV_N values of its class). */
+ODT_HD static inline void odt_series_fold(double *acc, const double v[ODT_SV_N])
+{
+    for (int k = 0; k < ODT_SV_N_SUMS; ++k)
+        acc[k] += v[k];
+    for (int k = ODT_SV_N_SUMS; k < ODT_SV_FIRST_MAX; ++k)
+        acc[k] = v[k] < acc[k] ? v[k] : acc[k];
+    for (int k = ODT_SV_FIRST_MAX; k < ODT_SV_N; ++k)
+        acc[k] = v[k] > acc[k] ? v[k] : acc[k];
+}
+
+/*
+ * odt_field_gather: component c of satellite i of field fi converted to storage type st, written at dst
+ * (element index e of the output). Used by the downloads of both backends.
+ */
+ODT_HD static inline void odt_field_gather(const struct odt_fleet *f, size_t offset, int is_int, int ncomp,
+                                           enum odt_storage st, size_t i, void *dst, size_t e)
+{
+    const char *base = (const char *)f + offset;
+    void *p;
+    memcpy(&p, base, sizeof p);
+    (void)ncomp;
+    if (is_int) {
+        const int32_t v = ((const int32_t *)p)[i];
+        if (st == ODT_STORE_I32)
+            ((int32_t *)dst)[e] = v;
+        else if (st == ODT_STORE_F32)
+            ((float *)dst)[e] = (float)v;
+        else
+            ((double *)dst)[e] = (double)v;
+    } else {
+        const double v = ((const double *)p)[i];
+        if (st == ODT_STORE_F64)
+            ((double *)dst)[e] = v;
+        else if (st == ODT_STORE_F32)
+            ((float *)dst)[e] = (float)v;
+        else
+            ((int32_t *)dst)[e] = (int32_t)v;
     }
-    struct odt_sgp4_resonance res;
-    res.atime = f->sgp4_res_atime[i];
-    res.xli = f->sgp4_res_xli[i];
-    res.xni = f->sgp4_res_xni[i];
-    int status = f->status[i];
-    int ecl_count = 0, ecl_lost = f->eclipse_lost[i];
-    struct odt_node_state ns;
-    odt_node_state_load(i, f, &ns);
-    ns.hazard_bound = odt_rel_hazard(&c->rel, c->rel.burn_in_s + ns.rel.age_s);
-    if (!(ns.hazard_bound < HUGE_VAL))
-        ns.hazard_bound = HUGE_VAL; /* at age 0 without burn-in the infant hazard is unbounded */
-    double illum = f->illumination[i], p_solar = 0.0, p_compute = 0.0, cos_inc = 0.0;
-    struct odt_power_flows fl = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
-    struct odt_tn_flows th;
-    th.absorbed_w = th.radiated_w = 0.0;
-
-    for (int s = 0; s < k && status == 0; ++s) {
-        const struct odt_step_input *x = &in[s];
-        const double dt = x->dt_s;
-        status = odt_sat_position(i, f, &kep, cfg, x, &res, r, v);
-        if (status != 0) {
-            illum = p_solar = p_compute = cos_inc = 0.0;
-            fl.p_served_w = fl.p_charge_w = fl.p_discharge_w = fl.p_curtailed_w = fl.p_unserved_w = fl.p_loss_w = 0.0;
-            th.absorbed_w = th.radiated_w = 0.0;
-            break;
-        }
-
-        /* shadow, and the eclipse events of this step where the shadow class changed */
-        const double illum_prev = illum;
-        illum = cfg->earth_shape == ODT_EARTH_OBLATE
-                    ? odt_illumination_ellipsoid(cfg->shadow_model, r, x->sun_unit, x->sun_dist_km, cfg->re_km,
-                                                 cfg->flattening)
-                    : odt_illumination(cfg->shadow_model, r, x->sun_unit, x->sun_dist_km, cfg->re_km);
-        const int crossed = odt_eclipse_classify(illum_prev, illum);
-        if (dt > 0.0 && crossed != ODT_ECL_NONE)
-            odt_sat_eclipse_events(i, f, &kep, cfg, s > 0 ? &in[s - 1] : x, x, crossed, &ecl_count, &ecl_lost);
-
-        /* array, at the temperature of the array node */
-        const double irr = odt_solar_irradiance(x->sun_dist_km);
-        const double years = x->t_s / (ODT_DAYS_PER_TROPICAL_YEAR * ODT_SEC_PER_DAY);
-        cos_inc = odt_array_cos_incidence(&c->array, r, v, x->sun_unit);
-        odt_array_output_at(&c->array, irr, illum, cos_inc, tn[ODT_TN_ARRAY],
-                            odt_array_life_factor(array_log_keep, years), c->array_fluence_per_yr * years, &p_solar,
-                            NULL);
-
-        /* the compute node, then the power balance of its load and the bus (the bus is served first) */
-        const double p_want = odt_node_step(i, f, c, cfg, x, r, e_batt, p_solar, tn[ODT_TN_PAYLOAD], &ns);
-        const double load = p_want + c->node.bus_power_w;
-        odt_power_balance(&c->battery, p_solar, load, dt, &e_batt, &fl);
-        const double p_rest = fl.p_served_w - c->node.bus_power_w;
-        p_compute = p_rest <= 0.0 ? 0.0 : (p_rest < p_want ? p_rest : p_want);
-
-        /* heat: the array gives up the electricity taken from it (before the power conditioning, whose
-           losses heat the bus); every watt used ends as heat in the payload or the bus */
-        const double p_used = p_solar - fl.p_curtailed_w;
-        const double p_array_out = p_used / c->array.pcu_efficiency;
-        double q[ODT_TN_MAX_NODES];
-        odt_tn_internal_loads(p_array_out, p_compute, fl.p_served_w - p_compute + (p_array_out - p_used),
-                              fl.p_loss_w, q);
-        struct odt_tn_sky sky;
-        odt_tn_sky_set(&sky, r, x->sun_unit, irr, illum, cos_inc);
-        if (tn_valid) /* as odt_tn_step: invalid parameters leave the temperatures and th unchanged */
-            odt_tn_step_prepared(&tnp, q, &sky, tn, dt, &th);
-        if (tn[ODT_TN_PAYLOAD] > c->thermal.t_limit_payload_k)
-            t_over += dt;
-
-        e_solar += p_solar * dt;
-        e_demand += load * dt;
-        e_served += fl.p_served_w * dt;
-        e_charge += fl.p_charge_w * dt;
-        e_discharge += fl.p_discharge_w * dt;
-        e_curt += fl.p_curtailed_w * dt;
-        e_unserved += fl.p_unserved_w * dt;
-        e_loss += fl.p_loss_w * dt;
-        t_sun += illum * dt;
-        t_elapsed += dt;
-    }
-
-    f->status[i] = status;
-    f->sgp4_res_atime[i] = res.atime;
-    f->sgp4_res_xli[i] = res.xli;
-    f->sgp4_res_xni[i] = res.xni;
-    f->battery_energy[i] = e_batt;
-    for (int d = 0; d < ODT_TN_N_DEFAULT; ++d)
-        f->node_temperature[(size_t)d * n + i] = tn[d];
-    f->temperature[i] = tn[ODT_TN_PAYLOAD];
-    f->time_over_limit[i] = t_over;
-    f->energy_solar[i] = e_solar;
-    f->energy_demand[i] = e_demand;
-    f->energy_served[i] = e_served;
-    f->energy_charge[i] = e_charge;
-    f->energy_discharge[i] = e_discharge;
-    f->energy_curtailed[i] = e_curt;
-    f->energy_unserved[i] = e_unserved;
-    f->energy_loss[i] = e_loss;
-    f->sunlit_time[i] = t_sun;
-    f->elapsed_time[i] = t_elapsed;
-    for (int d = 0; d < 3; ++d) {
-        f->position[d * n + i] = r[d];
-        f->velocity[d * n + i] = v[d];
-    }
-    f->illumination[i] = illum;
-    f->array_cos_incidence[i] = cos_inc;
-    f->heat_absorbed[i] = th.absorbed_w;
-    f->heat_radiated[i] = th.radiated_w;
-    f->solar_power[i] = p_solar;
-    f->load_power[i] = fl.p_served_w;
-    f->compute_power[i] = p_compute;
-    f->battery_power[i] = fl.p_charge_w - fl.p_discharge_w;
-    f->curtailed_power[i] = fl.p_curtailed_w;
-    f->unserved_power[i] = fl.p_unserved_w;
-    f->eclipse_count[i] = ecl_count;
-    f->eclipse_lost[i] = ecl_lost;
-    if (status != 0)
-        ns.capacity = ns.served_rate = 0.0; /* an inactive satellite takes no demand */
-    odt_node_state_store(i, f, &ns);
 }
 
 #endif /* ODT_STEP_H */

@@ -22,3 +22,9 @@ if(ODT_BASH)
   add_test(NAME plot_check COMMAND ${ODT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/plot_check.sh ${CMAKE_BINARY_DIR})
   set_tests_properties(plot_check PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)
 endif()
+
+# Kills at random moments and a full disk: every completed record recoverable, resume bitwise (fault_check.sh).
+if(ODT_BASH)
+  add_test(NAME fault_check COMMAND ${ODT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/fault_check.sh $<TARGET_FILE:odtwin>)
+  set_tests_properties(fault_check PROPERTIES TIMEOUT 900)
+endif()

@@ -18,6 +18,7 @@ struct rig {
     struct odt_step_config cfg;
     struct odt_step_input in;
     struct odt_node_state ns;
+    struct odt_sat_events ev; /* the node's event slots (satellite 0 of f) */
     double r[3];
 };
 
@@ -50,7 +51,7 @@ static double step(struct rig *g, long k, double p_solar, double t_payload, doub
     g->in.t_s = (double)(k + 1) * g->in.dt_s;
     g->in.demand_factor = factor;
     g->ns.cap_start = g->ns.capacity > 0.0 ? g->ns.capacity : 1.0; /* the dispatch weight of the call */
-    return odt_node_step(0, &g->f, &g->c, &g->cfg, &g->in, g->r, 0.0, p_solar, t_payload, &g->ns);
+    return odt_node_step(0, &g->f, &g->c, &g->cfg, &g->in, g->r, 0.0, p_solar, t_payload, &g->ns, &g->ev);
 }
 
 Test(node, requests_are_conserved_exactly_at_every_step)
@@ -136,9 +137,73 @@ Test(node, failures_cost_capacity_and_spares_replace)
     const double cap_now = odt_node_spec_capacity_full(&g.c.node, g.ns.rel.n_working);
     cr_assert(fabs(g.ns.capacity - cap_now) < 1e-9 * cap_now + 1e-9, "capacity follows the working accelerators");
     cr_assert_gt(g.ns.lost_failures, 0.0);
-    cr_assert_gt(g.ns.ev_count, 0, "failure events recorded");
-    cr_assert_eq(g.f.rel_kind[0], ODT_REL_FAILURE);
+    /* every failure went through odt_sat_event into the slots: failure rows at the end of their step, the
+       numbers adding up to the failures counted (no restarts: their rate is 0) */
+    cr_assert_gt(g.ev.count, 0, "failure events recorded");
+    cr_assert_eq(g.ev.lost, 0);
+    int sum = 0;
+    for (int e = 0; e < g.ev.count; ++e) {
+        cr_assert_eq(g.f.ev_kind[e], ODT_EVENT_FAILURE, "slot %d kind %d", e, g.f.ev_kind[e]);
+        cr_assert_gt(g.f.ev_number[e], 0);
+        cr_assert_eq(g.f.ev_t0[e], g.f.ev_t1[e]);
+        cr_assert_eq(fmod(g.f.ev_t0[e], g.in.dt_s), 0.0, "a failure at %g s: not at the end of a step", g.f.ev_t0[e]);
+        cr_assert(e == 0 || g.f.ev_t0[e] > g.f.ev_t0[e - 1], "slots out of time order");
+        sum += g.f.ev_number[e];
+    }
+    cr_assert_eq(sum, g.ns.rel.n_failed, "failure rows count %d accelerators, the node %d", sum, g.ns.rel.n_failed);
     odt_fleet_free(&g.f);
+}
+
+Test(node, restarts_are_recorded_one_row_each)
+{
+    struct rig g;
+    rig_init(&g);
+    g.c.rel.sefi_rate_per_day = 200.0; /* per accelerator: a restart every few minutes */
+    int rows = 0;
+    for (long k = 0; k < 3000; ++k) {
+        const int before = g.ns.rel.n_interrupts;
+        step(&g, k, 20000.0, 300.0, 1.0);
+        if (g.ns.rel.n_interrupts != before) {
+            /* the row of this restart: the newest slot, at the end of this step */
+            cr_assert_eq(g.ns.rel.n_interrupts, before + 1);
+            cr_assert_gt(g.ev.count, 0);
+            const int e = g.ev.count - 1;
+            cr_assert_eq(g.f.ev_kind[e], ODT_EVENT_RESTART);
+            cr_assert_eq(g.f.ev_number[e], 1);
+            cr_assert(g.f.ev_t0[e] == g.in.t_s && g.f.ev_t1[e] == g.in.t_s, "restart row at %g, step ends %g",
+                      g.f.ev_t0[e], g.in.t_s);
+            ++rows;
+        }
+        /* a backend compacts the slots after every sub-batch: empty them now and then */
+        if (k % 50 == 49)
+            g.ev.count = 0;
+    }
+    cr_assert_gt(rows, 10, "only %d restarts", rows);
+    cr_assert_eq(rows, g.ns.rel.n_interrupts);
+    cr_assert_eq(g.ev.lost, 0, "slots overflowed between two compactions");
+    odt_fleet_free(&g.f);
+}
+
+Test(node, full_event_slots_count_the_lost)
+{
+    /* odt_sat_event: slot e of satellite i at ev_*[e * n + i]; past ODT_EV_SLOTS nothing is written, all counted */
+    struct odt_fleet f;
+    cr_assert_eq(odt_fleet_alloc(&f, 3), ODT_OK);
+    struct odt_sat_events ev = {0, 0};
+    for (int e = 0; e < ODT_EV_SLOTS + 5; ++e)
+        odt_sat_event(1, &f, &ev, e % 2 ? ODT_EVENT_RESTART : ODT_EVENT_FAILURE, e + 1, 10.0 * e, 10.0 * e + 1.0);
+    cr_assert_eq(ev.count, ODT_EV_SLOTS);
+    cr_assert_eq(ev.lost, 5);
+    for (int e = 0; e < ODT_EV_SLOTS; ++e) {
+        cr_assert_eq(f.ev_kind[(size_t)e * 3 + 1], e % 2 ? ODT_EVENT_RESTART : ODT_EVENT_FAILURE);
+        cr_assert_eq(f.ev_number[(size_t)e * 3 + 1], e + 1);
+        cr_assert_eq(f.ev_t0[(size_t)e * 3 + 1], 10.0 * e);
+        cr_assert_eq(f.ev_t1[(size_t)e * 3 + 1], 10.0 * e + 1.0);
+        /* the neighbours' slots are untouched */
+        cr_assert_eq(f.ev_kind[(size_t)e * 3 + 0], 0);
+        cr_assert_eq(f.ev_kind[(size_t)e * 3 + 2], 0);
+    }
+    odt_fleet_free(&f);
 }
 
 /* The hazard bound only skips work: the same failures and restarts as without it, draw for draw. */

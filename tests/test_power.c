@@ -376,6 +376,7 @@ Test(step, day_energy_bookkeeping)
     /* a saturated node: its dispatch weight (capacity) and, per step, twice what it can serve */
     f.capacity[0] = 1.0;
     f.accel_working[0] = cls.node.n_accel;
+    f.umbra_start[0] = f.shadow_start[0] = NAN; /* no eclipse interval open at the start */
 
     struct odt_step_config cfg;
     memset(&cfg, 0, sizeof cfg);
@@ -397,9 +398,16 @@ Test(step, day_energy_bookkeeping)
             in[j].sun_unit[1] = 0.0;
             in[j].sun_unit[2] = 0.0;
             in[j].sun_dist_km = ODT_AU_KM;
+            in[j].sun_unit_prev[0] = 1.0; /* the Sun at the step's start (the eclipse refinement) */
+            in[j].sun_unit_prev[1] = 0.0;
+            in[j].sun_unit_prev[2] = 0.0;
+            in[j].sun_dist_prev_km = ODT_AU_KM;
             in[j].era_rad = 0.0;
             in[j].step_index = s0 + j;
             in[j].demand_factor = 2.0 * dt; /* tokens per (token/s) of capacity */
+            /* a dispatch interval per chunk: the dispatch weight becomes the capacity of the step before */
+            in[j].dispatch_update = j == 0;
+            in[j].series_slot = -1;
         }
         odt_sat_advance(0, &f, &cls, &cfg, in, CHUNK);
     }

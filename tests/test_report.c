@@ -1,11 +1,17 @@
 /*
  * test_report.c: `odtwin report` (host/report.c) against sums computed here
- * from the snapshot file with the HDF5 API, and on bad files.
+ * from the snapshot file (schema 2.x) with the HDF5 API, and on bad files.
  *
  * The run is tests/data/scenarios/small.yaml made three hours long with the
  * conical shadow (written to a temporary folder), so that the fleet of 6
  * satellites at 550 km passes through complete umbras and penumbral shadows:
- * 18 records (every 600 s), about 10 complete eclipses of each kind.
+ * 19 records (every 600 s, the epoch included), 1081 rows of the fleet
+ * series (every step), about 10 complete eclipses of each kind. The default
+ * record set holds no cumulative field: the end-state figures are checked
+ * against /final, the time-resolved ones against /series, and the
+ * per-satellite record figures against a second run that records
+ * node_temperature, compute_power, latency and served_rate of 3 of the 6
+ * satellites (snapshot_fields, snapshot_satellites).
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, popen, fileno */
 #include <criterion/criterion.h>
@@ -49,13 +55,11 @@ static void make_tmpdir(void)
 
 static void cleanup(void)
 {
-    char p[700];
-    remove(h5path);
-    for (int k = 0; k < n_scratch; ++k)
-        remove(scratch[k]);
-    snprintf(p, sizeof p, "%s/report.yaml", tmpdir);
-    remove(p);
-    rmdir(tmpdir);
+    /* the folder and everything in it: the run leaves its checkpoints (run.h5.ckpt-0, -1) beside the file */
+    if (tmpdir[0])
+        odt_test_rmtree(tmpdir);
+    tmpdir[0] = '\0';
+    n_scratch = 0;
 }
 
 
@@ -73,8 +77,9 @@ static char *replace(char *text, const char *from, const char *to)
     return out;
 }
 
-/* Run small.yaml, 3 h, conical shadow, on the CPU into h5path. */
-static void run_small(void)
+/* Run small.yaml, 3 h, conical shadow, with the scenario lines `extra` appended (NULL: none), on the CPU into
+   h5path. */
+static void run_small_with(const char *extra)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     make_tmpdir();
@@ -86,21 +91,26 @@ static void run_small(void)
     FILE *f = fopen(ypath, "w");
     cr_assert_not_null(f);
     fputs(text, f);
+    if (extra)
+        fputs(extra, f);
     fclose(f);
     free(text);
-    struct odt_run_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.scenario_path = ypath;
-    opt.output_path = h5path;
-    opt.backend = "cpu";
-    opt.threads = 1;
-    opt.quiet = 1;
     struct odt_run_summary sum;
-    char err[1024] = "";
-    cr_assert_eq(odt_run(&opt, &sum, err, sizeof err), ODT_OK, "odt_run failed: %s", err);
+    odt_test_run(ypath, h5path, NULL, 0, 1, &sum); /* frees the summary's strings */
     cr_assert_eq(sum.satellites, 6);
     cr_assert_eq(sum.snapshots, 19);
 }
+
+static void run_small(void)
+{
+    run_small_with(NULL);
+}
+
+/* The record satellites and fields of the second run. */
+#define SUBSET_YAML                                                                                              \
+    "snapshot_fields: [node_temperature, temperature, compute_power, latency, served_rate]\n"                    \
+    "snapshot_satellites: [4, 1, 5]\n"
+static const int subset_ids[3] = {4, 1, 5};
 
 /* The report of `path` as a string (malloc'd); *st gets the status, err the message. */
 static char *report(const char *path, const struct odt_report_options *opt, enum odt_status *st, char *err,
@@ -178,39 +188,74 @@ static void assert_rel(double got, double want, double tol, const char *what)
 
 struct fileview {
     hid_t f;
-    hsize_t t, n;
+    hsize_t t;   /* records: length of /time */
+    hsize_t n;   /* fleet satellites: /fleet/cls */
+    hsize_t m;   /* record satellites: /satellite */
+    hsize_t rows, nc; /* fleet series rows and classes */
 };
+
+static hsize_t length_of(hid_t f, const char *name)
+{
+    hsize_t dims[3];
+    H5T_class_t c;
+    size_t sz;
+    cr_assert_geq(H5LTget_dataset_info(f, name, dims, &c, &sz), 0, "%s", name);
+    return dims[0];
+}
 
 static struct fileview open_view(const char *path)
 {
     struct fileview v;
     v.f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     cr_assert_geq(v.f, 0, "cannot open %s", path);
+    v.t = length_of(v.f, "/time");
+    v.n = length_of(v.f, "/fleet/cls");
+    v.m = length_of(v.f, "/satellite");
+    v.rows = length_of(v.f, "/series/time");
     hsize_t dims[3];
     H5T_class_t c;
     size_t sz;
-    cr_assert_geq(H5LTget_dataset_info(v.f, "/energy_solar", dims, &c, &sz), 0);
-    v.t = dims[0];
-    v.n = dims[1];
+    cr_assert_geq(H5LTget_dataset_info(v.f, "/series/soc_min", dims, &c, &sz), 0);
+    v.nc = dims[1];
     return v;
 }
 
 static double *read_all(struct fileview *v, const char *name, size_t count)
 {
-    double *b = malloc(sizeof(double) * count);
+    double *b = malloc(sizeof(double) * (count ? count : 1));
     cr_assert_geq(H5LTread_dataset_double(v->f, name, b), 0, "reading %s", name);
     return b;
 }
 
-/* Sum over satellites of the last record of a [T, N] dataset. */
-static double last_sum(struct fileview *v, const char *name)
+/* Sum over the satellites of the end state /final/NAME [N]. */
+static double final_sum(struct fileview *v, const char *name)
 {
-    double *b = read_all(v, name, v->t * v->n);
+    char path[128];
+    snprintf(path, sizeof path, "/final/%s", name);
+    cr_assert_eq(length_of(v->f, path), v->n, "%s", path);
+    double *b = read_all(v, path, v->n);
     double s = 0.0;
     for (hsize_t i = 0; i < v->n; ++i)
-        s += b[(v->t - 1) * v->n + i];
+        s += b[i];
     free(b);
     return s;
+}
+
+/* The simulated time of the end state: attribute time of /final. */
+static double final_time(struct fileview *v)
+{
+    double t = NAN;
+    cr_assert_geq(H5LTget_attribute_double(v->f, "/final", "time", &t), 0);
+    return t;
+}
+
+/* /series/NAME [rows, class] (or [rows]), as doubles. */
+static double *series(struct fileview *v, const char *name, int per_class)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/series/%s", name);
+    cr_assert_eq(length_of(v->f, path), v->rows, "%s", path);
+    return read_all(v, path, v->rows * (per_class ? v->nc : 1));
 }
 
 static double class_value(struct fileview *v, const char *col)
@@ -222,6 +267,14 @@ static double class_value(struct fileview *v, const char *col)
     return x[0]; /* one class in this scenario */
 }
 
+/* UTC text of the epoch of small.yaml (2026-03-20T12:00:00Z) + t (< 12 h), to the second. */
+static void small_utc(double t, char *buf, size_t len)
+{
+    cr_assert(t >= 0.0 && t < 43200.0);
+    const unsigned s = (unsigned)floor(t + 1e-9);
+    snprintf(buf, len, "2026-03-20T%02u:%02u:%02u", (12u + s / 3600u) % 24u, (s / 60u) % 60u, s % 60u);
+}
+
 /* ------------------------------------------------------------------ numbers */
 
 Test(report, energy_balance_matches_the_file, .fini = cleanup)
@@ -229,26 +282,65 @@ Test(report, energy_balance_matches_the_file, .fini = cleanup)
     run_small();
     char *js = report_json(h5path);
     struct fileview v = open_view(h5path);
-    static const char *const ds[8] = {"/energy_solar", "/energy_demand", "/energy_served", "/energy_unserved",
-                                      "/energy_curtailed", "/energy_charge", "/energy_discharge", "/energy_loss"};
+    /* the cumulative energies are in the end state only (/final), every satellite */
+    static const char *const ds[8] = {"energy_solar", "energy_demand", "energy_served", "energy_unserved",
+                                      "energy_curtailed", "energy_charge", "energy_discharge", "energy_loss"};
     static const char *const key[8] = {"solar_mwh", "demand_mwh", "served_mwh", "unserved_mwh", "curtailed_mwh",
                                        "battery_charge_mwh", "battery_discharge_mwh", "battery_loss_mwh"};
     double e[8];
     for (int k = 0; k < 8; ++k) {
-        e[k] = last_sum(&v, ds[k]);
+        cr_assert_eq(H5Lexists(v.f, ds[k], H5P_DEFAULT), 0, "/%s is not a default record", ds[k]);
+        e[k] = final_sum(&v, ds[k]);
         cr_assert_gt(e[k], 0.0, "%s is zero: the check would be empty", ds[k]);
         assert_rel(json_num(js, "energy", key[k]), e[k] / 3.6e9, 1e-9, key[k]);
     }
     const double resid = (e[0] + e[6] - e[2] - e[5] - e[4]) / (e[0] + e[6]);
     cr_assert_leq(fabs(json_num(js, "energy", "closure_residual_rel") - resid), 1e-12);
     cr_assert_leq(fabs(resid), 1e-12, "the run's energy books do not close: %g", resid);
-    const double sunlit = last_sum(&v, "/sunlit_time") / last_sum(&v, "/elapsed_time");
+    const double sunlit = final_sum(&v, "sunlit_time") / final_sum(&v, "elapsed_time");
     assert_rel(json_num(js, "energy", "sunlit_fraction"), sunlit, 1e-12, "sunlit fraction");
     cr_assert(sunlit > 0.3 && sunlit < 0.9, "sunlit fraction %g", sunlit);
+    /* every satellite was in the fleet for the whole run */
+    assert_rel(final_sum(&v, "elapsed_time"), 6.0 * 10800.0, 1e-12, "elapsed satellite-time");
     assert_rel(json_num(js, "energy", "served_fraction"), e[2] / e[1], 1e-12, "served fraction");
+    /* the run: the end state is at the end of the run, which is the last record */
+    cr_assert_eq(final_time(&v), 10800.0);
+    double *time = read_all(&v, "/time", v.t);
     assert_rel(json_num(js, "run", "duration_s"), 10800.0, 1e-15, "duration");
+    cr_assert_eq(json_num(js, "run", "last_record_s"), time[v.t - 1]);
+    cr_assert_eq(json_num(js, "run", "final_state_s"), final_time(&v));
+    free(time);
     cr_assert_eq(json_num(js, "run", "satellites"), 6.0);
+    cr_assert_eq(json_num(js, "run", "record_satellites"), 6.0);
     cr_assert_eq(json_num(js, "run", "snapshots"), 19.0);
+    cr_assert_eq(json_num(js, "run", "series_rows"), (double)v.rows);
+    cr_assert_eq(v.rows, 1081, "a series row every 10 s step, and one at the epoch");
+    cr_assert_eq(json_num(js, "run", "series_every_steps"), 1.0);
+    /* the default record set (record = 1 in kernels/fleet.h), each a dataset of the file */
+    static const char *const rec_default[7] = {"position", "illumination", "battery_energy", "temperature",
+                                               "solar_power", "compute_power", "served_rate"};
+    const char *lb = strstr(js, "\"record_fields\": [");
+    cr_assert_not_null(lb);
+    const char *rb = strchr(lb, ']');
+    cr_assert_not_null(rb);
+    int quotes = 0;
+    for (const char *p = lb + strlen("\"record_fields\": ["); p < rb; ++p)
+        quotes += *p == '"';
+    cr_assert_eq(quotes, 2 * 7, "record_fields: %.*s", (int)(rb - lb + 1), lb);
+    for (int k = 0; k < 7; ++k) {
+        char q[64];
+        snprintf(q, sizeof q, "\"%s\"", rec_default[k]);
+        const char *at = strstr(lb, q);
+        cr_assert(at && at < rb, "record_fields lacks %s", rec_default[k]);
+        cr_assert_gt(H5Lexists(v.f, rec_default[k], H5P_DEFAULT), 0, "/%s", rec_default[k]);
+        cr_assert_eq(length_of(v.f, rec_default[k]), v.t);
+    }
+    double *status = read_all(&v, "/final/status", v.n);
+    long inactive = 0;
+    for (hsize_t i = 0; i < v.n; ++i)
+        inactive += status[i] != 0.0;
+    free(status);
+    cr_assert_eq(json_num(js, "run", "inactive_satellites"), (double)inactive);
     char s[128];
     json_str(js, "run", "scenario", s, sizeof s);
     cr_assert_str_eq(s, "small-walker");
@@ -256,6 +348,8 @@ Test(report, energy_balance_matches_the_file, .fini = cleanup)
     cr_assert_str_eq(s, "2026-03-20T12:00:00.000Z");
     json_str(js, "run", "run_status", s, sizeof s);
     cr_assert_str_eq(s, "complete");
+    json_str(js, "run", "schema_version", s, sizeof s);
+    cr_assert_eq(s[0], '2', "schema %s", s);
     H5Fclose(v.f);
     free(js);
 }
@@ -265,30 +359,49 @@ Test(report, array_yield_and_ground_ratio, .fini = cleanup)
     run_small();
     char *js = report_json(h5path);
     struct fileview v = open_view(h5path);
-    double *es = read_all(&v, "/energy_solar", v.t * v.n);
-    double *time = read_all(&v, "/time", v.t);
+    double *es = read_all(&v, "/final/energy_solar", v.n);
     const double area = class_value(&v, "array_area_m2"), eff = class_value(&v, "array_efficiency");
-    const double dur = time[v.t - 1];
+    const double dur = final_time(&v); /* the time of the energies */
     double sum = 0.0, lo = INFINITY, hi = -INFINITY;
+    int ilo = -1, ihi = -1;
     for (hsize_t i = 0; i < v.n; ++i) {
-        const double y = es[(v.t - 1) * v.n + i] / area * YEAR_S / dur / 3.6e6; /* kWh/m2/yr */
+        const double y = es[i] / area * YEAR_S / dur / 3.6e6; /* kWh/m2/yr */
         sum += y;
-        lo = y < lo ? y : lo;
-        hi = y > hi ? y : hi;
+        if (y < lo) {
+            lo = y;
+            ilo = (int)i;
+        }
+        if (y > hi) {
+            hi = y;
+            ihi = (int)i;
+        }
     }
     const double mean = sum / (double)v.n;
     assert_rel(json_num(js, "array_yield", "orbit_mean_kwh_m2_yr"), mean, 1e-12, "mean");
     assert_rel(json_num(js, "array_yield", "orbit_min_kwh_m2_yr"), lo, 1e-12, "min");
     assert_rel(json_num(js, "array_yield", "orbit_max_kwh_m2_yr"), hi, 1e-12, "max");
+    cr_assert_eq(json_num(js, "array_yield", "orbit_min_satellite"), (double)ilo);
+    cr_assert_eq(json_num(js, "array_yield", "orbit_max_satellite"), (double)ihi);
     const double ground = 1000.0 * 0.24 * YEAR_S * eff / 3.6e6;
     assert_rel(json_num(js, "array_yield", "ground_kwh_m2_yr"), ground, 1e-12, "ground");
     assert_rel(json_num(js, "array_yield", "space_ground_ratio"), mean / ground, 1e-12, "space/ground");
-    const double sunlit = last_sum(&v, "/sunlit_time") / last_sum(&v, "/elapsed_time");
+    const double sunlit = final_sum(&v, "sunlit_time") / final_sum(&v, "elapsed_time");
     assert_rel(json_num(js, "array_yield", "reference_ratio"), 1361.0 * sunlit / (1000.0 * 0.24), 1e-12, "reference");
     /* a sun-tracking array: the run's ratio is near the reference (temperature and the Sun distance apart) */
     const double ratio = mean / ground;
     cr_assert(ratio > 0.8 * 1361.0 * sunlit / 240.0 && ratio < 1.1 * 1361.0 * sunlit / 240.0, "ratio %g", ratio);
     cr_assert(isnan(json_num(js, "array_yield", "ground_latitude_deg")));
+    /* the end state agrees with the time-resolved series: sum over the steps of the array output x 10 s
+       (float32 rows: to ~1e-6) */
+    double *sp = series(&v, "solar_power", 1);
+    double e_series = 0.0;
+    for (hsize_t q = 1; q < v.rows; ++q)
+        e_series += sp[q] * 10.0;
+    free(sp);
+    double es_sum = 0.0;
+    for (hsize_t i = 0; i < v.n; ++i)
+        es_sum += es[i];
+    assert_rel(e_series, es_sum, 1e-5, "energy_solar against the series");
 
     /* another capacity factor scales the ground reference */
     struct odt_report_options opt;
@@ -299,7 +412,6 @@ Test(report, array_yield_and_ground_ratio, .fini = cleanup)
     assert_rel(json_num(js2, "array_yield", "space_ground_ratio"), 2.0 * mean / ground, 1e-12, "cf 0.12");
     free(js2);
     free(es);
-    free(time);
     H5Fclose(v.f);
     free(js);
 }
@@ -386,6 +498,32 @@ Test(report, eclipse_counts_and_battery, .fini = cleanup)
     cr_assert_eq(json_num(js, "eclipses", "days_with_eclipses"), 1.0);
     json_str(js, "eclipses", "umbra_longest_start_utc", s, sizeof s);
     cr_assert_eq(strncmp(s, "2026-03-20T1", 12), 0, "start %s", s);
+    /* the scenario's shadow model (the eclipse table's attribute, or the scenario text in the file) */
+    json_str(js, "eclipses", "shadow_model", s, sizeof s);
+    cr_assert_str_eq(s, "conical");
+
+    /* the lowest state of charge of any battery at any step: the fleet series */
+    double *soc = series(&v, "soc_min", 1), *t_s = series(&v, "time", 0);
+    double soc_lo = INFINITY, soc_t = NAN;
+    for (hsize_t q = 0; q < v.rows * v.nc; ++q)
+        if (soc[q] < soc_lo) {
+            soc_lo = soc[q];
+            soc_t = t_s[q / v.nc];
+        }
+    cr_assert(soc_lo >= class_value(&v, "battery_soc_min") - 1e-6 && soc_lo < 0.8, "lowest SoC %g", soc_lo);
+    cr_assert_eq(json_num(js, "eclipses", "soc_lowest"), soc_lo);
+    char want[32];
+    small_utc(soc_t, want, sizeof want);
+    json_str(js, "eclipses", "soc_lowest_utc", s, sizeof s);
+    cr_assert_eq(strncmp(s, want, strlen(want)), 0, "lowest SoC at %s, want %s", s, want);
+    /* the records' battery energy (every 600 s) never goes below it */
+    double *be = read_all(&v, "/battery_energy", v.t * v.m);
+    const double cap = class_value(&v, "battery_capacity_j");
+    for (hsize_t j = 0; j < v.t * v.m; ++j)
+        cr_assert_geq(be[j] / cap, soc_lo - 1e-6, "record SoC %g below the series' lowest %g", be[j] / cap, soc_lo);
+    free(be);
+    free(soc);
+    free(t_s);
 
     /* battery through the longest shadow (conical model): E = P t / eta, capacity E / (soc_max - soc_min) */
     json_str(js, "battery", "basis", s, sizeof s);
@@ -417,32 +555,89 @@ Test(report, eclipse_counts_and_battery, .fini = cleanup)
     free(js);
 }
 
+/* The payload temperature over the fleet series, by hand: min of the class minima, max of the class maxima
+   (classes with active satellites), mean of the class means weighted by the satellites active. */
+static void series_payload(struct fileview *v, double *lo, double *hi, double *mean)
+{
+    double *tmin = series(v, "payload_temperature_min", 1), *tmax = series(v, "payload_temperature_max", 1);
+    double *tmean = series(v, "payload_temperature_mean", 1), *act = series(v, "satellites_active", 1);
+    double w = 0.0, sum = 0.0;
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (hsize_t q = 0; q < v->rows * v->nc; ++q) {
+        if (!(act[q] > 0.0))
+            continue;
+        *lo = tmin[q] < *lo ? tmin[q] : *lo;
+        *hi = tmax[q] > *hi ? tmax[q] : *hi;
+        sum += tmean[q] * act[q];
+        w += act[q];
+    }
+    *mean = sum / w;
+    free(tmin);
+    free(tmax);
+    free(tmean);
+    free(act);
+}
+
 Test(report, temperatures_and_radiator, .fini = cleanup)
 {
     run_small();
     char *js = report_json(h5path);
     struct fileview v = open_view(h5path);
-    double *nt = read_all(&v, "/node_temperature", v.t * v.n * 4);
-    double *cp = read_all(&v, "/compute_power", v.t * v.n);
+    /* the default records hold the payload temperature and the compute power, not node_temperature */
+    cr_assert_eq(H5Lexists(v.f, "node_temperature", H5P_DEFAULT), 0);
     static const char *const node[4] = {"array", "radiator", "payload", "bus"};
+    char s[64];
     for (int k = 0; k < 4; ++k) {
-        double lo = INFINITY, hi = -INFINITY, sum = 0.0;
-        for (size_t j = 0; j < v.t * v.n; ++j) {
-            const double x = nt[4 * j + (size_t)k];
-            lo = x < lo ? x : lo;
-            hi = x > hi ? x : hi;
-            sum += x;
-        }
-        cr_assert_eq(json_num(js, node[k], "min_k"), lo, "%s min", node[k]);
-        cr_assert_eq(json_num(js, node[k], "max_k"), hi, "%s max", node[k]);
-        assert_rel(json_num(js, node[k], "mean_k"), sum / (double)(v.t * v.n), 1e-12, node[k]);
+        if (k == 2)
+            continue;
+        cr_assert(isnan(json_num(js, node[k], "min_k")), "%s min: not recorded", node[k]);
+        cr_assert(isnan(json_num(js, node[k], "max_k")), "%s max: not recorded", node[k]);
+        cr_assert(isnan(json_num(js, node[k], "mean_k")), "%s mean: not recorded", node[k]);
+        json_str(js, node[k], "source", s, sizeof s);
+        cr_assert_str_eq(s, "not recorded");
     }
+    /* the payload at every step of every satellite: the fleet series */
+    double lo, hi, mean;
+    series_payload(&v, &lo, &hi, &mean);
+    cr_assert_eq(json_num(js, "payload", "min_k"), lo);
+    cr_assert_eq(json_num(js, "payload", "max_k"), hi);
+    assert_rel(json_num(js, "payload", "mean_k"), mean, 1e-12, "payload mean");
+    json_str(js, "payload", "source", s, sizeof s);
+    cr_assert_str_eq(s, "series");
+    /* the series' envelope holds every recorded payload temperature (the records are samples of it) */
+    double *temp = read_all(&v, "/temperature", v.t * v.m);
+    double rlo = INFINITY, rhi = -INFINITY;
+    for (size_t j = 0; j < v.t * v.m; ++j) {
+        rlo = temp[j] < rlo ? temp[j] : rlo;
+        rhi = temp[j] > rhi ? temp[j] : rhi;
+    }
+    free(temp);
+    cr_assert(lo <= rlo && hi >= rhi, "series [%g, %g] vs records [%g, %g]", lo, hi, rlo, rhi);
+    cr_assert(lo > 200.0 && hi < 400.0, "payload %g..%g K", lo, hi);
+
+    /* the largest payload heat: the recorded compute power of every record satellite */
+    double *cp = read_all(&v, "/compute_power", v.t * v.m);
     double qmax = 0.0;
-    for (size_t j = 0; j < v.t * v.n; ++j)
+    for (size_t j = 0; j < v.t * v.m; ++j)
         qmax = cp[j] > qmax ? cp[j] : qmax;
-    const double over = last_sum(&v, "/time_over_limit");
-    cr_assert_eq(json_num(js, "thermal", "payload_time_over_limit_s"), over);
+    cr_assert_gt(qmax, 0.0);
     assert_rel(json_num(js, "thermal", "payload_heat_max_w"), qmax, 1e-15, "largest payload heat");
+    json_str(js, "thermal", "payload_heat_source", s, sizeof s);
+    cr_assert_str_eq(s, "records");
+    /* time over the limit: the end state */
+    double *tol = read_all(&v, "/final/time_over_limit", v.n);
+    double over = 0.0;
+    long sats_over = 0;
+    for (hsize_t i = 0; i < v.n; ++i) {
+        over += tol[i];
+        sats_over += tol[i] > 0.0;
+    }
+    free(tol);
+    cr_assert_eq(json_num(js, "thermal", "payload_time_over_limit_s"), over);
+    cr_assert_eq(json_num(js, "thermal", "satellites_over_limit"), (double)sats_over);
+    assert_rel(json_num(js, "thermal", "payload_over_limit_share") + 1.0, over / (6.0 * 10800.0) + 1.0, 1e-15,
+               "share over the limit");
 
     /* Radiator: the environment flux of an edge-on face at 550 km over the subsolar point, from the
        plate-sphere view factor F = [asin(1/H) - sqrt(H^2 - 1)/H^2] / pi (Howell, B-section), and the
@@ -463,7 +658,6 @@ Test(report, temperatures_and_radiator, .fini = cleanup)
     assert_rel(json_num(js, "thermal", "class_area_m2"), class_value(&v, "radiator_area_m2") / sides, 1e-15,
                "class planform");
     assert_rel(json_num(js, "thermal", "area_per_kw_m2"), area / (qmax / 1000.0), 1e-12, "per kW");
-    free(nt);
     free(cp);
     H5Fclose(v.f);
     free(js);
@@ -518,6 +712,95 @@ static void assert_json_parses(const char *js)
     cr_assert_not_null(py);
     fputs(js, py);
     cr_assert_eq(pclose(py), 0, "python3 json.load rejected the report");
+}
+
+/* Records of 3 of the 6 satellites with node_temperature, compute_power, latency and served_rate: the node
+   temperatures and the latency come from those records, the payload still from the series (every satellite,
+   every step); the fleet figures are those of the whole fleet. */
+Test(report, figures_from_recorded_fields_of_a_subset, .fini = cleanup)
+{
+    run_small_with(SUBSET_YAML);
+    char *js = report_json(h5path);
+    struct fileview v = open_view(h5path);
+    cr_assert_eq(v.n, 6);
+    cr_assert_eq(v.m, 3);
+    double *ids = read_all(&v, "/satellite", v.m);
+    for (int j = 0; j < 3; ++j)
+        cr_assert_eq(ids[j], (double)subset_ids[j], "/satellite[%d] = %g", j, ids[j]);
+    free(ids);
+    cr_assert_eq(json_num(js, "run", "satellites"), 6.0);
+    cr_assert_eq(json_num(js, "run", "record_satellites"), 3.0);
+    cr_assert_eq(H5Lexists(v.f, "solar_power", H5P_DEFAULT), 0, "solar_power is not in snapshot_fields");
+
+    /* array, radiator, bus: every record of the 3 record satellites (the epoch's included) */
+    double *nt = read_all(&v, "/node_temperature", v.t * v.m * 4);
+    static const char *const node[4] = {"array", "radiator", "payload", "bus"};
+    char s[64];
+    for (int k = 0; k < 4; ++k) {
+        if (k == 2)
+            continue;
+        double lo = INFINITY, hi = -INFINITY, sum = 0.0;
+        for (size_t j = 0; j < v.t * v.m; ++j) {
+            const double x = nt[4 * j + (size_t)k];
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+            sum += x;
+        }
+        cr_assert_eq(json_num(js, node[k], "min_k"), lo, "%s min", node[k]);
+        cr_assert_eq(json_num(js, node[k], "max_k"), hi, "%s max", node[k]);
+        assert_rel(json_num(js, node[k], "mean_k"), sum / (double)(v.t * v.m), 1e-12, node[k]);
+        json_str(js, node[k], "source", s, sizeof s);
+        cr_assert_str_eq(s, "records");
+        cr_assert(lo < hi && lo > 100.0 && hi < 450.0, "%s %g..%g K", node[k], lo, hi);
+    }
+    /* the recorded payload node is the recorded payload temperature */
+    double *temp = read_all(&v, "/temperature", v.t * v.m);
+    for (size_t j = 0; j < v.t * v.m; ++j)
+        cr_assert_eq(nt[4 * j + 2], temp[j], "record %zu: payload node %g, temperature %g", j, nt[4 * j + 2], temp[j]);
+    free(temp);
+    double lo, hi, mean;
+    series_payload(&v, &lo, &hi, &mean);
+    cr_assert_eq(json_num(js, "payload", "min_k"), lo);
+    cr_assert_eq(json_num(js, "payload", "max_k"), hi);
+    json_str(js, "payload", "source", s, sizeof s);
+    cr_assert_str_eq(s, "series");
+    free(nt);
+
+    /* the largest payload heat: the recorded compute power of the record satellites */
+    double *cp = read_all(&v, "/compute_power", v.t * v.m);
+    double qmax = 0.0;
+    for (size_t j = 0; j < v.t * v.m; ++j)
+        qmax = cp[j] > qmax ? cp[j] : qmax;
+    free(cp);
+    assert_rel(json_num(js, "thermal", "payload_heat_max_w"), qmax, 1e-15, "largest payload heat");
+
+    /* latency p50 and p99 over the records after the first of the record satellites that served tokens */
+    double *lat = read_all(&v, "/latency", v.t * v.m), *rate = read_all(&v, "/served_rate", v.t * v.m);
+    double *sel = malloc(sizeof(double) * v.t * v.m);
+    size_t k = 0;
+    for (size_t j = v.m; j < v.t * v.m; ++j)
+        if (rate[j] > 0.0)
+            sel[k++] = lat[j];
+    cr_assert_gt(k, 10, "too few serving satellite-records (%zu) for the check", k);
+    for (size_t a = 1; a < k; ++a) /* insertion sort */
+        for (size_t b = a; b > 0 && sel[b - 1] > sel[b]; --b) {
+            const double x = sel[b];
+            sel[b] = sel[b - 1];
+            sel[b - 1] = x;
+        }
+    cr_assert_eq(json_num(js, "compute", "latency_p50_s"), sel[k / 2]);
+    cr_assert_eq(json_num(js, "compute", "latency_p99_s"), sel[(size_t)(0.99 * (double)(k - 1))]);
+    free(sel);
+    free(lat);
+    free(rate);
+
+    /* the fleet figures do not depend on the records: the energy of all 6 satellites */
+    assert_rel(json_num(js, "energy", "solar_mwh"), final_sum(&v, "energy_solar") / 3.6e9, 1e-12, "solar");
+    cr_assert_eq(json_num(js, "array_yield", "satellites_with_array"), 6.0);
+    assert_json_shape(js);
+    assert_json_parses(js);
+    H5Fclose(v.f);
+    free(js);
 }
 
 Test(report, json_is_valid_and_ordered, .fini = cleanup)
@@ -584,29 +867,52 @@ Test(report, compute_section_matches_the_file, .fini = cleanup)
     run_small();
     char *js = report_json(h5path);
     struct fileview v = open_view(h5path);
-    const double arrived = last_sum(&v, "/tokens_arrived"), served = last_sum(&v, "/tokens_served");
-    const double dropped = last_sum(&v, "/tokens_dropped"), waiting = last_sum(&v, "/queue_waiting");
-    double t_end;
-    {
-        hsize_t dims[1];
-        H5T_class_t c;
-        size_t sz;
-        cr_assert_geq(H5LTget_dataset_info(v.f, "/time", dims, &c, &sz), 0);
-        double *t = malloc(sizeof(double) * dims[0]);
-        cr_assert_geq(H5LTread_dataset_double(v.f, "/time", t), 0);
-        t_end = t[dims[0] - 1];
-        free(t);
-    }
-    H5Fclose(v.f);
+    /* the cumulative counters: the end state */
+    const double arrived = final_sum(&v, "tokens_arrived"), served = final_sum(&v, "tokens_served");
+    const double dropped = final_sum(&v, "tokens_dropped"), waiting = final_sum(&v, "queue_waiting");
+    const double t_end = final_time(&v);
+    /* the demand: the root's cumulative demand at the last record (the end state's time), which is the sum of
+       the fleet series' per-step demand */
+    double *dem = read_all(&v, "/demand_tokens", v.t), *sdem = series(&v, "demand_tokens", 0);
+    const double demand = dem[v.t - 1];
+    double dsum = 0.0;
+    for (hsize_t q = 0; q < v.rows; ++q)
+        dsum += sdem[q];
+    free(dem);
+    free(sdem);
+    assert_rel(dsum, demand, 1e-12, "demand: records against series");
     cr_assert_gt(served, 0.0, "the small run serves tokens");
     cr_assert_eq(json_num(js, "compute", "tokens_arrived"), arrived);
     cr_assert_eq(json_num(js, "compute", "tokens_served"), served);
     cr_assert_eq(json_num(js, "compute", "tokens_dropped"), dropped);
+    cr_assert_eq(json_num(js, "compute", "tokens_waiting"), waiting);
+    cr_assert_eq(json_num(js, "compute", "tokens_demanded"), demand);
+    cr_assert_eq(json_num(js, "compute", "tokens_unassigned"), demand - arrived);
+    assert_rel(json_num(js, "compute", "served_fraction"), served / demand, 1e-12, "served / demanded");
     /* requests are conserved exactly: whole numbers in doubles */
     cr_assert_eq(arrived, served + dropped + waiting, "arrived %.17g = served %.17g + dropped %.17g + waiting %.17g",
                  arrived, served, dropped, waiting);
     cr_assert_eq(json_num(js, "compute", "conservation_residual"), 0.0);
     assert_rel(json_num(js, "compute", "tokens_per_s_mean"), served / t_end, 1e-15, "tokens/s");
+    /* capacity at full power and where it went, in the end state */
+    const double ideal = final_sum(&v, "capacity_ideal");
+    cr_assert_gt(ideal, 0.0);
+    assert_rel(json_num(js, "compute", "capacity_full_tokens_per_s"), ideal / t_end, 1e-12, "capacity");
+    assert_rel(json_num(js, "compute", "lost_power_share") + 1.0, final_sum(&v, "capacity_lost_power") / ideal + 1.0,
+               1e-15, "lost to power");
+    assert_rel(json_num(js, "compute", "delivered_share"), served / ideal, 1e-12, "delivered");
+    /* latency is not a default record */
+    cr_assert_eq(H5Lexists(v.f, "latency", H5P_DEFAULT), 0);
+    cr_assert(isnan(json_num(js, "compute", "latency_p50_s")));
+    cr_assert(isnan(json_num(js, "compute", "latency_p99_s")));
+    /* failures by class: the end state */
+    const double launched = 6.0 * class_value(&v, "accelerators");
+    assert_rel(json_num(js, "compute", "accelerators_launched"), launched, 1e-15, "launched");
+    cr_assert_eq(json_num(js, "compute", "failed"), final_sum(&v, "accel_failed"));
+    cr_assert_eq(json_num(js, "compute", "restarts"), final_sum(&v, "restarts"));
+    assert_rel(json_num(js, "compute", "working_fraction"), final_sum(&v, "accel_working") / launched, 1e-15,
+               "working");
+    H5Fclose(v.f);
     assert_json_shape(js);
     assert_json_parses(js);
     free(js);
@@ -637,6 +943,53 @@ Test(report, json_escapes_utf8_text, .fini = cleanup)
     cr_assert_not_null(strstr(js, "\"scenario\": \"a \\\"quoted\\\" \\\\ name\\tof caf\xc3\xa9\""), "%s", js);
     assert_json_parses(js);
     free(js);
+}
+
+/* A file without its end state (/final is written when the run closes the file: a killed run that was not
+   resumed has none): the end-state figures are unavailable, the rest is reported as before. */
+Test(report, without_the_end_state, .fini = cleanup)
+{
+    run_small();
+    char *full = report_json(h5path);
+    const char *copy = scratch_path("nofinal.h5");
+    copy_file(h5path, copy, file_size(h5path));
+    hid_t f = H5Fopen(copy, H5F_ACC_RDWR, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    cr_assert_geq(H5Ldelete(f, "final", H5P_DEFAULT), 0);
+    H5Fclose(f);
+    char *js = report_json(copy);
+    char s[128];
+    static const char *const gone[3] = {"energy", "array_yield", "compute"};
+    for (int k = 0; k < 3; ++k) {
+        json_str(js, gone[k], "unavailable", s, sizeof s);
+        cr_assert_not_null(strstr(s, "/final"), "%s: %s", gone[k], s);
+    }
+    cr_assert_null(strstr(js, "\"solar_mwh\""));
+    cr_assert_null(strstr(js, "\"tokens_served\""));
+    cr_assert(isnan(json_num(js, "run", "final_state_s")));
+    cr_assert_eq(json_num(js, "run", "duration_s"), 10800.0, "the last record's time");
+    cr_assert_eq(json_num(js, "run", "snapshots"), 19.0);
+    cr_assert_eq(json_num(js, "run", "inactive_satellites"), 0.0, "from the fleet series");
+    cr_assert(isnan(json_num(js, "thermal", "payload_time_over_limit_s")));
+    /* the event table, the series and the records give the same figures as with the end state */
+    static const char *const same_ecl[] = {"umbra_complete", "shadow_complete", "incomplete", "umbra_longest_s",
+                                           "umbra_mean_s", "shadow_longest_s", "soc_lowest", "energy_kwh"};
+    for (size_t k = 0; k < sizeof same_ecl / sizeof same_ecl[0]; ++k)
+        cr_assert_eq(json_num(js, "eclipses", same_ecl[k]), json_num(full, "eclipses", same_ecl[k]), "%s",
+                     same_ecl[k]);
+    static const char *const same_th[] = {"min_k", "max_k", "mean_k"};
+    for (int k = 0; k < 3; ++k)
+        cr_assert_eq(json_num(js, "payload", same_th[k]), json_num(full, "payload", same_th[k]), "payload %s",
+                     same_th[k]);
+    cr_assert_eq(json_num(js, "thermal", "payload_heat_max_w"), json_num(full, "thermal", "payload_heat_max_w"));
+    assert_json_shape(js);
+    assert_json_parses(js);
+    /* the text says why */
+    char *txt = report_ok(copy, NULL);
+    cr_assert_not_null(strstr(txt, "no /final group"), "%s", txt);
+    free(txt);
+    free(js);
+    free(full);
 }
 
 /* ------------------------------------------------------------------ errors */
@@ -717,6 +1070,62 @@ Test(report_errors, empty_run, .fini = cleanup)
     H5Dclose(d);
     H5Fclose(f);
     assert_fails(p, ODT_ERR_VALUE, "no records");
+}
+
+/* A copy of the run with the root attribute `name` replaced by the text `value`. */
+static const char *copy_with_attr(const char *file, const char *name, const char *value)
+{
+    const char *copy = scratch_path(file);
+    copy_file(h5path, copy, file_size(h5path));
+    hid_t f = H5Fopen(copy, H5F_ACC_RDWR, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    cr_assert_geq(H5Adelete(f, name), 0);
+    cr_assert_geq(H5LTset_attribute_string(f, ".", name, value), 0);
+    H5Fclose(f);
+    return copy;
+}
+
+Test(report_errors, schema_1_is_refused, .fini = cleanup)
+{
+    run_small();
+    const char *p = copy_with_attr("schema11.h5", "odtwin_schema_version", "1.1");
+    assert_fails(p, ODT_ERR_PARSE, "snapshot schema 1.1 is not supported by this odtwin (it reads schema 2.x)");
+    p = copy_with_attr("schema30.h5", "odtwin_schema_version", "3.0");
+    assert_fails(p, ODT_ERR_PARSE, "snapshot schema 3.0 is not supported by this odtwin (it reads schema 2.x)");
+    /* a later 2.x reads */
+    p = copy_with_attr("schema21.h5", "odtwin_schema_version", "2.1");
+    char *js = report_json(p);
+    free(js);
+}
+
+Test(report_errors, missing_fleet_series, .fini = cleanup)
+{
+    run_small();
+    const char *p = scratch_path("noseries.h5");
+    copy_file(h5path, p, file_size(h5path));
+    hid_t f = H5Fopen(p, H5F_ACC_RDWR, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    cr_assert_geq(H5Ldelete(f, "series/soc_min", H5P_DEFAULT), 0);
+    H5Fclose(f);
+    assert_fails(p, ODT_ERR_PARSE, "dataset /series/soc_min is missing");
+}
+
+Test(report_errors, fleet_size_disagrees, .fini = cleanup)
+{
+    run_small();
+    const char *p = scratch_path("fleet7.h5");
+    copy_file(h5path, p, file_size(h5path));
+    hid_t f = H5Fopen(p, H5F_ACC_RDWR, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    cr_assert_geq(H5Adelete(f, "fleet_satellites"), 0);
+    const long long seven = 7;
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(f, "fleet_satellites", H5T_NATIVE_LLONG, sp, H5P_DEFAULT, H5P_DEFAULT);
+    cr_assert_geq(H5Awrite(a, H5T_NATIVE_LLONG, &seven), 0);
+    H5Aclose(a);
+    H5Sclose(sp);
+    H5Fclose(f);
+    assert_fails(p, ODT_ERR_PARSE, "fleet_satellites");
 }
 
 Test(report_errors, bad_options, .fini = cleanup)

@@ -25,6 +25,32 @@ static const char *scenario_text =
     "    file: " ODT_TEST_DATA "/catalog_run/two.tle\n"
     "  - source: sso\n    altitude_km: 600\n    planes: 1\n    slots: 2\n";
 
+/* Every STATE and OUT field of the backend into the host fleet (component-major, as the fleet keeps them). */
+static void download_into(struct odt_backend *b, struct odt_fleet *host)
+{
+    int nf;
+    const struct odt_field_info *fi = odt_fleet_fields(&nf);
+    const size_t n = host->n;
+    for (int k = 0; k < nf; ++k) {
+        const struct odt_field_info *F = &fi[k];
+        if (F->role != ODT_FIELD_STATE && F->role != ODT_FIELD_OUT)
+            continue;
+        const size_t bytes = n * (size_t)F->ncomp * F->elem_size;
+        char *buf = odt_backend_cpu.host_alloc(b, bytes);
+        cr_assert_not_null(buf);
+        const struct odt_download req = {1, &k, NULL, 0};
+        void *dst[1] = {buf};
+        cr_assert_eq(odt_backend_cpu.download(b, &req, dst), ODT_OK, "%s", odt_backend_cpu.last_error(b));
+        cr_assert_eq(odt_backend_cpu.download_wait(b), ODT_OK);
+        char *to = odt_fleet_field_ptr(host, F);
+        for (size_t i = 0; i < n; ++i)
+            for (int c = 0; c < F->ncomp; ++c)
+                memcpy(to + ((size_t)c * n + i) * F->elem_size, buf + (i * (size_t)F->ncomp + (size_t)c) * F->elem_size,
+                       F->elem_size);
+        odt_backend_cpu.host_free(b, buf);
+    }
+}
+
 Test(sgp4_fleet, run_states_match_direct_propagation_and_decay_stops_one_satellite)
 {
     struct odt_scenario sc;
@@ -42,9 +68,12 @@ Test(sgp4_fleet, run_states_match_direct_propagation_and_decay_stops_one_satelli
 
     struct odt_backend_config cfg;
     odt_backend_config_init(&cfg, &sc, &host, &m, 1, 1);
+    cfg.max_series = 1;
     struct odt_backend *b;
     cr_assert_eq(odt_backend_cpu.create(&b, &cfg, err, sizeof err), ODT_OK);
-    odt_backend_cpu.upload(b, &host);
+    cr_assert_eq(odt_backend_cpu.upload(b, &host), ODT_OK);
+    cr_assert_eq(m.n_classes, 2, "the catalogue entry and the SSO shell");
+    double row[2 * ODT_SV_N], tot[2 * ODT_TV_N];
 
     /* direct references from the same element sets */
     struct odt_catalog cat;
@@ -58,8 +87,21 @@ Test(sgp4_fleet, run_states_match_direct_propagation_and_decay_stops_one_satelli
     for (int s = 1; s <= 120; ++s) {
         struct odt_step_input in;
         odt_step_input_at(&sc.epoch, 60.0 * s, 60.0, &in);
-        cr_assert_eq(odt_backend_cpu.advance(b, &in, 1), ODT_OK);
-        odt_backend_cpu.download(b, &host);
+        in.series_slot = 0;
+        cr_assert_eq(odt_backend_cpu.advance(b, &in, 1, row), ODT_OK, "%s", odt_backend_cpu.last_error(b));
+        download_into(b, &host);
+        /* the series and the totals count the active satellites as the downloaded status says */
+        cr_assert_eq(odt_backend_cpu.reduce(b, tot), ODT_OK);
+        for (int c = 0; c < 2; ++c) {
+            int active = 0, inactive = 0;
+            for (size_t i = 0; i < host.n; ++i)
+                if (host.cls[i] == c) {
+                    active += host.status[i] == 0;
+                    inactive += host.status[i] != 0;
+                }
+            cr_assert_eq(row[c * ODT_SV_N + ODT_SV_N_ACTIVE], (double)active, "step %d class %d", s, c);
+            cr_assert_eq(tot[c * ODT_TV_N + ODT_TV_N_INACTIVE], (double)inactive, "step %d class %d", s, c);
+        }
         for (int k = 0; k < 2; ++k) {
             double rt[3], vt[3], r[3];
             const double tsince = host.sgp4_offset_min[k] + s;

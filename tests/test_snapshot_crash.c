@@ -52,7 +52,22 @@ static herr_t compare_one(hid_t loc, const char *name, const H5O_info_t *info, v
         const hssize_t ea = H5Sget_simple_extent_npoints(sa), eb = H5Sget_simple_extent_npoints(sb);
         const size_t sz = H5Tget_size(ta);
         same = ea == eb;
-        if (same && ea > 0) {
+        if (same && ea > 0 && H5Tis_variable_str(ta) > 0) {
+            /* variable-length strings (the node and xyz labels): compare the texts */
+            char **sa_ = calloc((size_t)ea, sizeof *sa_), **sb_ = calloc((size_t)eb, sizeof *sb_);
+            hid_t mt = H5Tget_native_type(ta, H5T_DIR_DEFAULT);
+            same = sa_ && sb_ && H5Dread(da, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, sa_) >= 0 &&
+                   H5Dread(db, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, sb_) >= 0;
+            for (hssize_t q = 0; same && q < ea; ++q)
+                same = sa_[q] && sb_[q] && strcmp(sa_[q], sb_[q]) == 0;
+            if (sa_ && sb_) {
+                H5Dvlen_reclaim(mt, sa, H5P_DEFAULT, sa_);
+                H5Dvlen_reclaim(mt, sb, H5P_DEFAULT, sb_);
+            }
+            free(sa_);
+            free(sb_);
+            H5Tclose(mt);
+        } else if (same && ea > 0) {
             hid_t mt = H5Tget_native_type(ta, H5T_DIR_DEFAULT);
             unsigned char *ba = malloc((size_t)ea * sz), *bb = malloc((size_t)eb * sz);
             same = ba && bb && H5Dread(da, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, ba) >= 0 &&

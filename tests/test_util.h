@@ -60,6 +60,20 @@ static inline void odt_test_run(const char *scenario, const char *out, const cha
     opt.stop_after_snapshots = stop_after;
     char err[1024] = "";
     cr_assert_eq(odt_run(&opt, sum, err, sizeof err), ODT_OK, "odt_run: %s", err);
+    if (out)
+        cr_assert_str_eq(sum->output, out, "the summary names the output");
+    odt_run_summary_free(sum);
+}
+
+/* A scenario file in dir made of the scenario at `base` followed by `extra` (more top-level keys). */
+static inline void odt_test_scenario_plus(const char *base, const char *extra, const char *path)
+{
+    char *text = odt_test_read_text(base);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+    fprintf(f, "%s\n%s\n", text, extra);
+    fclose(f);
+    free(text);
 }
 
 #endif /* ODT_TEST_UTIL_H */

@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
-"""Plots of an odtwin snapshot file (docs/report.md, docs/snapshot.md).
+"""Plots of an odtwin snapshot file, schema 2.x (docs/report.md, docs/snapshot.md).
 
-usage: plot_snapshot.py SNAPSHOT.h5 [-o OUTDIR] [--max-records N]
+usage: plot_snapshot.py SNAPSHOT.h5 [-o OUTDIR] [--max-records N] [--max-points N]
 
 Writes PNG files into OUTDIR (default: the snapshot's folder):
 
-  fleet_power.png    solar collected, load served, curtailed, not served (MW), summed over the fleet
-  illumination.png   illuminated fraction as a satellite x time image
-  temperatures.png   histograms of the node temperatures (array, radiator, payload, bus), over the run
-                     and at the last record
-  tokens.png         fleet tokens/s over time, when the file has the workload datasets
-  failures.png       failures over time, when the file has a /failures event table
+  fleet_power.png    fleet power (MW): solar collected, load served, curtailed, not served, battery
+                     (+ charging), and below it the battery state of charge (min, mean, max over the
+                     satellites with a battery), against time, from the fleet series /series
+  illumination.png   illuminated fraction as a satellite x time image, from the records (illumination)
+  temperatures.png   histograms of the four node temperatures over the run and at the last record when
+                     the records hold node_temperature; else the payload temperature (min, mean, max over
+                     the fleet) against time from /series, with the payload limit
+  tokens.png         fleet tokens/s (served, demanded, capacity) against time, from /series
+  failures.png       cumulative accelerator failures and node restarts, from the /failures table
 
-A plot whose datasets the file lacks is skipped with a note. Only complete records are read
-(`time` is written last). Needs h5py, numpy and matplotlib (tools/requirements.txt):
+Each written plot is printed with the data it was drawn from; a plot whose datasets the file
+lacks is skipped with a note. Only complete records are read (`time` is written last); without /final (a killed run)
+only the series rows of complete records. Needs h5py, numpy and matplotlib
+(tools/requirements.txt):
     python3 -m pip install -r tools/requirements.txt
 """
 
@@ -34,22 +39,44 @@ except ImportError:  # pragma: no cover
     sys.exit("plot_snapshot.py: h5py is missing: python3 -m pip install -r tools/requirements.txt")
 
 NODES = ("array", "radiator", "payload", "bus")
-# cumulative token counters [T, N] of the workload model, and rate datasets [T, N] (tokens/s)
-TOKEN_COUNTERS = ("tokens_served",)
-TOKEN_RATES = ("served_rate",)
-FAILURE_TIME_COLUMNS = ("time", "t", "time_s", "start")
+# per-record series of the root besides the fields (a killed run may have appended some and not others)
+PER_RECORD = ("sun_direction", "earth_rotation_angle", "demand_tokens", "eclipse_rows", "failure_rows",
+              "series_rows")
+SERIES_BLOCK = 1 << 16  # rows of /series read at a time
 
 
 class SnapshotError(Exception):
     pass
 
 
+def text(v):
+    if isinstance(v, bytes):
+        return v.decode(errors="replace")
+    if isinstance(v, np.ndarray) and v.size == 1:
+        return text(v.reshape(-1)[0])
+    return str(v)
+
+
+def title_of(f):
+    return text(f.attrs.get("scenario_name", b""))
+
+
 def records(f):
-    """Complete records: `time` is written last, so its length counts them."""
+    """Complete records: `time` is written last, so its length counts them (the shortest per-record dataset
+    when a kill cut an append short)."""
     n = len(f["time"])
-    for name in ("solar_power", "illumination", "node_temperature"):
-        if name in f:
-            n = min(n, f[name].shape[0])
+    for name, d in f.items():
+        if isinstance(d, h5py.Dataset) and d.ndim >= 1 and (name in PER_RECORD or d.ndim >= 2):
+            n = min(n, d.shape[0])
+    return n
+
+
+def series_rows(f, t):
+    """Rows of /series that the plots use: all of them once the run closed the file (/final), else those of
+    the complete records (series_rows of the last one)."""
+    n = len(f["series/time"])
+    if "final" not in f and "series_rows" in f and t > 0:
+        n = min(n, int(f["series_rows"][t - 1]))
     return n
 
 
@@ -60,166 +87,309 @@ def sample(t, max_records):
     return np.unique(np.linspace(0, t - 1, max_records).round().astype(int))
 
 
-def time_axis(f, idx):
-    """Time of records idx, in hours or days, with its label."""
-    t = f["time"][:][idx]
-    if t[-1] > 3 * 86400:
-        return t / 86400.0, "time since the epoch (days)"
-    return t / 3600.0, "time since the epoch (h)"
+def time_scale(t_end):
+    if t_end > 3 * 86400:
+        return 86400.0, "time since the epoch (days)"
+    return 3600.0, "time since the epoch (h)"
 
 
-def fleet_sum(f, name, idx):
-    """Sum over satellites of records idx of a [T, N] dataset, one record at a time (bounded memory)."""
-    d = f[name]
-    return np.array([d[i, :].sum() for i in idx])
+def binned(d, rows, bin_rows, how, first=0):
+    """Rows [first, rows) of a series dataset [rows] or [rows, class], reduced over bins of bin_rows
+    consecutive rows (how: "mean", "min" or "max"; NaN values ignored), read in blocks of whole bins: bounded
+    memory for a series of any length. Returns [bins] or [bins, class] float64."""
+    out = []
+    block = max(bin_rows, (SERIES_BLOCK // bin_rows) * bin_rows)
+    for q0 in range(first, rows, block):
+        x = np.asarray(d[q0:min(rows, q0 + block)], dtype=np.float64)
+        starts = np.arange(0, len(x), bin_rows)
+        if bin_rows == 1:
+            out.append(x)
+            continue
+        if how == "mean":
+            ok = np.isfinite(x)
+            s = np.add.reduceat(np.where(ok, x, 0.0), starts, axis=0)
+            c = np.add.reduceat(ok.astype(np.float64), starts, axis=0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out.append(s / c)
+        elif how == "min":
+            out.append(np.fmin.reduceat(x, starts, axis=0))
+        else:
+            out.append(np.fmax.reduceat(x, starts, axis=0))
+    return np.concatenate(out) if out else np.zeros((0,) + d.shape[1:])
 
 
-def title_of(f):
-    name = f.attrs.get("scenario_name", b"")
-    if isinstance(name, bytes):
-        name = name.decode(errors="replace")
-    return str(name)
+class Series:
+    """The fleet series /series over the rows the plots use, at most max_points points (bins of consecutive
+    rows: means for flows, the lowest minimum and the highest maximum for extremes)."""
+
+    def __init__(self, f, t, max_points):
+        self.g = f["series"]
+        self.rows = series_rows(f, t)
+        self.bin = max(1, -(-self.rows // max(1, max_points)))
+        self.time = binned(self.g["time"], self.rows, self.bin, "mean")
+        self.every = int(self.g.attrs.get("every_steps", 1))
+
+    def has(self, *names):
+        return all(n in self.g for n in names)
+
+    def time_from(self, first):
+        return self.time if first == 0 else binned(self.g["time"], self.rows, self.bin, "mean", first)
+
+    def fleet(self, name, how="mean", first=0):
+        """Sum over the classes of the binned variable (rows from `first`)."""
+        x = binned(self.g[name], self.rows, self.bin, how, first)
+        return x.sum(axis=1) if x.ndim == 2 else x
+
+    def per_class(self, name, how="mean"):
+        return binned(self.g[name], self.rows, self.bin, how)
+
+    def envelope(self, lo_name, mean_name, hi_name, weight_name):
+        """Fleet minimum, weighted mean and maximum of a per-class min / mean / max triple (NaN where no class
+        contributed)."""
+        lo = self.per_class(lo_name, "min")
+        hi = self.per_class(hi_name, "max")
+        mean = self.per_class(mean_name)
+        w = self.per_class(weight_name)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            lo_f = np.where(np.isfinite(lo), lo, np.inf).min(axis=1)
+            hi_f = np.where(np.isfinite(hi), hi, -np.inf).max(axis=1)
+            w = np.where(np.isfinite(mean), w, 0.0)
+            mean_f = (np.where(np.isfinite(mean), mean, 0.0) * w).sum(axis=1) / w.sum(axis=1)
+        lo_f[~np.isfinite(lo_f)] = np.nan
+        hi_f[~np.isfinite(hi_f)] = np.nan
+        return lo_f, mean_f, hi_f
 
 
-def plot_power(f, out, idx):
-    need = ("solar_power", "load_power", "curtailed_power", "unserved_power")
-    missing = [n for n in need if n not in f]
-    if missing:
-        return None, "fleet power: skipped (no %s)" % ", ".join(missing)
-    x, xlabel = time_axis(f, idx)
-    fig, ax = plt.subplots(figsize=(9, 4.5))
-    for name, label in zip(need, ("solar collected", "load served", "curtailed", "not served")):
-        ax.plot(x, fleet_sum(f, name, idx) / 1e6, label=label)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("fleet power (MW)")
+def save(fig, out, name):
+    path = os.path.join(out, name)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def plot_power(f, out, s):
+    need = ("solar_power", "load_power", "curtailed_power", "unserved_power", "battery_power")
+    if not s.has(*need) or s.rows == 0:
+        return None, "fleet power: skipped (no fleet series %s in /series)" % ", ".join(need)
+    scale, xlabel = time_scale(float(s.time[-1]))
+    x = s.time / scale
+    with_soc = s.has("soc_min", "soc_mean", "soc_max", "satellites_battery")
+    fig, axes = plt.subplots(2 if with_soc else 1, 1, figsize=(11, 7 if with_soc else 4.5), sharex=True,
+                             squeeze=False)
+    ax = axes[0, 0]
+    lines = [s.fleet(name) for name in need]
+    peak = max(float(np.nanmax(np.abs(v))) if len(v) else 0.0 for v in lines)
+    unit, div = ("MW", 1e6) if peak >= 1e6 else ("kW", 1e3)
+    labels = ("solar collected", "load served", "curtailed", "not served", "battery (+ charging)")
+    styles = ("-", "-", "-", "-", "--")
+    for v, label, ls in zip(lines, labels, styles):
+        ax.plot(x, v / div, ls, label=label, linewidth=1.2)
+    ax.axhline(0.0, color="0.5", linewidth=0.6)
+    ax.set_ylabel("fleet power (%s)" % unit)
     ax.set_title("Fleet power: %s" % title_of(f))
     ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    path = os.path.join(out, "fleet_power.png")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path, None
-
-
-def plot_illumination(f, out, idx, max_sats=2000):
-    if "illumination" not in f:
-        return None, "illumination: skipped (no illumination dataset)"
-    d = f["illumination"]
-    n = d.shape[1]
-    sats = np.arange(n) if n <= max_sats else np.unique(np.linspace(0, n - 1, max_sats).round().astype(int))
-    img = np.array([d[i, :][sats] for i in idx]).T  # satellite x time
-    x, xlabel = time_axis(f, idx)
-    fig, ax = plt.subplots(figsize=(9, 5))
-    extent = (x[0], x[-1] if len(x) > 1 else x[0] + 1, sats[-1] + 0.5, sats[0] - 0.5)
-    im = ax.imshow(img, aspect="auto", interpolation="nearest", cmap="inferno", vmin=0.0, vmax=1.0, extent=extent)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("satellite" + ("" if len(sats) == n else " (%d of %d shown)" % (len(sats), n)))
-    ax.set_title("Illuminated fraction of the solar disk: %s" % title_of(f))
-    fig.colorbar(im, ax=ax, label="illumination")
-    fig.tight_layout()
-    path = os.path.join(out, "illumination.png")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path, None
-
-
-def plot_temperatures(f, out, idx):
-    if "node_temperature" not in f:
-        return None, "temperatures: skipped (no node_temperature dataset)"
-    d = f["node_temperature"]
-    run = np.concatenate([d[i, :, :] for i in idx], axis=0)  # (records x satellites) x 4
-    last = d[idx[-1], :, :]
-    fig, axes = plt.subplots(2, 2, figsize=(10, 7))
-    for k, ax in enumerate(axes.flat):
-        lo, hi = float(run[:, k].min()), float(run[:, k].max())
-        bins = np.linspace(lo - 0.5, hi + 0.5, 41)
-        ax.hist(run[:, k], bins=bins, density=True, alpha=0.6, label="over the run")
-        ax.hist(last[:, k], bins=bins, density=True, histtype="step", linewidth=1.5, label="last record")
-        ax.set_title(NODES[k])
-        ax.set_xlabel("temperature (K)")
-        if k % 2 == 0:
-            ax.set_ylabel("share per K")
+    ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5))  # beside: no curve hidden
+    if with_soc:
+        ax = axes[1, 0]
+        lo, mean, hi = s.envelope("soc_min", "soc_mean", "soc_max", "satellites_battery")
+        ax.fill_between(x, lo, hi, alpha=0.25, label="min to max")
+        ax.plot(x, lo, linewidth=0.8, label="min")
+        ax.plot(x, mean, linewidth=1.4, label="mean")
+        ax.plot(x, hi, linewidth=0.8, label="max")
+        if "classes/battery_soc_min" in f:
+            for k, v in enumerate(np.unique(f["classes/battery_soc_min"][:])):
+                ax.axhline(v, color="k", linestyle=":", linewidth=0.8,
+                           label="state-of-charge floor" if k == 0 else None)
+        ax.set_ylim(0.0, 1.02)
+        ax.set_ylabel("battery state of charge (1)")
+        ax.set_title("Battery state of charge over the satellites with a battery", fontsize="medium")
         ax.grid(alpha=0.3)
-    axes.flat[0].legend()
-    fig.suptitle("Node temperatures: %s" % title_of(f))
+        ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    axes[-1, 0].set_xlabel(xlabel)
     fig.tight_layout()
-    path = os.path.join(out, "temperatures.png")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path, None
+    return save(fig, out, "fleet_power.png"), "fleet series" + (", with the state of charge" if with_soc else "")
 
 
-def plot_tokens(f, out, idx):
-    x, xlabel = time_axis(f, idx)
-    rate = None
-    for name in TOKEN_RATES:
-        if name in f and f[name].ndim == 2:
-            rate, src = fleet_sum(f, name, idx), name
-            break
-    if rate is None:
-        for name in TOKEN_COUNTERS:
-            if name in f and f[name].ndim == 2:
-                c = fleet_sum(f, name, idx)
-                t = f["time"][:][idx]
-                if len(t) < 2:
-                    return None, "tokens/s: skipped (one record only)"
-                rate, src, x = np.diff(c) / np.diff(t), name, 0.5 * (x[1:] + x[:-1])
-                break
-    if rate is None:
-        return None, "tokens/s: skipped (no workload datasets in this file)"
-    fig, ax = plt.subplots(figsize=(9, 4.5))
-    ax.plot(x, rate)
+def edges_of(x):
+    """Cell edges around the (increasing) centres x: midpoints, half a spacing beyond the ends."""
+    if len(x) == 1:
+        return np.array([x[0] - 0.5, x[0] + 0.5])
+    mid = 0.5 * (x[1:] + x[:-1])
+    return np.r_[x[0] - (mid[0] - x[0]), mid, x[-1] + (x[-1] - mid[-1])]
+
+
+def plot_illumination(f, out, idx, s, max_sats=2000):
+    have_rec = "illumination" in f
+    have_ser = s.has("satellites_umbra", "satellites_shadow", "satellites_active") and s.rows > 0
+    if not have_rec and not have_ser:
+        return None, "illumination: skipped (no illumination records and no shadow counts in /series)"
+    t_last = float(s.time[-1]) if have_ser else float(f["time"][idx[-1]])
+    scale, xlabel = time_scale(t_last)
+    fig, axes = plt.subplots(2 if have_rec and have_ser else 1, 1, figsize=(9, 7.5 if have_rec and have_ser else 5),
+                             sharex=True, squeeze=False, gridspec_kw=None if not (have_rec and have_ser) else
+                             {"height_ratios": [2.2, 1]})
+    if have_rec:
+        ax = axes[0, 0]
+        d = f["illumination"]
+        m = d.shape[1]
+        sat_ids = f["satellite"][:] if "satellite" in f else np.arange(m)
+        n_fleet = int(f.attrs.get("fleet_satellites", m))
+        cols = np.arange(m) if m <= max_sats else np.unique(np.linspace(0, m - 1, max_sats).round().astype(int))
+        img = np.array([d[i, :][cols] for i in idx]).T  # record satellite x time
+        x = f["time"][:][idx] / scale
+        mesh = ax.pcolormesh(edges_of(x), np.arange(len(cols) + 1) - 0.5, img, cmap="inferno", vmin=0.0, vmax=1.0,
+                             shading="flat")
+        ax.set_ylim(len(cols) - 0.5, -0.5)
+        shown = len(cols)
+        ax.set_ylabel("satellite (fleet index)" + ("" if shown == n_fleet else ", %d of %d" % (shown, n_fleet)))
+        ticks = np.unique(np.linspace(0, shown - 1, min(shown, 12)).round().astype(int))
+        ax.set_yticks(ticks)
+        ax.set_yticklabels([str(int(sat_ids[cols[k]])) for k in ticks])
+        ax.set_title("Illuminated fraction of the solar disk at the records: %s" % title_of(f))
+        # the colour bar in an inset beside the image: both panels keep the same width and time axis
+        fig.colorbar(mesh, cax=ax.inset_axes([1.015, 0.0, 0.025, 1.0]), label="illuminated fraction (1)")
+    if have_ser:
+        ax = axes[-1, 0]
+        act = s.fleet("satellites_active")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ax.plot(s.time / scale, s.fleet("satellites_shadow") / act, label="in shadow (illumination < 1)")
+            ax.plot(s.time / scale, s.fleet("satellites_umbra") / act, "--", label="in umbra (illumination 0)")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_ylabel("share of the active fleet (1)")
+        ax.set_title("Satellites in Earth's shadow, every %s (fleet series)%s"
+                     % ("step" if s.every == 1 else "%d steps" % s.every,
+                        "" if have_rec else ": %s (illumination not recorded)" % title_of(f)),
+                     fontsize="medium")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize="small", loc="upper right")
+    axes[-1, 0].set_xlabel(xlabel)
+    fig.tight_layout()
+    return save(fig, out, "illumination.png"), " and ".join(
+        ([("illumination records of %d satellites" % f["illumination"].shape[1])] if have_rec else []) +
+        (["fleet series"] if have_ser else []))
+
+
+def plot_temperatures(f, out, idx, s):
+    if "node_temperature" in f:
+        d = f["node_temperature"]
+        run = np.concatenate([d[i, :, :] for i in idx], axis=0)  # (records x satellites) x 4
+        last = d[idx[-1], :, :]
+        fig, axes = plt.subplots(2, 2, figsize=(10, 7))
+        for k, ax in enumerate(axes.flat):
+            lo, hi = float(run[:, k].min()), float(run[:, k].max())
+            bins = np.linspace(lo - 0.5, hi + 0.5, 41)
+            ax.hist(run[:, k], bins=bins, density=True, alpha=0.6, label="over the run")
+            ax.hist(last[:, k], bins=bins, density=True, histtype="step", linewidth=1.5, label="last record")
+            ax.set_title(NODES[k])
+            ax.set_xlabel("temperature (K)")
+            if k % 2 == 0:
+                ax.set_ylabel("share per K (K-1)")
+            ax.grid(alpha=0.3)
+        axes.flat[0].legend()
+        fig.suptitle("Node temperatures (records, %d satellites): %s" % (d.shape[1], title_of(f)))
+        fig.tight_layout()
+        return save(fig, out, "temperatures.png"), "node_temperature records of %d satellites" % d.shape[1]
+    need = ("payload_temperature_min", "payload_temperature_mean", "payload_temperature_max", "satellites_active")
+    if not s.has(*need) or s.rows == 0:
+        return None, "temperatures: skipped (no node_temperature records and no payload temperature series)"
+    scale, xlabel = time_scale(float(s.time[-1]))
+    x = s.time / scale
+    lo_f, mean_f, hi_f = s.envelope("payload_temperature_min", "payload_temperature_mean", "payload_temperature_max",
+                                    "satellites_active")
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    ax.fill_between(x, lo_f, hi_f, alpha=0.25, label="min to max")
+    ax.plot(x, lo_f, linewidth=0.8, label="min")
+    ax.plot(x, mean_f, linewidth=1.4, label="mean")
+    ax.plot(x, hi_f, linewidth=0.8, label="max")
+    if "classes/payload_temp_limit_k" in f:
+        for k, v in enumerate(np.unique(f["classes/payload_temp_limit_k"][:])):
+            ax.axhline(v, color="r", linestyle="--", linewidth=1.0, label="payload limit" if k == 0 else None)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("fleet tokens/s")
-    ax.set_title("Tokens delivered (%s): %s" % (src, title_of(f)))
+    ax.set_ylabel("payload temperature (K)")
+    ax.set_title("Payload temperature (fleet series; node_temperature not recorded): %s" % title_of(f))
     ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
-    path = os.path.join(out, "tokens.png")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path, None
+    return save(fig, out, "temperatures.png"), "fleet series: payload temperature"
 
 
-def plot_failures(f, out):
+def plot_tokens(f, out, s):
+    if not s.has("tokens_served", "capacity") or s.rows < 2:
+        return None, "tokens/s: skipped (no workload series in /series)"
+    step = float(f.attrs.get("step_s", 0.0))
+    if not step > 0.0:
+        return None, "tokens/s: skipped (no step_s attribute)"
+    # row 0 is the state at the epoch (a zero-length step): the rates start with the first step; a row holds the
+    # tokens of one step (with every_steps > 1, one step in so many)
+    t = s.time_from(1)
+    scale, xlabel = time_scale(float(t[-1]))
+    x = t / scale
+    lines = []
+    if "demand_tokens" in s.g:
+        lines.append(("demanded", s.fleet("demand_tokens", first=1) / step, "-", 2.4, 0.45))
+    lines.append(("served", s.fleet("tokens_served", first=1) / step, "-", 1.0, 1.0))  # over the demand it meets
+    lines.append(("capacity", s.fleet("capacity", first=1), "--", 1.0, 1.0))
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    for label, v, ls, lw, alpha in lines:
+        ax.plot(x, v, ls, label=label, linewidth=lw, alpha=alpha)
+    pos = np.concatenate([v[v > 0] for _, v, _, _, _ in lines])
+    if len(pos) and pos.max() > 30.0 * pos.min():
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("fleet tokens per second (tokens s-1)")
+    ax.set_title("Tokens served, demanded and capacity: %s" % title_of(f))
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return save(fig, out, "tokens.png"), "fleet series"
+
+
+def plot_failures(f, out, t_end):
     if "failures" not in f or not isinstance(f["failures"], h5py.Group):
         return None, "failures: skipped (no /failures event table in this file)"
     g = f["failures"]
-    col = next((c for c in FAILURE_TIME_COLUMNS if c in g), None)
-    if col is None:
-        return None, "failures: skipped (/failures has no time column)"
-    t = np.sort(g[col][:].astype(float))
-    end = float(f["time"][records(f) - 1])
-    scale, xlabel = (86400.0, "time since the epoch (days)") if end > 3 * 86400 else (3600.0, "time since the epoch (h)")
+    if "time" not in g or "kind" not in g:
+        return None, "failures: skipped (/failures has no time or kind column)"
+    n = min(len(g["time"]), len(g["kind"]))
+    if "final" not in f and "failure_rows" in f:
+        n = min(n, int(f["failure_rows"][records(f) - 1]))
+    t = g["time"][:n].astype(float)
+    kind = g["kind"][:n]
+    number = g["number"][:n].astype(float) if "number" in g else np.ones(n)
+    scale, xlabel = time_scale(t_end)
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    if "kind" in g:
-        kinds = g["kind"][:]
-        order = np.argsort(g[col][:].astype(float), kind="stable")
-        kinds = kinds[order]
-        for k in np.unique(kinds):
-            tk = t[kinds == k]
-            ax.step(np.r_[0.0, tk, end] / scale, np.r_[0, np.arange(1, len(tk) + 1), len(tk)], where="post",
-                    label="kind %s" % k)
-        ax.legend()
-    else:
-        ax.step(np.r_[0.0, t, end] / scale, np.r_[0, np.arange(1, len(t) + 1), len(t)], where="post")
+    # accelerator failures (left axis) and node restarts (right axis): counts of different sizes
+    axes = (ax, ax.twinx())
+    handles = []
+    for ax_k, k, label, w, color in ((axes[0], 1, "accelerators failed", number, "C0"),
+                                     (axes[1], 2, "node restarts", np.ones(n), "C1")):
+        sel = kind == k
+        order = np.argsort(t[sel], kind="stable")
+        tk, ck = t[sel][order], np.cumsum(w[sel][order])
+        total = float(ck[-1]) if len(ck) else 0.0
+        (h,) = ax_k.step(np.r_[0.0, tk, t_end] / scale, np.r_[0.0, ck, total], where="post", color=color,
+                         label="%s (%d)" % (label, int(total)))
+        handles.append(h)
+        ax_k.set_ylim(0.0, 1.05 * max(1.0, total))
+        ax_k.set_ylabel("cumulative %s (1)" % label, color=color)
+        ax_k.tick_params(axis="y", colors=color)
+    ax.set_xlim(0.0, t_end / scale if t_end > 0 else 1.0)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("cumulative failures")
-    ax.set_title("Failures: %s" % title_of(f))
+    ax.set_title("Failures and restarts: %s%s" % (title_of(f), "" if n else " (none in the run)"))
     ax.grid(alpha=0.3)
+    ax.legend(handles=handles, fontsize="small", loc="upper left")
     fig.tight_layout()
-    path = os.path.join(out, "failures.png")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path, None
+    return save(fig, out, "failures.png"), "/failures table, %d rows" % n
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description="PNG plots of an odtwin snapshot file")
+    ap = argparse.ArgumentParser(description="PNG plots of an odtwin snapshot file (schema 2.x)")
     ap.add_argument("snapshot", help="HDF5 snapshot written by odtwin run")
     ap.add_argument("-o", "--outdir", help="folder for the PNG files (default: the snapshot's folder)")
     ap.add_argument("--max-records", type=int, default=2000,
-                    help="plot at most this many records, evenly spread (default 2000)")
+                    help="records of the per-satellite plots, at most, evenly spread (default 2000)")
+    ap.add_argument("--max-points", type=int, default=4000,
+                    help="points of the fleet-series plots, at most: longer series are binned (default 4000)")
     a = ap.parse_args(argv)
     out = a.outdir or os.path.dirname(os.path.abspath(a.snapshot))
     try:
@@ -237,20 +407,27 @@ def main(argv=None):
         with f:
             if "odtwin_schema_version" not in f.attrs:
                 raise SnapshotError("an HDF5 file but not an odtwin snapshot (no odtwin_schema_version attribute)")
-            if "time" not in f:
-                raise SnapshotError("no /time dataset: not a complete odtwin snapshot")
+            schema = text(f.attrs["odtwin_schema_version"])
+            if schema.split(".")[0] != "2":
+                raise SnapshotError("snapshot schema %s is not supported by this plot tool (it reads schema 2.x)"
+                                    % schema)
+            for name in ("time", "series/time"):
+                if name not in f:
+                    raise SnapshotError("no /%s dataset: not a complete odtwin snapshot" % name)
             t = records(f)
             if t == 0:
                 raise SnapshotError("the run has no records (0 snapshots): nothing to plot")
             os.makedirs(out, exist_ok=True)
             idx = sample(t, max(2, a.max_records))
-            results = [plot_power(f, out, idx), plot_illumination(f, out, idx), plot_temperatures(f, out, idx),
-                       plot_tokens(f, out, idx), plot_failures(f, out)]
+            s = Series(f, t, max(2, a.max_points))
+            t_end = float(f["final"].attrs["time"]) if "final" in f else float(f["time"][t - 1])
+            results = [plot_power(f, out, s), plot_illumination(f, out, idx, s), plot_temperatures(f, out, idx, s),
+                       plot_tokens(f, out, s), plot_failures(f, out, t_end)]
     except (SnapshotError, OSError, KeyError) as e:
         print("plot_snapshot.py: error: %s: %s" % (a.snapshot, e), file=sys.stderr)
         return 1
     for path, note in results:
-        print("wrote %s" % path if path else "note: %s" % note)
+        print("wrote %s (%s)" % (path, note) if path else "note: %s" % note)
     return 0
 
 
