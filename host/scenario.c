@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/textfile.h"
 #include "orbit/shadow.h"
 
 /* scenarios/default.yaml, embedded at build time (see CMakeLists.txt) */
@@ -44,7 +45,7 @@ static int node_line(struct fy_node *n)
 static enum odt_status fail(struct ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static enum odt_status fail(struct ctx *c, int line, const char *fmt, ...)
 {
-    char msg[400];
+    char msg[1000];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -53,6 +54,7 @@ static enum odt_status fail(struct ctx *c, int line, const char *fmt, ...)
         snprintf(c->err, c->errlen, "%s:%d: %s", c->file, line, msg);
     else
         snprintf(c->err, c->errlen, "%s: %s", c->file, msg);
+    odt_text_one_line(c->err);
     return ODT_ERR_VALUE;
 }
 
@@ -567,29 +569,6 @@ static enum odt_status read_sat(struct ctx *c, struct fy_node *key, struct fy_no
     return st != ODT_OK ? st : check_sat(c, node_line(key), where, s);
 }
 
-/* Catalogue diagnostics: a skipped entry is printed (unless quiet); with strict
- * loading the first problem is kept for the error message instead. */
-struct catalog_diag_ctx {
-    struct ctx *c;
-    int strict;
-    char first[600];
-};
-
-static void catalog_diag(void *vctx, const char *file, int line, const char *msg)
-{
-    struct catalog_diag_ctx *d = (struct catalog_diag_ctx *)vctx;
-    if (d->strict || line <= 0) { /* line 0: a problem of the whole file, which fails the load */
-        if (!d->first[0] && line > 0)
-            snprintf(d->first, sizeof d->first, "%s:%d: %s", file, line, msg);
-        else if (!d->first[0])
-            snprintf(d->first, sizeof d->first, "%s: %s", file, msg);
-        return;
-    }
-    if (d->c->opt && d->c->opt->quiet)
-        return;
-    fprintf(stderr, "odtwin: warning: %s:%d: %s (entry skipped)\n", file, line, msg);
-}
-
 /* A fleet entry taken from a TLE/OMM catalogue, propagated with SGP4. */
 static enum odt_status read_catalog_entry(struct ctx *c, struct fy_node *entry, const char *where,
                                           struct odt_shell_spec *sh)
@@ -615,17 +594,17 @@ static enum odt_status read_catalog_entry(struct ctx *c, struct fy_node *entry, 
     struct odt_catalog *cat = &sh->catalog;
     struct fy_node *fk = NULL;
     lookup(entry, "file", &fk);
-    FILE *probe = fopen(sh->path, "rb");
-    if (!probe)
-        return fail(c, node_line(fk), "%s: cannot open catalogue '%s': %s", where, sh->path, strerror(errno));
-    fclose(probe);
-    struct catalog_diag_ctx d = {c, strict, ""};
-    enum odt_status st = odt_catalog_load(sh->path, (enum odt_catalog_format)sh->format, strict, catalog_diag, &d, cat);
+    struct odt_catalog_options copt;
+    memset(&copt, 0, sizeof copt);
+    copt.format = (enum odt_catalog_format)sh->format;
+    copt.strict = strict;
+    copt.skipped = c->opt && c->opt->quiet ? NULL : odt_catalog_print_skipped;
+    char cerr[600];
+    enum odt_status st = odt_catalog_read_file(sh->path, &copt, cat, cerr, sizeof cerr);
     if (st != ODT_OK) {
+        const int bad_entry = strict && st == ODT_ERR_PARSE && cat->n_bad > 0;
         odt_catalog_free(cat);
-        if (d.first[0])
-            return fail(c, node_line(fk), "%s: %s%s", where, strict ? "bad catalogue entry (strict): " : "", d.first);
-        return fail(c, node_line(fk), "%s: cannot load catalogue '%s'", where, sh->path);
+        return fail(c, node_line(fk), "%s: %s%s", where, bad_entry ? "bad catalogue entry (strict): " : "", cerr);
     }
     c->rejected += cat->n_bad;
     if (cat->n == 0) {
@@ -880,9 +859,15 @@ enum odt_status odt_scenario_load_text_opts(const char *name, const char *text, 
     }
     memcpy(sc->text, text, len);
     sc->text[len] = '\0';
-    if (strlen(sc->text) != len) {
+    /* the whole text is UTF-8 without NUL bytes before the parser sees it: libfyaml stops silently at an
+       invalid byte in a comment, dropping the rest of the file */
+    int column;
+    char why[128];
+    const int bad_line = odt_text_check(sc->text, len, &column, why, sizeof why);
+    if (bad_line > 0) {
         odt_scenario_free(sc);
-        snprintf(err, errlen, "%s: the file contains a NUL byte: not a YAML text file", name);
+        snprintf(err, errlen, "%s:%d: %s", name, bad_line, why);
+        odt_text_one_line(err);
         return ODT_ERR_PARSE;
     }
 
@@ -934,36 +919,13 @@ enum odt_status odt_scenario_load_file_opts(const char *path, const struct odt_s
                                             struct odt_scenario *sc, char *err, size_t errlen)
 {
     memset(sc, 0, sizeof *sc);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open scenario file: %s", path, strerror(errno));
-        return ODT_ERR_IO;
-    }
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 > cap) {
-            cap = cap ? 2 * cap : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                snprintf(err, errlen, "%s: out of memory", path);
-                return ODT_ERR_NOMEM;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    const int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        snprintf(err, errlen, "%s: cannot read scenario file (is it a directory?)", path);
-        return ODT_ERR_IO;
+    char *buf = NULL, why[300];
+    size_t len = 0;
+    enum odt_status rst = odt_textfile_read(path, "scenario file", ODT_SCENARIO_MAX_BYTES, &buf, &len, why, sizeof why);
+    if (rst != ODT_OK) {
+        snprintf(err, errlen, "%s: %s", path, why);
+        odt_text_one_line(err);
+        return rst;
     }
     enum odt_status st = odt_scenario_load_text_opts(path, buf ? buf : "", len, opt, sc, err, errlen);
     free(buf);

@@ -22,3 +22,10 @@ if(ODT_BASH)
   add_test(NAME plot_check COMMAND ${ODT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/plot_check.sh ${CMAKE_BINARY_DIR})
   set_tests_properties(plot_check PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)
 endif()
+
+# The command line on input that is no input, damaged or hostile (issue 13): FIFOs,
+# devices, oversized files, invalid UTF-8, refused YAML, unrunnable numbers; see cli_input.sh.
+if(ODT_BASH)
+  add_test(NAME cli_input COMMAND ${ODT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli_input.sh $<TARGET_FILE:odtwin>)
+  set_tests_properties(cli_input PROPERTIES TIMEOUT 300)
+endif()

@@ -1,0 +1,377 @@
+/*
+ * test_input.c: the program on input that is no input, damaged or hostile
+ * (issue 13, the input part): files that are not regular files or too large,
+ * text that is not UTF-8, YAML features the scenario reader refuses, numbers
+ * that are not exact, step and fleet sizes that cannot be run, and the one
+ * catalogue reader shared by `run` and `propagate`.
+ *
+ * Every refusal must be one line "FILE:LINE: problem" (the line where the
+ * input has one) and a status, never a crash, a hang or a partial read.
+ */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, mkfifo */
+
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host/scenario.h"
+#include "host/textfile.h"
+#include "test_util.h"
+
+#define NAME "in.yaml"
+
+/* lines 1-5 */
+#define HDR                                                                                                    \
+    "name: t\n"                                                                                                \
+    "epoch: 2026-06-21T00:00:00Z\n"                                                                            \
+    "duration_s: 3600\n"                                                                                       \
+    "step_s: 10\n"                                                                                             \
+    "snapshot_interval_s: 600\n"
+
+/* a valid walker fleet: lines 6-13 after HDR, 6 satellites */
+#define WALKER                                                                                                 \
+    "fleet:\n"                      /* 6 */                                                                    \
+    "  - name: a\n"                 /* 7 */                                                                    \
+    "    source: walker\n"          /* 8 */                                                                    \
+    "    altitude_km: 550\n"        /* 9 */                                                                    \
+    "    inclination_deg: 53\n"     /* 10 */                                                                   \
+    "    planes: 2\n"               /* 11 */                                                                   \
+    "    slots: 3\n"                /* 12 */                                                                   \
+    "    phasing: 1\n"              /* 13 */
+
+/* load len bytes of text as NAME; err gets the message */
+static enum odt_status load_n(const char *text, size_t len, struct odt_scenario *sc, char *err, size_t errlen)
+{
+    err[0] = '\0';
+    return odt_scenario_load_text(NAME, text, len, sc, err, errlen);
+}
+
+/* text must be refused with a one-line message that starts with `where` and contains `problem` */
+static void refused_n_(const char *text, size_t len, const char *where, const char *problem, int tline)
+{
+    struct odt_scenario sc;
+    char err[1024];
+    enum odt_status st = load_n(text, len, &sc, err, sizeof err);
+    cr_assert_neq(st, ODT_OK, "(test line %d) accepted: %s", tline, text);
+    cr_assert_eq(strncmp(err, where, strlen(where)), 0, "(test line %d) message does not start with '%s': %s", tline,
+                 where, err);
+    cr_assert_not_null(strstr(err, problem), "(test line %d) message lacks '%s': %s", tline, problem, err);
+    cr_assert_null(strchr(err, '\n'), "(test line %d) message spans lines: %s", tline, err);
+    cr_assert_null(sc.text, "(test line %d) text left allocated", tline);
+    cr_assert_null(sc.shells, "(test line %d) fleet left allocated", tline);
+}
+#define refused(text, where, problem) refused_n_(text, strlen(text), where, problem, __LINE__)
+#define refused_n(text, len, where, problem) refused_n_(text, len, where, problem, __LINE__)
+
+static void accepted_(const char *text, struct odt_scenario *sc, int tline)
+{
+    char err[1024];
+    enum odt_status st = load_n(text, strlen(text), sc, err, sizeof err);
+    cr_assert_eq(st, ODT_OK, "(test line %d) refused: %s", tline, err);
+}
+#define accepted(text, sc) accepted_(text, sc, __LINE__)
+
+/* write len bytes to path */
+static void write_file(const char *path, const char *text, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+    cr_assert_eq(fwrite(text, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* ------------------------------------------------------------------ defect 5: UTF-8 and NUL bytes */
+
+Test(utf8, latin1_byte_in_a_comment_is_refused_with_line_and_column)
+{
+    /* before: everything after the comment was dropped silently ("missing required key 'fleet'", or, with
+       the fleet before it, a run with fewer satellites) */
+    refused(HDR "seed: 3 # caf\xe9\n" WALKER, NAME ":6: ", "invalid UTF-8 byte 0xE9 (column 14)");
+    refused("name: t\n# caf\xe9 au lait\n" HDR WALKER, NAME ":2: ", "invalid UTF-8 byte 0xE9 (column 6)");
+}
+
+Test(utf8, invalid_byte_in_a_value_names_the_line)
+{
+    refused(HDR WALKER "    name: \xff\n", NAME ":14: ", "invalid UTF-8 byte 0xFF (column 11)");
+}
+
+Test(utf8, columns_count_characters)
+{
+    /* "é" is one character of two bytes: the bad byte after it is in column 4 */
+    refused("# \xc3\xa9\xe9\n" HDR WALKER, NAME ":1: ", "invalid UTF-8 byte 0xE9 (column 4)");
+}
+
+Test(utf8, nul_byte_names_its_line)
+{
+    static const char text[] = HDR "seed: 4\0\n" WALKER;
+    refused_n(text, sizeof text - 1, NAME ":6: ", "NUL byte (column 8)");
+}
+
+Test(utf8, valid_multibyte_text_is_accepted)
+{
+    struct odt_scenario sc;
+    accepted("# café, 日本, 😀\n" HDR "output: caf\xc3\xa9.h5\n" WALKER, &sc);
+    cr_assert_eq(odt_scenario_satellites(&sc), 6u);
+    cr_assert_str_eq(sc.output, "café.h5");
+    odt_scenario_free(&sc);
+}
+
+Test(utf8, the_check_itself)
+{
+    int col;
+    char why[128];
+    /* overlong, surrogate, above U+10FFFF, truncated at the end, a lone continuation byte */
+    static const struct {
+        const char *text;
+        int line, col;
+        const char *why;
+    } bad[] = {
+        {"ab\xc0\xafz", 1, 3, "0xC0"},      {"a\xe0\x80\x80", 1, 2, "0xE0"}, {"\xed\xa0\x80", 1, 1, "0xED"},
+        {"x\n\xf4\x90\x80\x80", 2, 1, "0xF4"}, {"x\r\ny\xe2\x82", 2, 2, "0xE2"}, {"\x80", 1, 1, "0x80"},
+        {"a\rb\rc\xf8", 3, 2, "0xF8"},     {"\xf0\x9f\x98", 1, 1, "0xF0"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; ++k) {
+        const int line = odt_text_check(bad[k].text, strlen(bad[k].text), &col, why, sizeof why);
+        cr_expect_eq(line, bad[k].line, "case %zu: line %d", k, line);
+        cr_expect_eq(col, bad[k].col, "case %zu: column %d", k, col);
+        cr_expect_not_null(strstr(why, bad[k].why), "case %zu: %s", k, why);
+    }
+    static const char *const good[] = {"", "plain", "\xef\xbb\xbf" "bom", "\xc2\x80", "\xed\x9f\xbf",
+                                       "\xf4\x8f\xbf\xbf", "\xf0\x90\x80\x80", "a\r\nb\rc\n"};
+    for (size_t k = 0; k < sizeof good / sizeof good[0]; ++k)
+        cr_expect_eq(odt_text_check(good[k], strlen(good[k]), &col, why, sizeof why), 0, "good case %zu: %s", k, why);
+}
+
+/* ------------------------------------------------------------------ defect 10: what is not a regular file */
+
+Test(files, directory_is_refused)
+{
+    struct odt_scenario sc;
+    char err[1024];
+    cr_assert_eq(odt_scenario_load_file(ODT_TEST_DATA "/scenarios", &sc, err, sizeof err), ODT_ERR_IO);
+    cr_assert_not_null(strstr(err, "is a directory"), "%s", err);
+    cr_assert_eq(strncmp(err, ODT_TEST_DATA "/scenarios: ", strlen(ODT_TEST_DATA) + 12), 0, "%s", err);
+}
+
+Test(files, dev_zero_is_refused_at_once)
+{
+    /* before: read until memory ran out */
+    struct odt_scenario sc;
+    char err[1024];
+    cr_assert_eq(odt_scenario_load_file("/dev/zero", &sc, err, sizeof err), ODT_ERR_IO);
+    cr_assert_not_null(strstr(err, "/dev/zero: cannot read scenario file: it is a character device"), "%s", err);
+}
+
+Test(files, fifo_is_refused_without_blocking, .timeout = 10)
+{
+    /* before: opening the FIFO waited forever for a writer */
+    char dir[512], path[600];
+    odt_test_mkdtemp(dir, sizeof dir, "input_fifo");
+    snprintf(path, sizeof path, "%s/pipe.yaml", dir);
+    cr_assert_eq(mkfifo(path, 0600), 0, "mkfifo: %s", strerror(errno));
+    struct odt_scenario sc;
+    char err[1024];
+    const enum odt_status st = odt_scenario_load_file(path, &sc, err, sizeof err);
+    odt_test_rmtree(dir);
+    cr_assert_eq(st, ODT_ERR_IO, "%s", err);
+    cr_assert_not_null(strstr(err, "FIFO"), "%s", err);
+}
+
+Test(files, a_file_over_the_limit_is_refused)
+{
+    /* a sparse file one byte over the limit: refused from its size, without reading it */
+    char dir[512], path[600];
+    odt_test_mkdtemp(dir, sizeof dir, "input_big");
+    snprintf(path, sizeof path, "%s/big.yaml", dir);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fseeko(f, (off_t)ODT_SCENARIO_MAX_BYTES, SEEK_SET), 0);
+    cr_assert_eq(fputc('\n', f), '\n');
+    fclose(f);
+    struct odt_scenario sc;
+    char err[1024];
+    const clock_t t0 = clock();
+    const enum odt_status st = odt_scenario_load_file(path, &sc, err, sizeof err);
+    const double cpu_s = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    odt_test_rmtree(dir);
+    cr_assert_eq(st, ODT_ERR_IO, "%s", err);
+    cr_assert_not_null(strstr(err, "larger than the limit of 256.0 MiB"), "%s", err);
+    cr_assert_lt(cpu_s, 1.0, "took %.2f s: the file was read", cpu_s);
+}
+
+Test(files, bounded_reader_stops_at_the_limit)
+{
+    /* a file that reports no size (as in /proc) is read only up to the limit + 1 bytes */
+    char *text = NULL, why[256];
+    size_t len = 0;
+    cr_assert_eq(odt_textfile_read("/proc/self/status", "test file", 16, &text, &len, why, sizeof why), ODT_ERR_IO);
+    cr_assert_null(text);
+    cr_assert_not_null(strstr(why, "larger than the limit"), "%s", why);
+    cr_assert_eq(odt_textfile_read("/proc/self/status", "test file", 1 << 20, &text, &len, why, sizeof why), ODT_OK,
+                 "%s", why);
+    cr_assert_gt(len, 16u);
+    cr_assert_eq(text[len], '\0');
+    free(text);
+}
+
+Test(files, missing_file_says_why)
+{
+    char *text = NULL, why[256];
+    size_t len = 0;
+    cr_assert_eq(odt_textfile_read("/nonexistent/x.yaml", "scenario file", 100, &text, &len, why, sizeof why),
+                 ODT_ERR_IO);
+    cr_assert_not_null(strstr(why, "cannot open scenario file: No such file or directory"), "%s", why);
+}
+
+Test(files, scenario_file_round_trip)
+{
+    char dir[512], path[600];
+    odt_test_mkdtemp(dir, sizeof dir, "input_ok");
+    snprintf(path, sizeof path, "%s/ok.yaml", dir);
+    static const char text[] = HDR WALKER;
+    write_file(path, text, sizeof text - 1);
+    struct odt_scenario sc;
+    char err[1024];
+    const enum odt_status st = odt_scenario_load_file(path, &sc, err, sizeof err);
+    odt_test_rmtree(dir);
+    cr_assert_eq(st, ODT_OK, "%s", err);
+    cr_assert_str_eq(sc.text, text);
+    odt_scenario_free(&sc);
+}
+
+Test(files, messages_are_one_line)
+{
+    char msg[] = "a\nb\rc\td\x01" "e";
+    odt_text_one_line(msg);
+    cr_assert_str_eq(msg, "a b c d e");
+}
+
+/* ------------------------------------------------------------------ the same for catalogues */
+
+#define ISS_TLE                                                                                                \
+    "ISS (ZARYA)\n"                                                                                            \
+    "1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2927\n"                                  \
+    "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537\n"
+#define XM3_TLE                                                                                                \
+    "XM-3\n"                                                                                                   \
+    "1 28626U 05008A   06176.46683397 -.00000205  00000-0  10000-3 0  2190\n"                                  \
+    "2 28626   0.0019 286.9433 0000335  13.7918  55.6504  1.00270176  4891\n"
+
+struct skipped_log {
+    int count;
+    char first[512];
+};
+
+static void log_skipped(void *ctx, const char *file, int line, const char *msg)
+{
+    struct skipped_log *d = ctx;
+    if (d->count++ == 0)
+        snprintf(d->first, sizeof d->first, "%s:%d: %s", file, line, msg);
+}
+
+/* a catalogue text must be refused, strict or not, with err starting `where` and holding `problem` */
+static void catalog_refused_(const char *text, size_t len, const char *where, const char *problem, int tline)
+{
+    for (int strict = 0; strict <= 1; ++strict) {
+        struct odt_catalog cat;
+        struct skipped_log d = {0, ""};
+        struct odt_catalog_options o = {ODT_CATALOG_AUTO, strict, 0, log_skipped, &d};
+        char err[1024] = "";
+        cr_assert_neq(odt_catalog_read_buffer("c.tle", text, len, &o, &cat, err, sizeof err), ODT_OK,
+                      "(test line %d) accepted", tline);
+        cr_assert_eq(strncmp(err, where, strlen(where)), 0, "(test line %d) '%s' expected at the start: %s", tline,
+                     where, err);
+        cr_assert_not_null(strstr(err, problem), "(test line %d) no '%s' in: %s", tline, problem, err);
+        cr_assert_eq(cat.n, 0u);
+        cr_assert_null(cat.entries);
+        cr_assert_eq(d.count, 0, "(test line %d) a whole-file problem reported as a skipped entry: %s", tline, d.first);
+    }
+}
+#define catalog_refused(text, where, problem) catalog_refused_(text, strlen(text), where, problem, __LINE__)
+
+Test(catalog_text, latin1_name_is_refused_with_its_line)
+{
+    catalog_refused(ISS_TLE "XM-3 caf\xe9\n" XM3_TLE + 5, "c.tle:4: ", "invalid UTF-8 byte 0xE9 (column 9)");
+}
+
+Test(catalog_text, nul_byte_is_refused_with_its_line)
+{
+    /* before: `propagate` stopped at the NUL and dropped every entry after it with exit 0 */
+    static const char text[] = ISS_TLE "\0" XM3_TLE;
+    catalog_refused_(text, sizeof text - 1, "c.tle:4: ", "NUL byte (column 1)", __LINE__);
+}
+
+Test(catalog_text, line_ends_lf_crlf_and_cr_give_the_same_entries)
+{
+    static const char *const texts[] = {
+        ISS_TLE XM3_TLE,
+        "ISS (ZARYA)\r\n1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2927\r\n"
+        "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537\r\nXM-3\r\n"
+        "1 28626U 05008A   06176.46683397 -.00000205  00000-0  10000-3 0  2190\r\n"
+        "2 28626   0.0019 286.9433 0000335  13.7918  55.6504  1.00270176  4891\r\n",
+        "ISS (ZARYA)\r1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2927\r"
+        "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537\rXM-3\r"
+        "1 28626U 05008A   06176.46683397 -.00000205  00000-0  10000-3 0  2190\r"
+        "2 28626   0.0019 286.9433 0000335  13.7918  55.6504  1.00270176  4891\r",
+    };
+    for (int k = 0; k < 3; ++k) {
+        struct odt_catalog cat;
+        struct odt_catalog_options o = {ODT_CATALOG_AUTO, 1, 0, NULL, NULL};
+        char err[1024];
+        cr_assert_eq(odt_catalog_read_buffer("c.tle", texts[k], strlen(texts[k]), &o, &cat, err, sizeof err), ODT_OK,
+                     "line ends %d: %s", k, err);
+        cr_assert_eq(cat.n, 2u, "line ends %d", k);
+        cr_assert_str_eq(cat.entries[1].name, "XM-3");
+        cr_assert_eq(cat.info[1].line, 5, "line ends %d: entry 2 on line %d", k, cat.info[1].line);
+        odt_catalog_free(&cat);
+    }
+}
+
+Test(catalog_text, not_regular_files_are_refused)
+{
+    struct odt_catalog cat;
+    char err[1024];
+    cr_assert_eq(odt_catalog_read_file(ODT_TEST_DATA "/catalog", NULL, &cat, err, sizeof err), ODT_ERR_IO);
+    cr_assert_not_null(strstr(err, "/catalog: cannot read catalogue file: it is a directory"), "%s", err);
+    cr_assert_eq(odt_catalog_read_file("/dev/zero", NULL, &cat, err, sizeof err), ODT_ERR_IO);
+    cr_assert_not_null(strstr(err, "/dev/zero: cannot read catalogue file: it is a character device"), "%s", err);
+}
+
+Test(catalog_text, fifo_catalogue_in_a_scenario_is_refused_without_blocking, .timeout = 10)
+{
+    char dir[512], path[600], scen[600];
+    odt_test_mkdtemp(dir, sizeof dir, "input_catfifo");
+    snprintf(path, sizeof path, "%s/cat.tle", dir);
+    snprintf(scen, sizeof scen, "%s/s.yaml", dir);
+    cr_assert_eq(mkfifo(path, 0600), 0, "mkfifo: %s", strerror(errno));
+    static const char text[] = HDR "fleet:\n  - source: catalog\n    file: cat.tle\n";
+    write_file(scen, text, sizeof text - 1);
+    struct odt_scenario sc;
+    char err[1024];
+    const enum odt_status st = odt_scenario_load_file(scen, &sc, err, sizeof err);
+    odt_test_rmtree(dir);
+    cr_assert_neq(st, ODT_OK);
+    cr_assert_not_null(strstr(err, "s.yaml:8: fleet entry 1: "), "%s", err);
+    cr_assert_not_null(strstr(err, "cat.tle: cannot read catalogue file: it is a FIFO"), "%s", err);
+}
+
+Test(catalog_text, all_entries_bad_names_the_first)
+{
+    /* non-strict: every entry skipped (each reported), then one failure naming the first bad entry's line */
+    static const char text[] = "1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2920\n"
+                               "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537\n";
+    struct odt_catalog cat;
+    struct skipped_log d = {0, ""};
+    struct odt_catalog_options o = {ODT_CATALOG_AUTO, 0, 0, log_skipped, &d};
+    char err[1024];
+    cr_assert_eq(odt_catalog_read_buffer("c.tle", text, strlen(text), &o, &cat, err, sizeof err), ODT_ERR_PARSE);
+    cr_assert_eq(d.count, 1);
+    cr_assert_not_null(strstr(err, "c.tle:1: no valid entries (1 bad, all skipped; the first: TLE line 1, column 69"),
+                       "%s", err);
+}
