@@ -120,5 +120,65 @@ expect "Latin-1 byte in a comment" 1 "$E $tmp/latin1.yaml:10: " "invalid UTF-8 b
 { sed -n '1,9p' "$small"; printf 'shadow: conical\0\n'; sed '1,9d' "$small"; } >"$tmp/nul.yaml"
 expect "NUL byte" 1 "$E $tmp/nul.yaml:10: " "NUL byte (column 16)" -- run "$tmp/nul.yaml" -o out.h5
 
+# ------------------------------------------------------------------ defects 11 and 16: propagate
+P="odtwin propagate:"
+expect "propagate --step 1e-300 (before: rows without end)" 2 "$P --start/--stop/--step: " "more than the limit of 10000000" \
+    -- propagate "$cat3" --start 0 --stop 1440 --step 1e-300
+expect "propagate --step 0" 2 "$P --start/--stop/--step: " "must be > 0" -- propagate "$cat3" --start 0 --stop 10 --step 0
+expect "propagate --stop inf" 2 "$P --stop" "finite" -- propagate "$cat3" --start 0 --stop inf --step 1
+expect "propagate a directory (before: ASan abort)" 1 "$E $data/catalog: " "is a directory" -- propagate "$data/catalog"
+expect "propagate /dev/zero" 1 "$E /dev/zero: " "character device" -- propagate /dev/zero
+mkfifo "$tmp/cat2.fifo"
+expect "propagate a FIFO" 1 "$E $tmp/cat2.fifo: " "FIFO" -- propagate "$tmp/cat2.fifo"
+{ head -n 3 "$cat3"; printf '\0\n'; tail -n +4 "$cat3"; } >"$tmp/nul.tle"
+expect "propagate, NUL byte (before: the rest dropped, exit 0)" 1 "$E $tmp/nul.tle:4: " "NUL byte (column 1)" -- propagate "$tmp/nul.tle"
+sed 's|^    file: .*|    file: nul.tle|' "$data/scenarios/catalog_small.yaml" >"$tmp/catnul.yaml"
+expect "run, the same NUL byte" 1 "$E $tmp/catnul.yaml:14: " "nul.tle:4: NUL byte (column 1)" -- run "$tmp/catnul.yaml" -o out.h5
+
+# a set without the blank in column 2: both commands report and skip it; with --strict both fail
+sed '5s/^1 /1x/' "$cat3" >"$tmp/noblank.tle"
+sed 's|^    file: .*|    file: noblank.tle|' "$data/scenarios/catalog_small.yaml" >"$tmp/noblank.yaml"
+(cd "$tmp" && timeout -s KILL "$limit" "$odtwin" propagate noblank.tle >"$tmp/stdout" 2>"$tmp/stderr")
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(grep -c ' xx$' "$tmp/stdout")" -eq 2 ] &&
+    grep -q "^odtwin: warning: noblank.tle:5: 'XM-3': TLE line 1, column 2: expected a blank.*(entry skipped)$" "$tmp/stderr" &&
+    [ "$(wc -l <"$tmp/stderr")" -eq 1 ]; then
+    ok "propagate reports the set without the blank of column 2 and skips it"
+else
+    bad "propagate, missing blank" "exit $rc, $(grep -c ' xx$' "$tmp/stdout") objects, stderr: $(tr '\n' '|' <"$tmp/stderr")"
+fi
+(cd "$tmp" && timeout -s KILL "$limit" "$odtwin" run noblank.yaml -o "$tmp/nb.h5" >"$tmp/stdout" 2>"$tmp/stderr")
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q "^odtwin: warning: .*noblank.tle:5: 'XM-3': TLE line 1, column 2: expected a blank.*(entry skipped)$" "$tmp/stderr" &&
+    grep -q "satellites *2" "$tmp/stdout"; then
+    ok "run reports the same set the same way and runs the other two"
+else
+    bad "run, missing blank" "exit $rc, stdout: $(tr '\n' '|' <"$tmp/stdout") stderr: $(tr '\n' '|' <"$tmp/stderr")"
+fi
+rm -f "$tmp/nb.h5"
+expect "propagate --strict, missing blank" 1 "$E $tmp/noblank.tle:5: " "column 2: expected a blank" -- propagate "$tmp/noblank.tle" --strict
+expect "run --strict, missing blank" 1 "$E $tmp/noblank.yaml:14: " "noblank.tle:5: 'XM-3': TLE line 1, column 2" -- run "$tmp/noblank.yaml" --strict -o out.h5
+
+# line ends: LF, CR LF and CR alone give the same states in propagate, and run accepts all three
+tr -d '\r' <"$cat3" >"$tmp/lf.tle"
+sed 's/$/\r/' "$tmp/lf.tle" >"$tmp/crlf.tle"
+tr '\n' '\r' <"$tmp/lf.tle" >"$tmp/cr.tle"
+"$odtwin" propagate "$tmp/lf.tle" --strict >"$tmp/lf.out" 2>"$tmp/stderr"
+for e in crlf cr; do
+    if "$odtwin" propagate "$tmp/$e.tle" --strict >"$tmp/$e.out" 2>>"$tmp/stderr" && cmp -s "$tmp/lf.out" "$tmp/$e.out" &&
+        [ "$(grep -c ' xx$' "$tmp/$e.out")" -eq 3 ]; then
+        ok "propagate reads $e line ends as LF"
+    else
+        bad "propagate, $e line ends" "$(tr '\n' '|' <"$tmp/stderr")"
+    fi
+    sed "s|^    file: .*|    file: $e.tle|" "$data/scenarios/catalog_small.yaml" >"$tmp/$e.yaml"
+    if (cd "$tmp" && "$odtwin" run "$e.yaml" --strict --quiet -o "$tmp/$e.h5" 2>"$tmp/stderr") && [ -s "$tmp/$e.h5" ]; then
+        ok "run reads $e line ends"
+    else
+        bad "run, $e line ends" "$(tr '\n' '|' <"$tmp/stderr")"
+    fi
+    rm -f "$tmp/$e.h5"
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

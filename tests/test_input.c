@@ -13,6 +13,7 @@
 #include <criterion/criterion.h>
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "host/propagate.h"
 #include "host/scenario.h"
 #include "host/textfile.h"
 #include "test_util.h"
@@ -374,4 +376,131 @@ Test(catalog_text, all_entries_bad_names_the_first)
     cr_assert_eq(d.count, 1);
     cr_assert_not_null(strstr(err, "c.tle:1: no valid entries (1 bad, all skipped; the first: TLE line 1, column 69"),
                        "%s", err);
+}
+
+/* ------------------------------------------------------------------ defects 11 and 16: propagate */
+
+/* odt_propagate_file on text written to a temporary file; returns the status, out the objects written */
+static enum odt_status propagate_text(const char *text, size_t len, int strict, struct skipped_log *sk, int *objects,
+                                      char *err, size_t errlen)
+{
+    char dir[512], path[600];
+    odt_test_mkdtemp(dir, sizeof dir, "input_prop");
+    snprintf(path, sizeof path, "%s/c.tle", dir);
+    write_file(path, text, len);
+    struct odt_propagate_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.opsmode = 'i';
+    opt.strict = strict;
+    opt.skipped = log_skipped;
+    opt.skipped_ctx = sk;
+    FILE *out = tmpfile();
+    cr_assert_not_null(out);
+    err[0] = '\0';
+    const enum odt_status st = odt_propagate_file(path, &opt, out, err, errlen);
+    rewind(out);
+    char line[512];
+    *objects = 0;
+    while (fgets(line, sizeof line, out))
+        *objects += strstr(line, " xx") != NULL;
+    fclose(out);
+    odt_test_rmtree(dir);
+    return st;
+}
+
+Test(propagate_input, range_check_bounds_the_rows)
+{
+    char why[300];
+    cr_assert_eq(odt_propagate_range_check(0, 1440, 120, why, sizeof why), 0);
+    cr_assert_eq(odt_propagate_range_check(1844000.0, 1845100.0, 5.0, why, sizeof why), 0);
+    /* before: --step 1e-300 printed rows without end */
+    cr_assert_eq(odt_propagate_range_check(0, 1440, 1e-300, why, sizeof why), -1);
+    cr_assert_not_null(strstr(why, "more than the limit of 10000000"), "%s", why);
+    cr_assert_eq(odt_propagate_range_check(0, 1440, 0, why, sizeof why), -1);
+    cr_assert_eq(odt_propagate_range_check(0, 1440, -1, why, sizeof why), -1);
+    cr_assert_eq(odt_propagate_range_check(10, 0, 1, why, sizeof why), -1);
+    cr_assert_eq(odt_propagate_range_check(0, HUGE_VAL, 1, why, sizeof why), -1);
+    cr_assert_eq(odt_propagate_range_check(NAN, 10, 1, why, sizeof why), -1);
+    /* a step that cannot move t at 1e17 min (the spacing of doubles there is 16) */
+    cr_assert_eq(odt_propagate_range_check(1e17, 1e17 + 64, 1, why, sizeof why), -1);
+    cr_assert_not_null(strstr(why, "resolution"), "%s", why);
+}
+
+Test(propagate_input, directory_is_refused)
+{
+    /* before: an allocation of 0x8000000000000000 bytes (ASan abort) */
+    struct odt_propagate_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.opsmode = 'i';
+    char err[1024];
+    FILE *out = tmpfile();
+    cr_assert_eq(odt_propagate_file(ODT_TEST_DATA "/catalog", &opt, out, err, sizeof err), ODT_ERR_IO);
+    fclose(out);
+    cr_assert_not_null(strstr(err, "is a directory"), "%s", err);
+}
+
+Test(propagate_input, range_in_the_file_is_checked)
+{
+    static const char text[] = "1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2927\n"
+                               "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537"
+                               "      0.0      1440.0   0.000000001\n";
+    struct skipped_log sk = {0, ""};
+    int objects;
+    char err[1024];
+    cr_assert_eq(propagate_text(text, sizeof text - 1, 0, &sk, &objects, err, sizeof err), ODT_ERR_VALUE);
+    cr_assert_not_null(strstr(err, "c.tle:1: the range after column 69"), "%s", err);
+    cr_assert_not_null(strstr(err, "more than the limit"), "%s", err);
+    cr_assert_eq(objects, 0);
+}
+
+Test(propagate_input, missing_blank_in_column_2_is_reported_as_run_reports_it)
+{
+    /* before: propagate skipped the set without a word, exit 0 */
+    static const char text[] = ISS_TLE "XM-3\n"
+                               "1x28626U 05008A   06176.46683397 -.00000205  00000-0  10000-3 0  2190\n"
+                               "2 28626   0.0019 286.9433 0000335  13.7918  55.6504  1.00270176  4891\n";
+    struct skipped_log sk = {0, ""};
+    int objects;
+    char err[1024];
+    cr_assert_eq(propagate_text(text, sizeof text - 1, 0, &sk, &objects, err, sizeof err), ODT_OK, "%s", err);
+    cr_assert_eq(objects, 1);
+    cr_assert_eq(sk.count, 1);
+    cr_assert_not_null(strstr(sk.first, "c.tle:5: 'XM-3': TLE line 1, column 2: expected a blank"), "%s", sk.first);
+    /* strict: the same entry fails the command */
+    sk.count = 0;
+    cr_assert_eq(propagate_text(text, sizeof text - 1, 1, &sk, &objects, err, sizeof err), ODT_ERR_PARSE);
+    cr_assert_not_null(strstr(err, "c.tle:5: 'XM-3': TLE line 1, column 2"), "%s", err);
+    cr_assert_eq(sk.count, 0);
+    /* the scenario reader sees the same: one satellite of two, the other reported */
+    struct odt_catalog cat;
+    struct odt_catalog_options o = {ODT_CATALOG_AUTO, 0, 0, log_skipped, &sk};
+    cr_assert_eq(odt_catalog_read_buffer("c.tle", text, sizeof text - 1, &o, &cat, err, sizeof err), ODT_OK);
+    cr_assert_eq(cat.n, 1u);
+    cr_assert_eq(cat.n_bad, 1u);
+    odt_catalog_free(&cat);
+}
+
+Test(propagate_input, nul_byte_fails_instead_of_dropping_the_rest)
+{
+    static const char text[] = ISS_TLE "\0" XM3_TLE;
+    struct skipped_log sk = {0, ""};
+    int objects;
+    char err[1024];
+    cr_assert_eq(propagate_text(text, sizeof text - 1, 0, &sk, &objects, err, sizeof err), ODT_ERR_PARSE);
+    cr_assert_not_null(strstr(err, "c.tle:4: NUL byte"), "%s", err);
+    cr_assert_eq(objects, 0);
+}
+
+Test(propagate_input, cr_only_line_ends_are_read)
+{
+    /* before: "no two-line element sets found", though `run` read the same file */
+    static const char text[] = "ISS (ZARYA)\r1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2927\r"
+                               "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537\rXM-3\r"
+                               "1 28626U 05008A   06176.46683397 -.00000205  00000-0  10000-3 0  2190\r"
+                               "2 28626   0.0019 286.9433 0000335  13.7918  55.6504  1.00270176  4891\r";
+    struct skipped_log sk = {0, ""};
+    int objects;
+    char err[1024];
+    cr_assert_eq(propagate_text(text, sizeof text - 1, 1, &sk, &objects, err, sizeof err), ODT_OK, "%s", err);
+    cr_assert_eq(objects, 2);
 }
