@@ -180,5 +180,43 @@ for e in crlf cr; do
     rm -f "$tmp/$e.h5"
 done
 
+# ------------------------------------------------------------------ defect 7: step and counts
+sed 's/^step_s: 10/step_s: 1e-300/' "$small" >"$tmp/tiny_step.yaml"
+expect "step_s: 1e-300 (before: heap-buffer-overflow, abort)" 1 "$E $tmp/tiny_step.yaml:7: " \
+    "step_s = 1e-300 is below the smallest step, 0.001 s" -- run "$tmp/tiny_step.yaml" -o out.h5
+sed 's/^duration_s: 3600/duration_s: 1e10/; s/^step_s: 10/step_s: 0.001/' "$small" >"$tmp/many_steps.yaml"
+expect "1e13 steps" 1 "$E $tmp/many_steps.yaml:6: " "more than the limit of 1e+10 steps" -- run "$tmp/many_steps.yaml" -o out.h5
+
+# ------------------------------------------------------------------ defect 17: YAML features and numbers
+sed 's/^seed: 42/seed: \&s 42/' "$small" >"$tmp/anchor.yaml"
+expect "YAML anchor" 1 "$E $tmp/anchor.yaml:9: " "YAML anchors ('&name') are not supported" -- run "$tmp/anchor.yaml" -o out.h5
+sed 's/^    slots: 3/    slots: *n/' "$small" >"$tmp/alias.yaml"
+expect "YAML alias (before: read as the text '*n')" 1 "$E $tmp/alias.yaml:20: " "YAML aliases ('*n') are not supported" \
+    -- run "$tmp/alias.yaml" -o out.h5
+{ cat "$small"; printf '    <<: {slots: 4}\n'; } >"$tmp/merge.yaml"
+expect "YAML merge key" 1 "$E $tmp/merge.yaml:22: " "YAML merge keys ('<<') are not supported" -- run "$tmp/merge.yaml" -o out.h5
+{ cat "$small"; printf -- '---\nseed: 7\n'; } >"$tmp/two_docs.yaml"
+expect "a second document (before: ignored)" 1 "$E $tmp/two_docs.yaml:23: " "a second YAML document" -- run "$tmp/two_docs.yaml" -o out.h5
+sed 's/^seed: 42/seed: 0x10/' "$small" >"$tmp/hex.yaml"
+expect "seed: 0x10 (before: read as 16)" 1 "$E $tmp/hex.yaml:9: " "seed: '0x10' is not a decimal number" -- run "$tmp/hex.yaml" -o out.h5
+sed 's/^    planes: 2/    planes: 1_000/' "$small" >"$tmp/underscore.yaml"
+expect "planes: 1_000" 1 "$E $tmp/underscore.yaml:19: " "planes: '1_000' is not a decimal number" -- run "$tmp/underscore.yaml" -o out.h5
+sed 's/^seed: 42/seed: 18446744073709551616/' "$small" >"$tmp/seed_over.yaml"
+expect "seed 2^64" 1 "$E $tmp/seed_over.yaml:9: " "out of range: must be in [0, 18446744073709551615]" -- run "$tmp/seed_over.yaml" -o out.h5
+sed 's/^    planes: 2/    planes: 2 # caf\xe9/' "$small" | sed 's/^    slots: 3/    slots: "3/' >"$tmp/two_faults.yaml"
+expect "the first fault is reported" 1 "$E $tmp/two_faults.yaml:19: " "invalid UTF-8" -- run "$tmp/two_faults.yaml" -o out.h5
+
+# the seed round-trips exactly into the snapshot file (before: 9007199254740993 became ...992)
+for seed in 9007199254740993 18446744073709551615; do
+    sed "s/^seed: 42/seed: $seed/" "$small" >"$tmp/seed.yaml"
+    if (cd "$tmp" && "$odtwin" run seed.yaml --quiet --backend cpu -o "$tmp/seed.h5" 2>"$tmp/stderr") &&
+        h5dump -a seed "$tmp/seed.h5" 2>/dev/null | grep -q "\"$seed\""; then
+        ok "seed $seed round-trips into the snapshot file"
+    else
+        bad "seed $seed" "$(tr '\n' '|' <"$tmp/stderr") $(h5dump -a seed "$tmp/seed.h5" 2>&1 | grep -A1 DATA | tr '\n' ' ')"
+    fi
+    rm -f "$tmp/seed.h5"
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -504,3 +504,197 @@ Test(propagate_input, cr_only_line_ends_are_read)
     cr_assert_eq(propagate_text(text, sizeof text - 1, 1, &sk, &objects, err, sizeof err), ODT_OK, "%s", err);
     cr_assert_eq(objects, 2);
 }
+
+/* ------------------------------------------------------------------ defect 7: step and counts */
+
+#define TIMES(duration, step, snapshot)                                                                        \
+    "name: t\n"                                                                                                \
+    "epoch: 2026-06-21T00:00:00Z\n"                                                                            \
+    "duration_s: " duration "\n"                                                                               \
+    "step_s: " step "\n"                                                                                       \
+    "snapshot_interval_s: " snapshot "\n"
+
+Test(steps, tiny_step_is_refused_with_the_limit)
+{
+    /* before: 3.6e303 steps, a heap-buffer-overflow in fill_one (ASan) or an abort */
+    refused(TIMES("3600", "1e-300", "600") WALKER, NAME ":4: ",
+            "step_s = 1e-300 is below the smallest step, 0.001 s");
+    refused(TIMES("3600", "0.0005", "600") WALKER, NAME ":4: ", "below the smallest step");
+}
+
+Test(steps, too_many_steps_are_refused)
+{
+    refused(TIMES("1e10", "0.001", "600") WALKER, NAME ":3: ", "is 1e+13 steps of step_s = 0.001, more than the limit of 1e+10 steps");
+    refused(TIMES("3600", "0.001", "1e10") WALKER, NAME ":5: ", "snapshot_interval_s = 1e+10 is 1e+13 steps");
+}
+
+Test(steps, spans_shorter_than_a_step_are_refused)
+{
+    /* 1e-300 / 10 rounds to a multiple (0) of the step: zero steps, or a division by zero per snapshot */
+    refused(TIMES("1e-300", "10", "600") WALKER, NAME ":3: ", "duration_s = 1e-300 is shorter than one step");
+    refused(TIMES("3600", "10", "1e-300") WALKER, NAME ":5: ", "snapshot_interval_s = 1e-300 is shorter than one step");
+}
+
+Test(steps, counts_of_a_valid_scenario)
+{
+    struct odt_scenario sc;
+    accepted(TIMES("1e9", "0.1", "3600") WALKER, &sc);
+    cr_assert_eq(odt_scenario_steps(&sc), 10000000000L);
+    odt_scenario_free(&sc);
+    memset(&sc, 0, sizeof sc); /* not loaded: no count */
+    cr_assert_eq(odt_scenario_steps(&sc), -1);
+}
+
+Test(steps, a_run_with_a_tiny_step_fails_cleanly)
+{
+    char dir[512], path[600], out[600];
+    odt_test_mkdtemp(dir, sizeof dir, "input_step");
+    snprintf(path, sizeof path, "%s/s.yaml", dir);
+    snprintf(out, sizeof out, "%s/s.h5", dir);
+    static const char text[] = TIMES("3600", "1e-300", "600") WALKER;
+    write_file(path, text, sizeof text - 1);
+    struct odt_run_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.scenario_path = path;
+    opt.output_path = out;
+    opt.backend = "cpu";
+    opt.quiet = 1;
+    struct odt_run_summary sum;
+    char err[1024];
+    const enum odt_status st = odt_run(&opt, &sum, err, sizeof err);
+    const int left = access(out, F_OK) == 0;
+    odt_test_rmtree(dir);
+    cr_assert_neq(st, ODT_OK);
+    cr_assert_not_null(strstr(err, "s.yaml:4: step_s = 1e-300"), "%s", err);
+    cr_assert(!left, "output file left behind");
+}
+
+/* ------------------------------------------------------------------ defect 17: YAML features and numbers */
+
+Test(yaml, aliases_anchors_merges_and_tags_are_refused_with_the_line)
+{
+    /* before: an alias was read as the text "*n", a merge key as an unknown key */
+    refused(HDR "seed: &n 5\n" WALKER, NAME ":6: ", "YAML anchors ('&name') are not supported");
+    refused(HDR WALKER "  - name: b\n    source: walker\n    altitude_km: *alt\n", NAME ":16: ",
+            "YAML aliases ('*alt') are not supported");
+    refused(HDR "satellite:\n  <<: {array_area_m2: 5}\n" WALKER, NAME ":7: ", "YAML merge keys ('<<') are not supported");
+    refused(HDR "seed: !!int 5\n" WALKER, NAME ":6: ", "YAML tags ('!!int') are not supported");
+    refused(HDR "output: !x t.h5\n" WALKER, NAME ":6: ", "YAML tags ('!x') are not supported");
+    /* a quoted "<<" is an ordinary (unknown) key */
+    refused(HDR "satellite:\n  \"<<\": 5\n" WALKER, NAME ":7: ", "unknown key '<<'");
+}
+
+Test(yaml, a_second_document_is_refused)
+{
+    /* before: ignored in silence */
+    refused(HDR WALKER "---\nseed: 9\n", NAME ":15: ", "a second YAML document (after '---'): a scenario is one document");
+    refused(HDR WALKER "---\n", NAME ":14: ", "a second YAML document");
+    /* a document end marker alone is not a second document */
+    struct odt_scenario sc;
+    accepted(HDR WALKER "...\n", &sc);
+    odt_scenario_free(&sc);
+}
+
+Test(yaml, syntax_errors_name_line_and_column)
+{
+    refused(HDR "seed: [1, 2\n", NAME ":7: ", "not valid YAML (column 1): flow sequence without a closing bracket");
+    refused(HDR "seed: 1\nseed: 2\n" WALKER, NAME ":7: ", "not valid YAML (column 1): duplicate key");
+    refused(HDR "seed: \"1\n" WALKER, NAME ":", "not valid YAML");
+}
+
+Test(yaml, non_decimal_numbers_are_refused)
+{
+    /* before: 0x10 was read as 16 by strtod; 0o17, 1_000 and 017 mean different numbers in YAML 1.1 and 1.2 */
+    static const char *const forms[] = {"0x10", "0o17", "0b11", "1_000", "017", ".inf", "-.inf", ".nan", "+0x1p3"};
+    for (size_t k = 0; k < sizeof forms / sizeof forms[0]; ++k) {
+        char text[1024];
+        snprintf(text, sizeof text, HDR "albedo: %s\n" WALKER, forms[k]);
+        refused(text, NAME ":6: ", "is not a decimal number");
+        snprintf(text, sizeof text, HDR "seed: %s\n" WALKER, forms[k]);
+        refused(text, NAME ":6: ", "seed: ");
+    }
+    refused(HDR "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 2, slots: 0x3}\n", NAME ":7: ",
+            "slots: '0x3' is not a decimal number");
+}
+
+Test(yaml, seed_is_an_exact_unsigned_64_bit_integer)
+{
+    /* before: 9007199254740993 was read through a double, as ...992 */
+    static const struct {
+        const char *text;
+        uint64_t value;
+    } ok[] = {{"9007199254740993", 9007199254740993ull},
+              {"18446744073709551615", 18446744073709551615ull},
+              {"0", 0},
+              {"12345678901234567890", 12345678901234567890ull}};
+    for (size_t k = 0; k < sizeof ok / sizeof ok[0]; ++k) {
+        char text[1024];
+        snprintf(text, sizeof text, HDR "seed: %s\n" WALKER, ok[k].text);
+        struct odt_scenario sc;
+        accepted(text, &sc);
+        cr_assert_eq(sc.seed, ok[k].value, "seed %s read as %llu", ok[k].text, (unsigned long long)sc.seed);
+        odt_scenario_free(&sc);
+    }
+    refused(HDR "seed: 18446744073709551616\n" WALKER, NAME ":6: ",
+            "seed = 18446744073709551616 is out of range: must be in [0, 18446744073709551615]");
+    refused(HDR "seed: -1\n" WALKER, NAME ":6: ", "without a sign, got '-1'");
+    refused(HDR "seed: +1\n" WALKER, NAME ":6: ", "without a sign, got '+1'");
+    refused(HDR "seed: 1.5\n" WALKER, NAME ":6: ", "got '1.5'");
+    refused(HDR "seed: 1e3\n" WALKER, NAME ":6: ", "got '1e3'");
+}
+
+Test(yaml, integer_keys_are_exact_integers_in_range)
+{
+    refused(HDR "snapshot_compression: 2.0\n" WALKER, NAME ":6: ", "expected an integer, got '2.0'");
+    refused(HDR "snapshot_compression: 1e0\n" WALKER, NAME ":6: ", "expected an integer, got '1e0'");
+    refused(HDR "snapshot_compression: 99999999999999999999999\n" WALKER, NAME ":6: ",
+            "snapshot_compression = 99999999999999999999999 is out of range: must be in [0, 9]");
+    refused(HDR "snapshot_compression: -2147483649\n" WALKER, NAME ":6: ", "is out of range");
+    refused(HDR "snapshot_compression: ten\n" WALKER, NAME ":6: ", "expected a number, got 'ten'");
+    struct odt_scenario sc;
+    accepted(HDR "snapshot_compression: +7\n" WALKER, &sc);
+    cr_assert_eq(sc.snapshot_compression, 7);
+    odt_scenario_free(&sc);
+}
+
+Test(yaml, doubles_out_of_the_range_of_a_double)
+{
+    refused(HDR "albedo: 1e999\n" WALKER, NAME ":6: ", "albedo: '1e999' is out of the range of a double");
+}
+
+/* ------------------------------------------------------------------ messages: a line for each, one line */
+
+Test(messages, missing_keys_name_the_mapping)
+{
+    /* a top-level key: the scenario mapping's first line; an entry's key: the entry's first line */
+    refused("\n# c\n" "name: t\nepoch: 2026-06-21T00:00:00Z\nstep_s: 10\nsnapshot_interval_s: 600\n" WALKER + 0,
+            NAME ":3: ", "missing required key 'duration_s'");
+    refused(HDR "fleet:\n  - name: a\n    source: walker\n    planes: 2\n    slots: 3\n", NAME ":7: ",
+            "fleet entry 1: missing key 'altitude_km'");
+    refused(HDR "fleet:\n  - {}\n", NAME ":6: ", "fleet entry 1: missing key 'source'");
+}
+
+Test(messages, quoted_line_breaks_stay_on_one_line)
+{
+    refused(HDR "\"a\\nb\": 1\n" WALKER, NAME ":6: ", "unknown key 'a b'");
+}
+
+Test(messages, the_empty_scenario)
+{
+    refused("", NAME ": ", "the scenario is empty");
+    refused("# only a comment\n\n", NAME ": ", "the scenario is empty");
+    refused("---\n", NAME ": ", "the scenario is empty");
+}
+
+/* ------------------------------------------------------------------ defect 12: fleet sizes */
+
+Test(fleet_size, planes_times_slots_beyond_int32_is_refused)
+{
+    refused(HDR "fleet:\n  - name: a\n    source: walker\n    altitude_km: 550\n    inclination_deg: 53\n"
+                "    planes: 1000000\n    slots: 10000000\n",
+            NAME ":7: ", "planes x slots = 1000000 x 10000000 = 10000000000000 satellites, more than the limit of 2147483647");
+    /* two entries within int32 each, beyond it together */
+    refused(HDR "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 1000, slots: 2000000}\n"
+                "  - {source: walker, altitude_km: 560, inclination_deg: 53, planes: 1000, slots: 2000000}\n",
+            NAME ":8: ", "fleet entry 2 brings the fleet to 4000000000 satellites, more than the limit of 2147483647");
+}
