@@ -218,5 +218,12 @@ for seed in 9007199254740993 18446744073709551615; do
     rm -f "$tmp/seed.h5"
 done
 
+# ------------------------------------------------------------------ defect 12: fleet sizes
+sed 's/^    planes: 2/    planes: 1000/; s/^    slots: 3/    slots: 1000000/' "$small" >"$tmp/huge_fleet.yaml"
+expect "10^9 satellites (before: ASan abort, a bare out of memory)" 1 "$E $tmp/huge_fleet.yaml:13: " \
+    "the fleet of 1000000000 satellites needs about" "GiB, more than this machine's" -- run "$tmp/huge_fleet.yaml" --quiet -o out.h5
+sed 's/^    planes: 2/    planes: 1000000/; s/^    slots: 3/    slots: 10000000/' "$small" >"$tmp/int32_fleet.yaml"
+expect "10^13 satellites (int32)" 1 "$E $tmp/int32_fleet.yaml:13: " "more than the limit of 2147483647" -- run "$tmp/int32_fleet.yaml" -o out.h5
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

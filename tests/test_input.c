@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "host/fleet_build.h"
 #include "host/propagate.h"
 #include "host/scenario.h"
 #include "host/textfile.h"
@@ -697,4 +698,44 @@ Test(fleet_size, planes_times_slots_beyond_int32_is_refused)
     refused(HDR "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 1000, slots: 2000000}\n"
                 "  - {source: walker, altitude_km: 560, inclination_deg: 53, planes: 1000, slots: 2000000}\n",
             NAME ":8: ", "fleet entry 2 brings the fleet to 4000000000 satellites, more than the limit of 2147483647");
+}
+
+Test(fleet_size, the_memory_estimate_follows_the_field_table)
+{
+    int nf;
+    const struct odt_field_info *fi = odt_fleet_fields(&nf);
+    double per_sat = 0.0;
+    for (int k = 0; k < nf; ++k)
+        per_sat += (double)(fi[k].elem_size * (size_t)fi[k].ncomp);
+    const double meta = 5 * 4 + ODT_SAT_NAME_LEN;
+    cr_assert_float_eq(odt_fleet_memory_bytes(1.0, 0.0), ODT_FLEET_COPIES * per_sat + meta, 1e-9);
+    cr_assert_float_eq(odt_fleet_memory_bytes(1e6, 1e6) - odt_fleet_memory_bytes(1e6, 0.0),
+                       1e6 * ODT_FLEET_COPIES * (double)sizeof(struct odt_sgp4), 1e-3);
+    cr_assert_gt(odt_physical_memory_bytes(), 1e8);
+}
+
+Test(fleet_size, a_fleet_larger_than_memory_is_refused_naming_its_entry)
+{
+    /* before: 1000 x 10^6 satellites aborted in the sanitizer build and printed "out of memory building a
+       fleet of 1000000000 satellites" without file or line elsewhere */
+    struct odt_scenario sc;
+    accepted(HDR "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 1000, slots: 1000000}\n",
+             &sc);
+    struct odt_fleet f;
+    struct odt_fleet_meta m;
+    char err[1024];
+    cr_assert_eq(odt_fleet_build(&sc, &f, &m, err, sizeof err), ODT_ERR_NOMEM);
+    cr_assert_not_null(strstr(err, NAME ":7: the fleet of 1000000000 satellites needs about "), "%s", err);
+    cr_assert_not_null(strstr(err, " GiB, more than this machine's "), "%s", err);
+    cr_assert_null(f.a_km);
+    odt_scenario_free(&sc);
+    /* the entry that takes the estimate past the memory is named: here the second, with 1 MiB of memory */
+    accepted(HDR "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 1, slots: 100}\n"
+                 "  - {source: walker, altitude_km: 560, inclination_deg: 53, planes: 1, slots: 1000}\n",
+             &sc);
+    cr_assert_eq(odt_fleet_check_memory(&sc, 1 << 20, err, sizeof err), ODT_ERR_NOMEM);
+    cr_assert_not_null(strstr(err, NAME ":8: the fleet of 1100 satellites needs about 0.0 GiB, more than this machine's 0.0 GiB"),
+                       "%s", err);
+    cr_assert_eq(odt_fleet_check_memory(&sc, 1e12, err, sizeof err), ODT_OK);
+    odt_scenario_free(&sc);
 }
