@@ -1189,6 +1189,13 @@ static void xml_on_error(void *arg, xmlErrorPtr e)
     snprintf(xe->msg, sizeof xe->msg, "%s", e->message ? e->message : "syntax error");
 }
 
+/* libxml2's generic (printf-style) diagnostics: dropped, the structured ones carry the same error */
+static void xml_silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 static int xml_node_line(xmlTextReaderPtr rd)
 {
     xmlNodePtr node = xmlTextReaderCurrentNode(rd);
@@ -1216,10 +1223,21 @@ static enum odt_status load_xml(struct loader *L, const char *text, size_t len)
     xmlInitParser();
     memset(&xe, 0, sizeof xe);
     memset(&rec, 0, sizeof rec);
+    /* every libxml2 diagnostic goes into xe and so into the one error line: the reader's own handler, and
+       for the duration of the load the thread's handlers too, so that nothing reaches stderr */
+    const xmlGenericErrorFunc old_generic = xmlGenericError;
+    void *const old_generic_ctx = xmlGenericErrorContext;
+    const xmlStructuredErrorFunc old_structured = xmlStructuredError;
+    void *const old_structured_ctx = xmlStructuredErrorContext;
+    xmlSetGenericErrorFunc(NULL, xml_silent);
+    xmlSetStructuredErrorFunc(&xe, xml_on_error);
     rd = xmlReaderForMemory(text, (int)len, L->file, NULL,
                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
-    if (!rd)
+    if (!rd) {
+        xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+        xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
         return out_of_memory(L);
+    }
     xmlTextReaderSetStructuredErrorHandler(rd, xml_on_error, &xe);
 
     while (st == ODT_OK && (ret = xmlTextReaderRead(rd)) == 1) {
@@ -1318,6 +1336,8 @@ static enum odt_status load_xml(struct loader *L, const char *text, size_t len)
         st = ODT_ERR_PARSE;
     }
     xmlFreeTextReader(rd);
+    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+    xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
     free(val);
     free(rec.buf);
     return st;

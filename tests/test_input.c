@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, mkfifo */
 
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 
 #include <errno.h>
 #include <math.h>
@@ -738,4 +739,37 @@ Test(fleet_size, a_fleet_larger_than_memory_is_refused_naming_its_entry)
                        "%s", err);
     cr_assert_eq(odt_fleet_check_memory(&sc, 1e12, err, sizeof err), ODT_OK);
     odt_scenario_free(&sc);
+}
+
+/* ------------------------------------------------------------------ libxml2 diagnostics: into the one line */
+
+static void redirect_stderr(void) { cr_redirect_stderr(); }
+
+Test(catalog_text, xml_diagnostics_become_the_one_error_line, .init = redirect_stderr)
+{
+    static const struct {
+        const char *text;
+        const char *where, *problem;
+    } bad[] = {
+        {"<?xml version=\"1.0\" encoding=\"bogus\"?>\n<ndm><omm/></ndm>\n", "c.xml:1: ", "Unsupported encoding bogus"},
+        {"<?xml version=\"1.0\"?>\n<ndm>\n<omm>&undefined;</omm></ndm>\n", "c.xml:3: ", "Entity 'undefined' not defined"},
+        {"<ndm>\n<omm>\n<EPOCH>2006-06-25T00:00:00</EPOCH>\n", "c.xml:", "XML not well formed"},
+        {"<ndm></ndm>\n<ndm/>\n", "c.xml:2: ", "XML not well formed"},
+        {"<ndm>\n<omm></oops>\n</ndm>\n", "c.xml:2: ", "XML not well formed"},
+        {"<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<ndm/>\n", "c.xml:1: ", "XML not well formed"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; ++k) {
+        struct odt_catalog cat;
+        struct skipped_log d = {0, ""};
+        struct odt_catalog_options o = {ODT_CATALOG_AUTO, 0, 0, log_skipped, &d};
+        char err[1024] = "";
+        cr_assert_neq(odt_catalog_read_buffer("c.xml", bad[k].text, strlen(bad[k].text), &o, &cat, err, sizeof err),
+                      ODT_OK, "case %zu accepted", k);
+        cr_assert_eq(strncmp(err, bad[k].where, strlen(bad[k].where)), 0, "case %zu: %s", k, err);
+        cr_assert_not_null(strstr(err, bad[k].problem), "case %zu: %s", k, err);
+        cr_assert_null(strchr(err, '\n'), "case %zu: %s", k, err);
+        cr_assert_eq(d.count, 0, "case %zu: %s", k, d.first);
+    }
+    fflush(stderr);
+    cr_assert_stderr_eq_str("", "libxml2 wrote to stderr");
 }
