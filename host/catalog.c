@@ -27,6 +27,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlreader.h>
 
+#include "host/textfile.h"
 #include "orbit/tle.h"
 
 /* ------------------------------------------------------------------ loader state */
@@ -34,8 +35,14 @@
 struct loader {
     const char *file;        /* name used in messages */
     int strict;              /* fail on the first bad entry */
+    unsigned tle_flags;      /* enum odt_tle_flags */
     odt_diag_fn diag;        /* may be NULL */
     void *ctx;
+    int diag_failure;        /* 1 (odt_catalog_load): the failure goes to diag too, as every message did */
+    char *err;               /* the failure, "FILE:LINE: problem" (may be NULL) */
+    size_t errlen;
+    int first_bad_line;      /* the first bad entry, for "no valid entries" */
+    char first_bad[384];
     struct odt_catalog *cat; /* output */
 };
 
@@ -45,50 +52,75 @@ struct loader {
 #define ODT_PRINTF(a, b)
 #endif
 
-static void report(const struct loader *L, int line, const char *fmt, ...) ODT_PRINTF(3, 4);
+static void report(struct loader *L, int line, const char *fmt, ...) ODT_PRINTF(3, 4);
 
-/* Send one message to the diagnostics callback. */
-static void report(const struct loader *L, int line, const char *fmt, ...)
+/* The problem that ends the load: into err (the first one), and to diag for odt_catalog_load. */
+static void report(struct loader *L, int line, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
-    if (!L->diag)
-        return;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    L->diag(L->ctx, L->file, line, msg);
+    odt_text_one_line(msg);
+    if (L->err && L->errlen && !L->err[0]) {
+        if (line > 0)
+            snprintf(L->err, L->errlen, "%s:%d: %s", L->file, line, msg);
+        else
+            snprintf(L->err, L->errlen, "%s: %s", L->file, msg);
+        odt_text_one_line(L->err);
+    }
+    if (L->diag && L->diag_failure)
+        L->diag(L->ctx, L->file, line, msg);
 }
 
 /* Count and report a rejected entry; in strict mode this ends the load. */
 static enum odt_status bad_entry(struct loader *L, int line, const char *msg)
 {
+    char one[512];
     L->cat->n_bad++;
-    report(L, line, "%s", msg);
-    return L->strict ? ODT_ERR_PARSE : ODT_OK;
+    snprintf(one, sizeof one, "%s", msg);
+    odt_text_one_line(one);
+    if (L->cat->n_bad == 1) {
+        L->first_bad_line = line;
+        snprintf(L->first_bad, sizeof L->first_bad, "%.383s", one);
+    }
+    if (L->strict) {
+        report(L, line, "%s", one);
+        return ODT_ERR_PARSE;
+    }
+    if (L->diag)
+        L->diag(L->ctx, L->file, line, one);
+    return ODT_OK;
 }
 
-static enum odt_status out_of_memory(const struct loader *L)
+static enum odt_status out_of_memory(struct loader *L)
 {
     report(L, 0, "out of memory");
     return ODT_ERR_NOMEM;
 }
 
-/* Append one element set, growing the array geometrically. */
-static enum odt_status push_entry(struct loader *L, const struct odt_elset *e)
+/* Append one element set, growing the arrays geometrically. */
+static enum odt_status push_entry(struct loader *L, const struct odt_elset *e, const struct odt_catalog_entry_info *info)
 {
     struct odt_catalog *c = L->cat;
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 256;
         struct odt_elset *p;
+        struct odt_catalog_entry_info *q;
         if (cap > SIZE_MAX / sizeof *p)
             return out_of_memory(L);
         p = realloc(c->entries, cap * sizeof *p);
         if (!p)
             return out_of_memory(L);
         c->entries = p;
+        q = realloc(c->info, cap * sizeof *q);
+        if (!q)
+            return out_of_memory(L);
+        c->info = q;
         c->cap = cap;
     }
+    c->info[c->n] = *info;
     c->entries[c->n++] = *e;
     return ODT_OK;
 }
@@ -595,7 +627,8 @@ static enum odt_status rec_finish(struct loader *L, struct omm_rec *r)
         snprintf(why, sizeof why, "%s", r->err);
         line = r->err_line ? r->err_line : r->line;
     } else if (omm_convert(r, &e, why, sizeof why, &line) == 0) {
-        return push_entry(L, &e);
+        const struct odt_catalog_entry_info info = {r->line, 0, {0.0, 0.0, 0.0}};
+        return push_entry(L, &e, &info);
     }
     if (id->set && !r->err[0])
         snprintf(msg, sizeof msg, "OMM %zu (NORAD_CAT_ID %.*s): %s", r->index, (int)(id->len > 12 ? 12 : id->len),
@@ -610,6 +643,13 @@ static enum odt_status rec_finish(struct loader *L, struct omm_rec *r)
 static int tle_is_line(const char *s, size_t n, char which)
 {
     return n >= 2 && s[0] == which && s[1] == ' ';
+}
+
+/* A TLE line 1 or 2 for the reader: "1 ..." or "2 ...", or one of 64 or more characters that starts with the
+   line number but lacks the blank of column 2 (refused by the parser with the column, not taken for a name). */
+static int tle_looks_like_line(const char *s, size_t n, char which)
+{
+    return tle_is_line(s, n, which) || (n >= 64 && s[0] == which);
 }
 
 /* Next line that is not blank and not a '#' comment, with trailing white space removed. */
@@ -649,9 +689,17 @@ static enum odt_status tle_entry(struct loader *L, const char *name, int ln0, co
     copy_text(l2, sizeof l2, s2, n2 > 69 ? 69 : n2);
     err[0] = '\0';
     memset(&e, 0, sizeof e);
-    st = odt_tle_parse(name, l1, l2, &e, err, sizeof err);
-    if (st == ODT_OK)
-        return push_entry(L, &e);
+    st = odt_tle_parse_flags(name, l1, l2, L->tle_flags, &e, err, sizeof err);
+    if (st == ODT_OK) {
+        struct odt_catalog_entry_info info = {ln1, 0, {0.0, 0.0, 0.0}};
+        if (n2 > 69 && n2 < 256) { /* the SGP4 verification file's start, stop and step after column 69 */
+            char full[256];
+            copy_text(full, sizeof full, s2, n2);
+            info.has_range = odt_tle_verification_range(full, &info.range_min[0], &info.range_min[1],
+                                                        &info.range_min[2]);
+        }
+        return push_entry(L, &e, &info);
+    }
     /* err names the line of the set and the columns ("TLE line 2, column 69: ..."). */
     if (name && name[0])
         snprintf(msg, sizeof msg, "'%s': %s", name, err[0] ? err : "invalid TLE");
@@ -670,16 +718,16 @@ static enum odt_status load_tle(struct loader *L, const char *text, size_t len)
     enum odt_status st = ODT_OK;
 
     while (st == ODT_OK && next_significant(&cur, &s, &n, &ln)) {
-        if (tle_is_line(s, n, '1')) {
+        if (tle_looks_like_line(s, n, '1')) {
             struct cursor save = cur;
-            if (next_significant(&cur, &s2, &n2, &ln2) && tle_is_line(s2, n2, '2')) {
+            if (next_significant(&cur, &s2, &n2, &ln2) && tle_looks_like_line(s2, n2, '2')) {
                 st = tle_entry(L, have_name ? name : NULL, have_name ? name_line : 0, s, n, ln, s2, n2, ln2);
             } else {
                 cur = save; /* the line after is looked at again on its own */
                 st = bad_entry(L, ln, "TLE line 1 is not followed by a line 2");
             }
             have_name = 0;
-        } else if (tle_is_line(s, n, '2')) {
+        } else if (tle_looks_like_line(s, n, '2')) {
             st = bad_entry(L, ln, "TLE line 2 without a line 1 before it");
             have_name = 0;
         } else {
@@ -1141,6 +1189,13 @@ static void xml_on_error(void *arg, xmlErrorPtr e)
     snprintf(xe->msg, sizeof xe->msg, "%s", e->message ? e->message : "syntax error");
 }
 
+/* libxml2's generic (printf-style) diagnostics: dropped, the structured ones carry the same error */
+static void xml_silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 static int xml_node_line(xmlTextReaderPtr rd)
 {
     xmlNodePtr node = xmlTextReaderCurrentNode(rd);
@@ -1168,10 +1223,21 @@ static enum odt_status load_xml(struct loader *L, const char *text, size_t len)
     xmlInitParser();
     memset(&xe, 0, sizeof xe);
     memset(&rec, 0, sizeof rec);
+    /* every libxml2 diagnostic goes into xe and so into the one error line: the reader's own handler, and
+       for the duration of the load the thread's handlers too, so that nothing reaches stderr */
+    const xmlGenericErrorFunc old_generic = xmlGenericError;
+    void *const old_generic_ctx = xmlGenericErrorContext;
+    const xmlStructuredErrorFunc old_structured = xmlStructuredError;
+    void *const old_structured_ctx = xmlStructuredErrorContext;
+    xmlSetGenericErrorFunc(NULL, xml_silent);
+    xmlSetStructuredErrorFunc(&xe, xml_on_error);
     rd = xmlReaderForMemory(text, (int)len, L->file, NULL,
                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
-    if (!rd)
+    if (!rd) {
+        xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+        xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
         return out_of_memory(L);
+    }
     xmlTextReaderSetStructuredErrorHandler(rd, xml_on_error, &xe);
 
     while (st == ODT_OK && (ret = xmlTextReaderRead(rd)) == 1) {
@@ -1270,6 +1336,8 @@ static enum odt_status load_xml(struct loader *L, const char *text, size_t len)
         st = ODT_ERR_PARSE;
     }
     xmlFreeTextReader(rd);
+    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+    xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
     free(val);
     free(rec.buf);
     return st;
@@ -1356,156 +1424,190 @@ static enum odt_catalog_format detect_format(const char *name, const char *text,
 
 /* ------------------------------------------------------------------ public entry points */
 
-enum odt_status odt_catalog_load_buffer(const char *name, const char *text, size_t len,
-                                        enum odt_catalog_format fmt, int strict, odt_diag_fn diag,
-                                        void *ctx, struct odt_catalog *out)
+/* The load of len bytes of text with the loader state set up. */
+static enum odt_status load_text(struct loader *L, const char *text, size_t len, enum odt_catalog_format fmt)
 {
-    struct loader L;
+    struct odt_catalog *out = L->cat;
     enum odt_status st;
     size_t i;
+    int line, column;
+    char why[128];
 
-    if (!out)
-        return ODT_ERR_STATE;
-    memset(out, 0, sizeof *out);
-    L.file = name ? name : "<buffer>";
-    L.strict = strict;
-    L.diag = diag;
-    L.ctx = ctx;
-    L.cat = out;
     if (!text && len) {
-        report(&L, 0, "no text to read");
+        report(L, 0, "no text to read");
         return ODT_ERR_STATE;
     }
     if (!text)
         text = "";
+    /* UTF-8 without NUL bytes, checked whole before any reader sees it: readers that stop at a NUL or skip
+       what they cannot decode would otherwise drop entries without a word */
+    line = odt_text_check(text, len, &column, why, sizeof why);
+    if (line > 0) {
+        report(L, line, "%s", why);
+        return ODT_ERR_PARSE;
+    }
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 byte order mark */
         text += 3;
         len -= 3;
     }
     if (fmt == ODT_CATALOG_AUTO) {
-        fmt = detect_format(name, text, len);
+        fmt = detect_format(L->file, text, len);
         if (fmt == ODT_CATALOG_AUTO) {
             for (i = 0; i < len && is_space(text[i]); i++)
                 ;
             if (i == len)
                 return ODT_OK; /* nothing in it */
-            report(&L, 1,
+            report(L, 1,
                    "cannot tell the catalogue format (TLE, OMM KVN/XML/JSON/CSV) from the content or the file name");
             return ODT_ERR_PARSE;
         }
     }
     out->format = fmt;
     switch (fmt) {
-    case ODT_CATALOG_TLE: st = load_tle(&L, text, len); break;
-    case ODT_CATALOG_OMM_KVN: st = load_kvn(&L, text, len); break;
-    case ODT_CATALOG_OMM_XML: st = load_xml(&L, text, len); break;
-    case ODT_CATALOG_OMM_JSON: st = load_json(&L, text, len); break;
-    case ODT_CATALOG_OMM_CSV: st = load_csv(&L, text, len); break;
+    case ODT_CATALOG_TLE: st = load_tle(L, text, len); break;
+    case ODT_CATALOG_OMM_KVN: st = load_kvn(L, text, len); break;
+    case ODT_CATALOG_OMM_XML: st = load_xml(L, text, len); break;
+    case ODT_CATALOG_OMM_JSON: st = load_json(L, text, len); break;
+    case ODT_CATALOG_OMM_CSV: st = load_csv(L, text, len); break;
     default:
-        report(&L, 0, "unknown catalogue format %d", (int)fmt);
+        report(L, 0, "unknown catalogue format %d", (int)fmt);
         st = ODT_ERR_VALUE;
         break;
     }
     if (st == ODT_OK && out->n == 0 && out->n_bad > 0) {
-        report(&L, 0, "no valid entries (%zu bad)", out->n_bad);
+        report(L, L->first_bad_line, "no valid entries (%zu bad, all skipped; the first: %s)", out->n_bad,
+               L->first_bad);
         st = ODT_ERR_PARSE;
-    }
-    if (st != ODT_OK) {
-        free(out->entries);
-        out->entries = NULL;
-        out->n = out->cap = 0;
     }
     return st;
 }
 
-/* strerror, thread-safe (XSI strerror_r). */
-static const char *errno_text(int e, char *buf, size_t n)
+static void loader_init(struct loader *L, const char *name, const struct odt_catalog_options *opt, int diag_failure,
+                        struct odt_catalog *out, char *err, size_t errlen)
 {
-    if (strerror_r(e, buf, n) != 0)
-        snprintf(buf, n, "error %d", e);
-    return buf;
+    memset(L, 0, sizeof *L);
+    memset(out, 0, sizeof *out);
+    L->file = name ? name : "<buffer>";
+    if (opt) {
+        L->strict = opt->strict;
+        L->tle_flags = opt->tle_flags;
+        L->diag = opt->skipped;
+        L->ctx = opt->ctx;
+    }
+    L->diag_failure = diag_failure;
+    L->err = err;
+    L->errlen = err ? errlen : 0;
+    if (L->errlen)
+        err[0] = '\0';
+    L->cat = out;
 }
 
-/* Read a whole file into a NUL-terminated heap buffer. */
-static enum odt_status read_file(const char *path, char **text, size_t *len, char *why, size_t whylen)
+/* On failure the catalogue holds no entries (n_bad and format still say what was found). */
+static enum odt_status loader_finish(struct loader *L, enum odt_status st)
 {
-    char err[128];
-    FILE *f = fopen(path, "rb");
-    struct stat sb;
-    char *buf = NULL;
-    size_t cap, n = 0;
+    if (st != ODT_OK) {
+        free(L->cat->entries);
+        free(L->cat->info);
+        L->cat->entries = NULL;
+        L->cat->info = NULL;
+        L->cat->n = L->cat->cap = 0;
+    }
+    return st;
+}
 
-    *text = NULL;
-    *len = 0;
-    if (!f) {
-        snprintf(why, whylen, "cannot open catalogue file: %s", errno_text(errno, err, sizeof err));
+enum odt_status odt_catalog_read_buffer(const char *name, const char *text, size_t len,
+                                        const struct odt_catalog_options *opt, struct odt_catalog *out, char *err,
+                                        size_t errlen)
+{
+    struct loader L;
+    if (!out)
+        return ODT_ERR_STATE;
+    loader_init(&L, name, opt, 0, out, err, errlen);
+    return loader_finish(&L, load_text(&L, text, len, opt ? opt->format : ODT_CATALOG_AUTO));
+}
+
+enum odt_status odt_catalog_read_file(const char *path, const struct odt_catalog_options *opt, struct odt_catalog *out,
+                                      char *err, size_t errlen)
+{
+    struct loader L;
+    char *text = NULL, why[300];
+    size_t len = 0;
+    enum odt_status st;
+    if (!out)
+        return ODT_ERR_STATE;
+    loader_init(&L, path ? path : "", opt, 0, out, err, errlen);
+    if (!path) {
+        report(&L, 0, "no catalogue file given");
         return ODT_ERR_IO;
     }
-    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        snprintf(why, whylen, "cannot read catalogue file: it is a directory");
-        fclose(f);
-        return ODT_ERR_IO;
+    st = odt_textfile_read(path, "catalogue file", ODT_CATALOG_MAX_BYTES, &text, &len, why, sizeof why);
+    if (st != ODT_OK) {
+        report(&L, 0, "%s", why);
+        return st;
     }
-    /* +2: the whole file and one more byte, so the first read already sees the end. */
-    cap = (fstat(fileno(f), &sb) == 0 && sb.st_size > 0) ? (size_t)sb.st_size + 2 : 65536;
-    for (;;) {
-        size_t got;
-        if (n + 1 >= cap || !buf) {
-            char *p;
-            if (buf)
-                cap *= 2;
-            p = realloc(buf, cap);
-            if (!p) {
-                free(buf);
-                fclose(f);
-                snprintf(why, whylen, "out of memory reading the catalogue file");
-                return ODT_ERR_NOMEM;
-            }
-            buf = p;
-        }
-        got = fread(buf + n, 1, cap - 1 - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                snprintf(why, whylen, "cannot read catalogue file: %s", errno_text(errno, err, sizeof err));
-                free(buf);
-                fclose(f);
-                return ODT_ERR_IO;
-            }
-            break;
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return ODT_OK;
+    st = loader_finish(&L, load_text(&L, text, len, opt ? opt->format : ODT_CATALOG_AUTO));
+    free(text);
+    return st;
+}
+
+enum odt_status odt_catalog_load_buffer(const char *name, const char *text, size_t len,
+                                        enum odt_catalog_format fmt, int strict, odt_diag_fn diag,
+                                        void *ctx, struct odt_catalog *out)
+{
+    struct loader L;
+    struct odt_catalog_options o;
+    if (!out)
+        return ODT_ERR_STATE;
+    memset(&o, 0, sizeof o);
+    o.format = fmt;
+    o.strict = strict;
+    o.skipped = diag;
+    o.ctx = ctx;
+    loader_init(&L, name, &o, 1, out, NULL, 0);
+    return loader_finish(&L, load_text(&L, text, len, fmt));
 }
 
 enum odt_status odt_catalog_load(const char *path, enum odt_catalog_format fmt, int strict,
                                  odt_diag_fn diag, void *ctx, struct odt_catalog *out)
 {
-    char *text, why[256];
-    size_t len;
+    struct loader L;
+    struct odt_catalog_options o;
+    char *text = NULL, why[300];
+    size_t len = 0;
     enum odt_status st;
 
     if (!out)
         return ODT_ERR_STATE;
-    memset(out, 0, sizeof *out);
+    memset(&o, 0, sizeof o);
+    o.format = fmt;
+    o.strict = strict;
+    o.skipped = diag;
+    o.ctx = ctx;
+    loader_init(&L, path ? path : "", &o, 1, out, NULL, 0);
     if (!path) {
-        if (diag)
-            diag(ctx, "", 0, "no catalogue file given");
+        report(&L, 0, "no catalogue file given");
         return ODT_ERR_IO;
     }
-    st = read_file(path, &text, &len, why, sizeof why);
+    st = odt_textfile_read(path, "catalogue file", ODT_CATALOG_MAX_BYTES, &text, &len, why, sizeof why);
     if (st != ODT_OK) {
-        if (diag)
-            diag(ctx, path, 0, why);
+        report(&L, 0, "%s", why);
         return st;
     }
-    st = odt_catalog_load_buffer(path, text, len, fmt, strict, diag, ctx, out);
+    st = loader_finish(&L, load_text(&L, text, len, fmt));
     free(text);
     return st;
+}
+
+void odt_catalog_print_skipped(void *ctx, const char *file, int line, const char *msg)
+{
+    char text[1024];
+    (void)ctx;
+    if (line > 0)
+        snprintf(text, sizeof text, "odtwin: warning: %s:%d: %s (entry skipped)", file, line, msg);
+    else
+        snprintf(text, sizeof text, "odtwin: warning: %s: %s (entry skipped)", file, msg);
+    odt_text_one_line(text);
+    fprintf(stderr, "%s\n", text);
 }
 
 void odt_catalog_free(struct odt_catalog *c)
@@ -1513,5 +1615,6 @@ void odt_catalog_free(struct odt_catalog *c)
     if (!c)
         return;
     free(c->entries);
+    free(c->info);
     memset(c, 0, sizeof *c);
 }

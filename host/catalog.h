@@ -5,10 +5,13 @@
  * array of struct odt_elset, whatever its format:
  *
  *   - TLE: two-line and three-line sets (name line, optionally "0 NAME"),
- *     mixed in one file; blank lines, CR/LF and lines starting with '#'
- *     (comments, as in the SGP4 verification file) are skipped; columns after
- *     69 (verification ranges) are ignored. Each set goes through
- *     odt_tle_parse (orbit/tle.h).
+ *     mixed in one file; blank lines and lines starting with '#' (comments,
+ *     as in the SGP4 verification file) are skipped; LF, CR LF and CR end a
+ *     line; columns after 69 are not part of the set (a verification range
+ *     there is kept in the entry's info). A line of 64 or more characters
+ *     starting with '1' or '2' is a TLE line even without the blank of
+ *     column 2 (and is refused for it). Each set goes through
+ *     odt_tle_parse_flags (orbit/tle.h).
  *   - CCSDS OMM (502.0-B-2 / B-3), SGP4/SDP4 mean elements only, as
  *       KVN  (KEYWORD = value [unit], COMMENT lines, one OMM per
  *             CCSDS_OMM_VERS header, several per file),
@@ -61,9 +64,17 @@ enum odt_catalog_format {
     ODT_CATALOG_OMM_CSV   /* OMM keywords as CSV columns (CelesTrak) */
 };
 
+/* Where an entry came from in its file. */
+struct odt_catalog_entry_info {
+    int line;               /* 1-based line where the entry starts (TLE: its line 1) */
+    int has_range;          /* TLE: line 2 carries a verification range after column 69 */
+    double range_min[3];    /* that range: start, stop, step, minutes from the element epoch */
+};
+
 /* A loaded catalogue. */
 struct odt_catalog {
     struct odt_elset *entries;      /* n entries, heap (odt_catalog_free releases it) */
+    struct odt_catalog_entry_info *info; /* n, parallel to entries, heap */
     size_t n, cap;                  /* entries in use, entries allocated */
     size_t n_bad;                   /* entries rejected (each reported through the diagnostics callback) */
     enum odt_catalog_format format; /* detected format (ODT_CATALOG_AUTO if the input is empty) */
@@ -73,7 +84,48 @@ struct odt_catalog {
 typedef void (*odt_diag_fn)(void *ctx, const char *file, int line, const char *msg);
 
 /*
- * odt_catalog_load: load every entry of a catalogue file.
+ * Options of odt_catalog_read_file / odt_catalog_read_buffer: the one reader
+ * and the one strictness rule of every command that reads a catalogue
+ * (`odtwin run` through a scenario, `odtwin propagate`).
+ */
+struct odt_catalog_options {
+    enum odt_catalog_format format; /* ODT_CATALOG_AUTO (0): detect it */
+    int strict;                     /* 1: the first bad entry fails the load; 0: bad entries are skipped */
+    unsigned tle_flags;             /* enum odt_tle_flags (orbit/tle.h), e.g. ODT_TLE_SKIP_CHECKSUM */
+    odt_diag_fn skipped;            /* called once per skipped entry (strict 0 only); may be NULL */
+    void *ctx;                      /* its first argument */
+};
+
+/*
+ * odt_catalog_read_file: load every entry of a catalogue file (at most
+ * ODT_CATALOG_MAX_BYTES, a regular file: host/textfile.h), UTF-8 text without
+ * NUL bytes, with LF, CR LF or CR line ends.
+ *
+ *   opt     format, strictness, TLE parser flags, the callback of skipped entries (NULL: defaults)
+ *   out     overwritten (not freed first); on failure it holds no entries
+ *   err     on failure one line "FILE:LINE: problem" ("FILE: problem" where no line applies): a bad
+ *           entry in strict mode, a file broken as a whole, a file whose entries are all bad (naming
+ *           the first), a file that cannot be read
+ *
+ * Returns ODT_OK (out->n == 0 only when the file holds no entries at all),
+ * ODT_ERR_IO, ODT_ERR_PARSE or ODT_ERR_NOMEM. Unlike odt_catalog_load, the
+ * failure goes to err, not to the callback, so that a caller can print the
+ * skipped entries as warnings and the failure as its one error.
+ */
+enum odt_status odt_catalog_read_file(const char *path, const struct odt_catalog_options *opt, struct odt_catalog *out,
+                                      char *err, size_t errlen);
+/* odt_catalog_read_buffer: the same from len bytes of text (name: for messages and the extension). */
+enum odt_status odt_catalog_read_buffer(const char *name, const char *text, size_t len,
+                                        const struct odt_catalog_options *opt, struct odt_catalog *out, char *err,
+                                        size_t errlen);
+
+/* odt_catalog_print_skipped: the warning a command prints for a skipped entry (an odt_diag_fn; ctx unused):
+   "odtwin: warning: FILE:LINE: reason (entry skipped)" on stderr. */
+void odt_catalog_print_skipped(void *ctx, const char *file, int line, const char *msg);
+
+/*
+ * odt_catalog_load: load every entry of a catalogue file (the older interface:
+ * every message, skipped entries and the failure alike, goes to diag).
  *
  *   path    file to read (read whole, once)
  *   fmt     format, or ODT_CATALOG_AUTO to detect it: first non-blank

@@ -1,4 +1,6 @@
 /* fleet_build.c: constellation generation from the scenario's fleet entries. */
+#define _POSIX_C_SOURCE 200809L /* sysconf */
+
 #include "host/fleet_build.h"
 
 #include <math.h>
@@ -6,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "orbit/constellation.h"
 #include "orbit/kepler.h"
@@ -21,6 +24,48 @@ void odt_fleet_meta_free(struct odt_fleet_meta *m)
     free(m->name);
     free(m->classes);
     memset(m, 0, sizeof *m);
+}
+
+double odt_fleet_memory_bytes(double n, double n_sgp4)
+{
+    int nf;
+    const struct odt_field_info *fi = odt_fleet_fields(&nf);
+    double per_sat = 0.0;
+    for (int k = 0; k < nf; ++k)
+        per_sat += (double)fi[k].elem_size * (double)fi[k].ncomp;
+    const double meta = 5.0 * sizeof(int32_t) + ODT_SAT_NAME_LEN; /* id, shell, plane, slot, catalog number, name */
+    return ODT_FLEET_COPIES * (per_sat * n + (double)sizeof(struct odt_sgp4) * n_sgp4) + meta * n;
+}
+
+double odt_physical_memory_bytes(void)
+{
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? (double)pages * (double)page : HUGE_VAL;
+}
+
+enum odt_status odt_fleet_check_memory(const struct odt_scenario *sc, double phys_bytes, char *err, size_t errlen)
+{
+    double n = 0.0, n_sgp4 = 0.0, total = 0.0, total_sgp4 = 0.0;
+    int line = 0;
+    for (int s = 0; s < sc->n_shells; ++s) {
+        const struct odt_shell_spec *e = &sc->shells[s];
+        const double k = (double)e->planes * (double)e->slots;
+        total += k;
+        total_sgp4 += e->source == ODT_SOURCE_CATALOG ? k : 0.0;
+    }
+    for (int s = 0; s < sc->n_shells && !line; ++s) {
+        const struct odt_shell_spec *e = &sc->shells[s];
+        n += (double)e->planes * (double)e->slots;
+        n_sgp4 += e->source == ODT_SOURCE_CATALOG ? (double)e->planes * (double)e->slots : 0.0;
+        if (odt_fleet_memory_bytes(n, n_sgp4) > phys_bytes)
+            line = e->line > 0 ? e->line : 1;
+    }
+    if (!line)
+        return ODT_OK;
+    const double gib = 1024.0 * 1024.0 * 1024.0;
+    snprintf(err, errlen, "%s:%d: the fleet of %.0f satellites needs about %.1f GiB, more than this machine's %.1f GiB",
+             sc->file, line, total, odt_fleet_memory_bytes(total, total_sgp4) / gib, phys_bytes / gib);
+    return ODT_ERR_NOMEM;
 }
 
 void odt_backend_config_init(struct odt_backend_config *cfg, const struct odt_scenario *sc,
@@ -133,6 +178,17 @@ enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet 
                                 char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
+    memset(f, 0, sizeof *f);
+    /* sizes from the scenario are checked before anything is allocated from them: each entry and the total
+       within int32 (scenario.c), the estimate within the physical memory (here) */
+    if (odt_scenario_satellites(sc) > (size_t)ODT_SCENARIO_MAX_SATELLITES) {
+        snprintf(err, errlen, "%s: the fleet of %zu satellites is more than the limit of %.0f", sc->file,
+                 odt_scenario_satellites(sc), ODT_SCENARIO_MAX_SATELLITES);
+        return ODT_ERR_VALUE;
+    }
+    enum odt_status mst = odt_fleet_check_memory(sc, odt_physical_memory_bytes(), err, errlen);
+    if (mst != ODT_OK)
+        return mst;
     const size_t n = odt_scenario_satellites(sc);
     if (odt_fleet_alloc(f, n) != ODT_OK)
         goto nomem;
@@ -201,6 +257,8 @@ enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet 
 nomem:
     odt_fleet_free(f);
     odt_fleet_meta_free(m);
-    snprintf(err, errlen, "out of memory building a fleet of %zu satellites", n);
+    snprintf(err, errlen, "%s:%d: out of memory building the fleet of %zu satellites (about %.1f GiB)", sc->file,
+             sc->n_shells > 0 && sc->shells[0].line > 0 ? sc->shells[0].line : 1, n,
+             odt_fleet_memory_bytes((double)n, 0.0) / (1024.0 * 1024.0 * 1024.0));
     return ODT_ERR_NOMEM;
 }

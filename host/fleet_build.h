@@ -26,12 +26,37 @@ struct odt_fleet_meta {
 
 /*
  * odt_fleet_build: allocate and fill f (PARAM and initial STATE fields) and m
- * from sc. Errors (no sun-synchronous orbit at that altitude, out of memory)
- * are written to err naming the scenario file and the entry's line.
+ * from sc. Errors (no sun-synchronous orbit at that altitude, a fleet larger
+ * than the machine's memory by odt_fleet_check_memory, out of memory) are
+ * written to err naming the scenario file and the entry's line.
  */
 enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet *f, struct odt_fleet_meta *m,
                                 char *err, size_t errlen);
 void odt_fleet_meta_free(struct odt_fleet_meta *m);
+
+/* Copies of the fleet arrays a run holds at once: the host fleet, the backend's and the snapshot writer's. */
+#define ODT_FLEET_COPIES 3
+
+/*
+ * odt_fleet_memory_bytes: about how many bytes of host memory a run of n
+ * satellites (n_sgp4 of them SGP4) needs: ODT_FLEET_COPIES times the fleet
+ * arrays (the sum over the field table of kernels/fleet.h of elem_size x
+ * ncomp per satellite, and one SGP4 record per SGP4 satellite) plus the
+ * metadata of struct odt_fleet_meta. A double, so that no product overflows.
+ */
+double odt_fleet_memory_bytes(double n, double n_sgp4);
+
+/*
+ * odt_fleet_check_memory: refuse a fleet that cannot fit in phys_bytes of
+ * memory before anything is allocated: err gets "FILE:LINE: the fleet of N
+ * satellites needs about X GiB, more than this machine's Y GiB", LINE that of
+ * the fleet entry that takes the estimate past phys_bytes. Returns ODT_OK or
+ * ODT_ERR_NOMEM.
+ */
+enum odt_status odt_fleet_check_memory(const struct odt_scenario *sc, double phys_bytes, char *err, size_t errlen);
+
+/* odt_physical_memory_bytes: the machine's physical memory (sysconf), or +inf when unknown. */
+double odt_physical_memory_bytes(void);
 
 /*
  * odt_backend_config_init: the backend configuration for the fleet f (with

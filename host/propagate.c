@@ -6,11 +6,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/catalog.h"
+#include "host/textfile.h"
 #include "orbit/sgp4.h"
 #include "orbit/tle.h"
 
-/* States of one element set over its times. */
+int odt_propagate_range_check(double start_min, double stop_min, double step_min, char *why, size_t whylen)
+{
+    if (!isfinite(start_min) || !isfinite(stop_min) || !isfinite(step_min)) {
+        snprintf(why, whylen, "start, stop and step must be finite numbers of minutes");
+        return -1;
+    }
+    if (!(step_min > 0.0)) {
+        snprintf(why, whylen, "step %g min: must be > 0", step_min);
+        return -1;
+    }
+    if (stop_min < start_min) {
+        snprintf(why, whylen, "stop %g min is before start %g min", stop_min, start_min);
+        return -1;
+    }
+    /* t = 0, then start .. stop: (stop - start) / step + 2 rows at most */
+    const double rows = (stop_min - start_min) / step_min + 2.0;
+    if (!(rows <= (double)ODT_PROPAGATE_MAX_ROWS)) {
+        snprintf(why, whylen, "step %g min over %g .. %g min gives %.3g rows per object, more than the limit of %ld "
+                 "(choose a larger step or a shorter span)", step_min, start_min, stop_min, rows,
+                 ODT_PROPAGATE_MAX_ROWS);
+        return -1;
+    }
+    const double tmax = fmax(fabs(start_min), fabs(stop_min));
+    if (!(tmax + step_min > tmax)) {
+        snprintf(why, whylen, "step %g min is below the resolution of times near %g min", step_min, tmax);
+        return -1;
+    }
+    return 0;
+}
+
+/* States of one element set over its times (a range that passed odt_propagate_range_check). */
 static void propagate_one(const struct odt_elset *el, double start, double stop, double step,
                           const struct odt_propagate_options *opt, FILE *out)
 {
@@ -29,10 +59,13 @@ static void propagate_one(const struct odt_elset *el, double start, double stop,
     double t = start;
     if (fabs(t) > 1.0e-8)
         t -= step;
-    while (t < stop) {
-        t += step;
-        if (t > stop)
-            t = stop;
+    /* the range check bounds the rows and makes every step move t; the count is a second guard */
+    long left = 2 * ODT_PROPAGATE_MAX_ROWS;
+    while (t < stop && left-- > 0) {
+        const double next = t + step > stop ? stop : t + step;
+        if (!(next > t))
+            break;
+        t = next;
         code = odt_sgp4_propagate(&s, &res, t, r, v);
         if (code != ODT_SGP4_OK) {
             fprintf(out, "# *** error: t:= %f *** code = %3d\n", t, code);
@@ -42,140 +75,48 @@ static void propagate_one(const struct odt_elset *el, double start, double stop,
     }
 }
 
-static int is_tle_line(const char *s, char which)
-{
-    return s[0] == which && s[1] == ' ';
-}
-
-/* A TLE file (text, modified in place) read line by line, so that each line 2 keeps its
- * verification range. */
-static enum odt_status propagate_tle(const char *path, char *copy, const struct odt_propagate_options *opt,
-                                     FILE *out, char *err, size_t errlen)
-{
-    /* split into lines, in place */
-    size_t nlines = 0, cap = 1024;
-    char **lines = malloc(sizeof *lines * cap);
-    for (char *p = copy; lines && *p;) {
-        if (nlines == cap) {
-            char **nl = realloc(lines, sizeof *lines * (cap *= 2));
-            if (!nl) {
-                free(lines);
-                lines = NULL;
-                break;
-            }
-            lines = nl;
-        }
-        lines[nlines++] = p;
-        char *e = strchr(p, '\n');
-        if (!e)
-            break;
-        *e = '\0';
-        if (e > p && e[-1] == '\r')
-            e[-1] = '\0';
-        p = e + 1;
-    }
-    if (!lines) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        return ODT_ERR_NOMEM;
-    }
-    enum odt_status st = ODT_OK;
-    int found = 0;
-    for (size_t k = 0; k < nlines; ++k) {
-        if (is_tle_line(lines[k], '2')) {
-            snprintf(err, errlen, "%s:%zu: TLE line 2 without a line 1 before it", path, k + 1);
-            st = ODT_ERR_PARSE;
-            break;
-        }
-        if (!is_tle_line(lines[k], '1'))
-            continue;
-        if (k + 1 >= nlines) {
-            snprintf(err, errlen, "%s:%zu: TLE line 1 at the end of the file, without its line 2", path, k + 1);
-            st = ODT_ERR_PARSE;
-            break;
-        }
-        if (!is_tle_line(lines[k + 1], '2')) {
-            snprintf(err, errlen, "%s:%zu: TLE line 1 is not followed by a line 2", path, k + 1);
-            st = ODT_ERR_PARSE;
-            break;
-        }
-        const char *name = (k > 0 && lines[k - 1][0] && lines[k - 1][0] != '#' && !is_tle_line(lines[k - 1], '2'))
-                               ? lines[k - 1]
-                               : NULL;
-        struct odt_elset el;
-        char why[256];
-        if (odt_tle_parse_flags(name, lines[k], lines[k + 1], opt->ignore_checksum ? ODT_TLE_SKIP_CHECKSUM : 0, &el,
-                                why, sizeof why) != ODT_OK) {
-            snprintf(err, errlen, "%s:%zu: %s", path, k + 1, why);
-            st = ODT_ERR_PARSE;
-            break;
-        }
-        double a = 0.0, b = 1440.0, c = 120.0;
-        if (opt->have_range)
-            a = opt->start_min, b = opt->stop_min, c = opt->step_min;
-        else
-            odt_tle_verification_range(lines[k + 1], &a, &b, &c);
-        propagate_one(&el, a, b, c, opt, out);
-        found = 1;
-        ++k;
-    }
-    if (st == ODT_OK && !found) {
-        snprintf(err, errlen, "%s: no two-line element sets found", path);
-        st = ODT_ERR_PARSE;
-    }
-    free(lines);
-    return st;
-}
-
-static void strict_diag(void *ctx, const char *file, int line, const char *msg)
-{
-    char *out = (char *)ctx;
-    if (!out[0])
-        snprintf(out, 512, "%s:%d: %s", file, line, msg);
-}
-
 enum odt_status odt_propagate_file(const char *path, const struct odt_propagate_options *opt, FILE *out,
                                    char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return ODT_ERR_IO;
-    }
-    fseek(f, 0, SEEK_END);
-    const long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = len >= 0 ? malloc((size_t)len + 1) : NULL;
-    if (!text || fread(text, 1, (size_t)len, f) != (size_t)len) {
-        fclose(f);
-        free(text);
-        snprintf(err, errlen, "%s: cannot read (is it a directory?)", path);
-        return ODT_ERR_IO;
-    }
-    fclose(f);
-    text[len] = '\0';
-    /* TLE files are read here (verification ranges after column 69); OMM by the catalogue reader */
-    const char *p = text;
-    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-        ++p;
-    enum odt_status st;
-    if (p[0] != '<' && p[0] != '[' && p[0] != '{' && !strstr(text, "CCSDS_OMM_VERS") && !strstr(text, "MEAN_MOTION")) {
-        st = propagate_tle(path, text, opt, out, err, errlen);
-    } else {
-        struct odt_catalog cat;
-        char first[512] = "";
-        st = odt_catalog_load_buffer(path, text, (size_t)len, ODT_CATALOG_AUTO, 1, strict_diag, first, &cat);
-        if (st != ODT_OK) {
-            snprintf(err, errlen, "%s", first[0] ? first : "cannot read the catalogue");
-        } else {
-            for (size_t k = 0; k < cat.n; ++k)
-                propagate_one(&cat.entries[k], opt->have_range ? opt->start_min : 0.0,
-                              opt->have_range ? opt->stop_min : 1440.0, opt->have_range ? opt->step_min : 120.0, opt,
-                              out);
-        }
+    struct odt_catalog_options copt;
+    memset(&copt, 0, sizeof copt);
+    copt.format = ODT_CATALOG_AUTO;
+    copt.strict = opt->strict;
+    copt.tle_flags = opt->ignore_checksum ? ODT_TLE_SKIP_CHECKSUM : 0;
+    copt.skipped = opt->skipped;
+    copt.ctx = opt->skipped_ctx;
+    struct odt_catalog cat;
+    enum odt_status st = odt_catalog_read_file(path, &copt, &cat, err, errlen);
+    if (st != ODT_OK)
+        return st;
+    if (cat.n == 0) {
         odt_catalog_free(&cat);
+        snprintf(err, errlen, "%s: the file holds no element sets", path);
+        odt_text_one_line(err);
+        return ODT_ERR_PARSE;
     }
-    free(text);
-    return st;
+    /* every range first, so that a bad one fails the command before any output */
+    char why[300];
+    for (size_t k = 0; k < cat.n && !opt->have_range; ++k) {
+        const struct odt_catalog_entry_info *in = &cat.info[k];
+        if (in->has_range && odt_propagate_range_check(in->range_min[0], in->range_min[1], in->range_min[2], why,
+                                                       sizeof why) != 0) {
+            snprintf(err, errlen, "%s:%d: the range after column 69 of the set's line 2: %s", path, in->line, why);
+            odt_text_one_line(err);
+            odt_catalog_free(&cat);
+            return ODT_ERR_VALUE;
+        }
+    }
+    for (size_t k = 0; k < cat.n; ++k) {
+        double a = 0.0, b = 1440.0, c = 120.0;
+        if (opt->have_range)
+            a = opt->start_min, b = opt->stop_min, c = opt->step_min;
+        else if (cat.info[k].has_range)
+            a = cat.info[k].range_min[0], b = cat.info[k].range_min[1], c = cat.info[k].range_min[2];
+        propagate_one(&cat.entries[k], a, b, c, opt, out);
+    }
+    odt_catalog_free(&cat);
+    return ODT_OK;
 }
 
 static int parse_double_arg(const char *s, double *v)
@@ -192,6 +133,7 @@ int odt_propagate_main(int argc, char **argv)
     memset(&opt, 0, sizeof opt);
     opt.gravity = ODT_SGP4_WGS72;
     opt.opsmode = 'i';
+    opt.skipped = odt_catalog_print_skipped;
     const char *path = NULL;
     int got = 0;
     for (int i = 0; i < argc; ++i) {
@@ -202,7 +144,7 @@ int odt_propagate_main(int argc, char **argv)
                                              : NULL;
         if (dst) {
             if (i + 1 >= argc || !parse_double_arg(argv[++i], dst)) {
-                fprintf(stderr, "odtwin propagate: %s needs a number of minutes\n", a);
+                fprintf(stderr, "odtwin propagate: %s needs a finite number of minutes\n", a);
                 return 2;
             }
             got |= dst == &opt.start_min ? 1 : dst == &opt.stop_min ? 2 : 4;
@@ -212,6 +154,8 @@ int odt_propagate_main(int argc, char **argv)
             opt.opsmode = 'a';
         } else if (!strcmp(a, "--ignore-checksum")) {
             opt.ignore_checksum = 1;
+        } else if (!strcmp(a, "--strict")) {
+            opt.strict = 1;
         } else if (a[0] == '-') {
             fprintf(stderr, "odtwin propagate: unknown option '%s'\n", a);
             return 2;
@@ -224,7 +168,7 @@ int odt_propagate_main(int argc, char **argv)
     }
     if (!path) {
         fprintf(stderr, "usage: odtwin propagate FILE [--start MIN --stop MIN --step MIN] [--wgs84] [--afspc] "
-                        "[--ignore-checksum]\n");
+                        "[--ignore-checksum] [--strict]\n");
         return 2;
     }
     if (got && got != 7) {
@@ -232,13 +176,14 @@ int odt_propagate_main(int argc, char **argv)
         return 2;
     }
     if (got) {
-        if (!(opt.step_min > 0.0) || opt.stop_min < opt.start_min) {
-            fprintf(stderr, "odtwin propagate: need step > 0 and stop >= start\n");
+        char why[300];
+        if (odt_propagate_range_check(opt.start_min, opt.stop_min, opt.step_min, why, sizeof why) != 0) {
+            fprintf(stderr, "odtwin propagate: --start/--stop/--step: %s\n", why);
             return 2;
         }
         opt.have_range = 1;
     }
-    char err[768];
+    char err[1024];
     if (odt_propagate_file(path, &opt, stdout, err, sizeof err) != ODT_OK) {
         fflush(stdout);
         fprintf(stderr, "odtwin: error: %s\n", err);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/textfile.h"
 #include "orbit/shadow.h"
 
 /* scenarios/default.yaml, embedded at build time (see CMakeLists.txt) */
@@ -32,19 +33,34 @@ struct ctx {
     size_t errlen;
     const struct odt_scenario_options *opt;
     size_t rejected;
+    int fleet_line;    /* line of the `fleet:` key */
 };
 
-static int node_line(struct fy_node *n)
+/* 1-based line of a node: a scalar's own line, a mapping's first key, a sequence's first item; 0 when the
+   node holds nothing with a place (an empty {} or []). */
+static int node_line_depth(struct fy_node *n, int depth)
 {
-    struct fy_token *t = n ? fy_node_get_scalar_token(n) : NULL;
-    const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
-    return m ? m->line + 1 : 0;
+    if (!n || depth > 64)
+        return 0;
+    if (fy_node_get_type(n) == FYNT_SCALAR) {
+        struct fy_token *t = fy_node_get_scalar_token(n);
+        const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+        return m ? m->line + 1 : 0;
+    }
+    void *it = NULL;
+    if (fy_node_get_type(n) == FYNT_MAPPING) {
+        struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+        return p ? node_line_depth(fy_node_pair_key(p), depth + 1) : 0;
+    }
+    return node_line_depth(fy_node_sequence_iterate(n, &it), depth + 1);
 }
+
+static int node_line(struct fy_node *n) { return node_line_depth(n, 0); }
 
 static enum odt_status fail(struct ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static enum odt_status fail(struct ctx *c, int line, const char *fmt, ...)
 {
-    char msg[400];
+    char msg[1000];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -53,6 +69,7 @@ static enum odt_status fail(struct ctx *c, int line, const char *fmt, ...)
         snprintf(c->err, c->errlen, "%s:%d: %s", c->file, line, msg);
     else
         snprintf(c->err, c->errlen, "%s: %s", c->file, msg);
+    odt_text_one_line(c->err);
     return ODT_ERR_VALUE;
 }
 
@@ -73,15 +90,76 @@ struct key_def {
 
 #define INF HUGE_VAL
 
+/*
+ * Numbers are decimal, as written in the tables of docs/scenario.md:
+ * [+-] digits [. digits] [e|E [+-] digits] (or [+-] . digits ...). YAML 1.1
+ * and 1.2 readers disagree on 0x10, 0o17, 017, 1_000 and .inf (some read them
+ * as numbers, some as text, 017 as 15 or 17), so these are refused with a
+ * message rather than read one way silently.
+ */
+enum num_syntax { NUM_OK = 0, NUM_NOT_A_NUMBER, NUM_NOT_DECIMAL };
+
+static enum num_syntax decimal_syntax(const char *s, bool integer_only)
+{
+    const char *p = s;
+    if (*p == '+' || *p == '-')
+        ++p;
+    /* forms other YAML readers take for numbers: say so instead of "not a number" */
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X' || p[1] == 'o' || p[1] == 'O' || p[1] == 'b' || p[1] == 'B'))
+        return NUM_NOT_DECIMAL;
+    if (p[0] == '0' && p[1] >= '0' && p[1] <= '9')
+        return NUM_NOT_DECIMAL; /* leading zero: octal in YAML 1.1 */
+    if (strchr(s, '_') && (*p == '.' || (*p >= '0' && *p <= '9')))
+        return NUM_NOT_DECIMAL;
+    if (*p == '.' && (p[1] == 'i' || p[1] == 'I' || p[1] == 'n' || p[1] == 'N'))
+        return NUM_NOT_DECIMAL; /* .inf, .nan */
+    size_t digits = 0;
+    while (*p >= '0' && *p <= '9')
+        ++p, ++digits;
+    if (*p == '.' && !integer_only) {
+        ++p;
+        while (*p >= '0' && *p <= '9')
+            ++p, ++digits;
+    }
+    if (digits == 0)
+        return NUM_NOT_A_NUMBER;
+    if ((*p == 'e' || *p == 'E') && !integer_only) {
+        ++p;
+        if (*p == '+' || *p == '-')
+            ++p;
+        if (!(*p >= '0' && *p <= '9'))
+            return NUM_NOT_A_NUMBER;
+        while (*p >= '0' && *p <= '9')
+            ++p;
+    }
+    return *p == '\0' ? NUM_OK : NUM_NOT_A_NUMBER;
+}
+
+/* A finite decimal number (strtod of a checked decimal text is correctly rounded). */
 static bool parse_double(const char *s, double *out)
 {
-    char *end;
+    if (decimal_syntax(s, false) != NUM_OK)
+        return false;
     errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
+    const double v = strtod(s, NULL);
+    if (errno == ERANGE || !isfinite(v))
         return false;
     *out = v;
     return true;
+}
+
+/* Why a text is not a number, for messages. */
+static const char *not_a_number_why(const char *s, bool integer_only)
+{
+    switch (decimal_syntax(s, integer_only)) {
+    case NUM_NOT_DECIMAL:
+        return "is not a decimal number (hexadecimal, octal and binary forms, leading zeros, '_' separators, "
+               ".inf and .nan are refused)";
+    case NUM_OK:
+        return "is out of the range of a double";
+    default:
+        return NULL;
+    }
 }
 
 /* A list of three numbers, [x, y, z], not all zero. */
@@ -102,8 +180,10 @@ static enum odt_status read_vec3(struct ctx *c, const char *where, const struct 
             return fail(c, line, "%s%s: element %d is not a number", where, d->key, k + 1);
         memcpy(buf, raw, len);
         buf[len] = '\0';
-        if (!parse_double(buf, &out[k]))
-            return fail(c, line, "%s%s: element %d ('%s') is not a number", where, d->key, k + 1, buf);
+        if (!parse_double(buf, &out[k])) {
+            const char *why = not_a_number_why(buf, false);
+            return fail(c, line, "%s%s: element %d ('%s') %s", where, d->key, k + 1, buf, why ? why : "is not a number");
+        }
         norm += out[k] * out[k];
         ++k;
     }
@@ -112,6 +192,17 @@ static enum odt_status read_vec3(struct ctx *c, const char *where, const struct 
     for (k = 0; k < 3; ++k)
         out[k] /= sqrt(norm); /* a direction: stored as a unit vector */
     return ODT_OK;
+}
+
+static enum odt_status out_of_range(struct ctx *c, int line, const char *where, const struct key_def *d,
+                                    const char *s)
+{
+    char range[128];
+    if (d->max == INF)
+        snprintf(range, sizeof range, "must be %s %g", d->min_exclusive ? ">" : ">=", d->min);
+    else
+        snprintf(range, sizeof range, "must be in %c%g, %g]", d->min_exclusive ? '(' : '[', d->min, d->max);
+    return fail(c, line, "%s%s = %s is out of range: %s", where, d->key, s, range);
 }
 
 /* Read one value into dst according to d; reports with the key's line. */
@@ -136,28 +227,51 @@ static enum odt_status read_value(struct ctx *c, const char *where, const struct
     s[len] = '\0';
     char *dst = (char *)base + d->offset;
     switch (d->type) {
-    case KT_DOUBLE:
-    case KT_INT:
-    case KT_U64: {
+    case KT_DOUBLE: {
         double v;
-        if (!parse_double(s, &v))
+        if (!parse_double(s, &v)) {
+            const char *why = not_a_number_why(s, false);
+            if (why)
+                return fail(c, line, "%s%s: '%s' %s", where, d->key, s, why);
             return fail(c, line, "%s%s: expected a number, got '%s'", where, d->key, s);
-        if (d->type != KT_DOUBLE && v != floor(v))
-            return fail(c, line, "%s%s: expected an integer, got '%s'", where, d->key, s);
-        if (v < d->min || (d->min_exclusive && v <= d->min) || v > d->max) {
-            char range[128];
-            if (d->max == INF)
-                snprintf(range, sizeof range, "must be %s %g", d->min_exclusive ? ">" : ">=", d->min);
-            else
-                snprintf(range, sizeof range, "must be in %c%g, %g]", d->min_exclusive ? '(' : '[', d->min, d->max);
-            return fail(c, line, "%s%s = %s is out of range: %s", where, d->key, s, range);
         }
-        if (d->type == KT_DOUBLE)
-            *(double *)dst = v * (d->scale != 0.0 ? d->scale : 1.0);
-        else if (d->type == KT_INT)
-            *(int *)dst = (int)v;
-        else
-            *(uint64_t *)dst = (uint64_t)v;
+        if (v < d->min || (d->min_exclusive && v <= d->min) || v > d->max)
+            return out_of_range(c, line, where, d, s);
+        *(double *)dst = v * (d->scale != 0.0 ? d->scale : 1.0);
+        return ODT_OK;
+    }
+    case KT_INT: {
+        /* an exact integer: decimal digits only, read as an integer (not through a double) */
+        const enum num_syntax syn = decimal_syntax(s, true);
+        if (syn == NUM_NOT_DECIMAL)
+            return fail(c, line, "%s%s: '%s' %s", where, d->key, s, not_a_number_why(s, true));
+        if (syn != NUM_OK) {
+            double v;
+            if (parse_double(s, &v))
+                return fail(c, line, "%s%s: expected an integer, got '%s'", where, d->key, s);
+            return fail(c, line, "%s%s: expected a number, got '%s'", where, d->key, s);
+        }
+        errno = 0;
+        const long long v = strtoll(s, NULL, 10);
+        if (errno == ERANGE || (double)v < d->min || (d->min_exclusive && (double)v <= d->min) ||
+            (double)v > d->max)
+            return out_of_range(c, line, where, d, s);
+        *(int *)dst = (int)v;
+        return ODT_OK;
+    }
+    case KT_U64: {
+        /* 0 .. 2^64 - 1 exactly: digits only (no sign, fraction or exponent), strtoull with overflow checked */
+        const enum num_syntax syn = decimal_syntax(s, true);
+        if (syn == NUM_NOT_DECIMAL)
+            return fail(c, line, "%s%s: '%s' %s", where, d->key, s, not_a_number_why(s, true));
+        if (syn != NUM_OK || s[0] == '-' || s[0] == '+')
+            return fail(c, line, "%s%s: expected an integer in [0, 18446744073709551615] without a sign, got '%s'",
+                        where, d->key, s);
+        errno = 0;
+        const unsigned long long v = strtoull(s, NULL, 10);
+        if (errno == ERANGE)
+            return fail(c, line, "%s%s = %s is out of range: must be in [0, 18446744073709551615]", where, d->key, s);
+        *(uint64_t *)dst = (uint64_t)v;
         return ODT_OK;
     }
     case KT_STRING:
@@ -378,7 +492,7 @@ static const struct key_def top_keys[] = {
     {"duration_s", KT_DOUBLE, SC(duration_s), 0, 1e10, true, 0, NULL, 0},
     {"step_s", KT_DOUBLE, SC(step_s), 0, 1e6, true, 0, NULL, 0},
     {"snapshot_interval_s", KT_DOUBLE, SC(snapshot_interval_s), 0, 1e10, true, 0, NULL, 0},
-    {"seed", KT_U64, SC(seed), 0, 9007199254740992.0, false, 0, NULL, 0},
+    {"seed", KT_U64, SC(seed), 0, 0, false, 0, NULL, 0}, /* 0 .. 2^64 - 1, read exactly */
     {"shadow", KT_ENUM, SC(shadow_model), 0, 0, false, 0, shadow_names, 0},
     {"earth_shape", KT_ENUM, SC(earth_shape), 0, 0, false, 0, earth_shape_names, 0},
     {"snapshot_compression", KT_INT, SC(snapshot_compression), 0, 9, false, 0, NULL, 0},
@@ -574,29 +688,6 @@ static enum odt_status read_sat(struct ctx *c, struct fy_node *key, struct fy_no
     return st != ODT_OK ? st : check_sat(c, node_line(key), where, s);
 }
 
-/* Catalogue diagnostics: a skipped entry is printed (unless quiet); with strict
- * loading the first problem is kept for the error message instead. */
-struct catalog_diag_ctx {
-    struct ctx *c;
-    int strict;
-    char first[600];
-};
-
-static void catalog_diag(void *vctx, const char *file, int line, const char *msg)
-{
-    struct catalog_diag_ctx *d = (struct catalog_diag_ctx *)vctx;
-    if (d->strict || line <= 0) { /* line 0: a problem of the whole file, which fails the load */
-        if (!d->first[0] && line > 0)
-            snprintf(d->first, sizeof d->first, "%s:%d: %s", file, line, msg);
-        else if (!d->first[0])
-            snprintf(d->first, sizeof d->first, "%s: %s", file, msg);
-        return;
-    }
-    if (d->c->opt && d->c->opt->quiet)
-        return;
-    fprintf(stderr, "odtwin: warning: %s:%d: %s (entry skipped)\n", file, line, msg);
-}
-
 /* A fleet entry taken from a TLE/OMM catalogue, propagated with SGP4. */
 static enum odt_status read_catalog_entry(struct ctx *c, struct fy_node *entry, const char *where,
                                           struct odt_shell_spec *sh)
@@ -622,17 +713,17 @@ static enum odt_status read_catalog_entry(struct ctx *c, struct fy_node *entry, 
     struct odt_catalog *cat = &sh->catalog;
     struct fy_node *fk = NULL;
     lookup(entry, "file", &fk);
-    FILE *probe = fopen(sh->path, "rb");
-    if (!probe)
-        return fail(c, node_line(fk), "%s: cannot open catalogue '%s': %s", where, sh->path, strerror(errno));
-    fclose(probe);
-    struct catalog_diag_ctx d = {c, strict, ""};
-    enum odt_status st = odt_catalog_load(sh->path, (enum odt_catalog_format)sh->format, strict, catalog_diag, &d, cat);
+    struct odt_catalog_options copt;
+    memset(&copt, 0, sizeof copt);
+    copt.format = (enum odt_catalog_format)sh->format;
+    copt.strict = strict;
+    copt.skipped = c->opt && c->opt->quiet ? NULL : odt_catalog_print_skipped;
+    char cerr[600];
+    enum odt_status st = odt_catalog_read_file(sh->path, &copt, cat, cerr, sizeof cerr);
     if (st != ODT_OK) {
+        const int bad_entry = strict && st == ODT_ERR_PARSE && cat->n_bad > 0;
         odt_catalog_free(cat);
-        if (d.first[0])
-            return fail(c, node_line(fk), "%s: %s%s", where, strict ? "bad catalogue entry (strict): " : "", d.first);
-        return fail(c, node_line(fk), "%s: cannot load catalogue '%s'", where, sh->path);
+        return fail(c, node_line(fk), "%s: %s%s", where, bad_entry ? "bad catalogue entry (strict): " : "", cerr);
     }
     c->rejected += cat->n_bad;
     if (cat->n == 0) {
@@ -660,6 +751,8 @@ static enum odt_status read_shell(struct ctx *c, struct fy_node *entry, int inde
     void *it = NULL;
     struct fy_node_pair *first = fy_node_mapping_iterate(entry, &it);
     sh->line = first ? node_line(fy_node_pair_key(first)) : 0;
+    if (sh->line <= 0)
+        sh->line = c->fleet_line; /* an empty entry, {}: the line of `fleet:` */
     static const char *const skip[] = {"satellite", NULL};
     enum odt_status st = read_mapping(c, entry, where, shell_keys, NKEYS(shell_keys), skip, sh);
     if (st != ODT_OK)
@@ -688,6 +781,9 @@ static enum odt_status read_shell(struct ctx *c, struct fy_node *entry, int inde
         return fail(c, sh->line, "%s: missing key 'planes'", where);
     if (sh->slots < 0)
         return fail(c, sh->line, "%s: missing key 'slots'", where);
+    if ((double)sh->planes * (double)sh->slots > ODT_SCENARIO_MAX_SATELLITES)
+        return fail(c, sh->line, "%s: planes x slots = %d x %d = %.0f satellites, more than the limit of %.0f", where,
+                    sh->planes, sh->slots, (double)sh->planes * (double)sh->slots, ODT_SCENARIO_MAX_SATELLITES);
     if (sh->phasing >= sh->planes && sh->planes > 0) {
         struct fy_node *pk = NULL;
         lookup(entry, "phasing", &pk);
@@ -857,10 +953,44 @@ static bool is_multiple(double x, double y)
     return fabs(q - nearbyint(q)) < 1e-9 * (q > 1.0 ? q : 1.0);
 }
 
+/*
+ * The counts a run allocates and loops over: steps = duration / step and
+ * steps per snapshot = snapshot interval / step must be whole numbers from 1
+ * to ODT_SCENARIO_MAX_STEPS, and the step at least ODT_SCENARIO_MIN_STEP_S
+ * (the run refines eclipse events to 1 ms inside a step). Checked here, once,
+ * so that no count derived from them can overflow (step_s: 1e-300 made 3.6e303
+ * steps and overflowed a heap buffer).
+ */
+static enum odt_status check_counts(struct ctx *c, const struct odt_scenario *sc, int line_step, int line_dur,
+                                    int line_snap)
+{
+    if (!(sc->step_s >= ODT_SCENARIO_MIN_STEP_S))
+        return fail(c, line_step, "step_s = %g is below the smallest step, %g s (eclipse events are refined to 1 ms "
+                    "within a step)", sc->step_s, ODT_SCENARIO_MIN_STEP_S);
+    const struct {
+        const char *key;
+        double value;
+        int line;
+    } spans[] = {{"duration_s", sc->duration_s, line_dur}, {"snapshot_interval_s", sc->snapshot_interval_s, line_snap}};
+    for (int k = 0; k < 2; ++k) {
+        const double q = spans[k].value / sc->step_s;
+        if (!(q <= ODT_SCENARIO_MAX_STEPS))
+            return fail(c, spans[k].line, "%s = %g is %.3g steps of step_s = %g, more than the limit of %.0e steps",
+                        spans[k].key, spans[k].value, q, sc->step_s, ODT_SCENARIO_MAX_STEPS);
+        if (!is_multiple(spans[k].value, sc->step_s))
+            return fail(c, spans[k].line, "%s = %g is not a multiple of step_s = %g", spans[k].key, spans[k].value,
+                        sc->step_s);
+        if (!(nearbyint(q) >= 1.0))
+            return fail(c, spans[k].line, "%s = %g is shorter than one step (step_s = %g)", spans[k].key,
+                        spans[k].value, sc->step_s);
+    }
+    return ODT_OK;
+}
+
 static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct odt_scenario *sc)
 {
     if (!root || fy_node_get_type(root) != FYNT_MAPPING)
-        return fail(c, root ? node_line(root) : 0, "a scenario must be a YAML mapping of keys to values");
+        return fail(c, node_line(root) > 0 ? node_line(root) : 1, "a scenario must be a YAML mapping of keys to values");
     snprintf(sc->name, sizeof sc->name, "odtwin");
     sc->shadow_model = ODT_SHADOW_CYLINDRICAL;
     sc->earth_shape = ODT_EARTH_SPHERE;
@@ -891,8 +1021,9 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
         return st;
     static const char *const required[] = {"epoch", "duration_s", "step_s", "snapshot_interval_s", "fleet", NULL};
     for (int k = 0; required[k]; ++k)
-        if (!lookup(root, required[k], NULL))
-            return fail(c, 0, "missing required key '%s'", required[k]);
+        if (!lookup(root, required[k], NULL)) /* the line of the mapping that lacks it: its first key */
+            return fail(c, node_line(root) > 0 ? node_line(root) : 1, "missing required key '%s' in the scenario",
+                        required[k]);
 
     struct fy_node *ek = NULL;
     lookup(root, "epoch", &ek);
@@ -904,12 +1035,8 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
     lookup(root, "step_s", &k_step);
     lookup(root, "snapshot_interval_s", &k_snap);
     lookup(root, "duration_s", &k_dur);
-    if (!is_multiple(sc->snapshot_interval_s, sc->step_s))
-        return fail(c, node_line(k_snap), "snapshot_interval_s = %g is not a multiple of step_s = %g",
-                    sc->snapshot_interval_s, sc->step_s);
-    if (!is_multiple(sc->duration_s, sc->step_s))
-        return fail(c, node_line(k_dur), "duration_s = %g is not a multiple of step_s = %g", sc->duration_s,
-                    sc->step_s);
+    if ((st = check_counts(c, sc, node_line(k_step), node_line(k_dur), node_line(k_snap))) != ODT_OK)
+        return st;
     struct fy_node *k_ck = NULL, *k_di = NULL;
     if (lookup(root, "checkpoint_interval_s", &k_ck) && sc->checkpoint_interval_s > 0.0 &&
         !is_multiple(sc->checkpoint_interval_s, sc->step_s))
@@ -937,12 +1064,14 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
     const int count = fy_node_sequence_item_count(fv);
     if (count <= 0)
         return fail(c, node_line(fk), "fleet: the list is empty: a run needs at least one satellite");
+    c->fleet_line = node_line(fk);
     sc->shells = calloc((size_t)count, sizeof *sc->shells);
     if (!sc->shells)
         return fail(c, 0, "out of memory");
     void *it = NULL;
     struct fy_node *e;
     int idx = 0;
+    double total = 0.0; /* satellites so far */
     while ((e = fy_node_sequence_iterate(fv, &it)) != NULL) {
         if (fy_node_get_type(e) != FYNT_MAPPING)
             return fail(c, node_line(e) > 0 ? node_line(e) : node_line(fk), "fleet entry %d: expected a mapping",
@@ -950,8 +1079,160 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
         if ((st = read_shell(c, e, idx, &dflt, &sc->shells[idx])) != ODT_OK)
             return st;
         sc->n_shells = ++idx;
+        total += (double)sc->shells[idx - 1].planes * (double)sc->shells[idx - 1].slots;
+        if (total > ODT_SCENARIO_MAX_SATELLITES)
+            return fail(c, sc->shells[idx - 1].line > 0 ? sc->shells[idx - 1].line : node_line(fk),
+                        "fleet entry %d brings the fleet to %.0f satellites, more than the limit of %.0f", idx, total,
+                        ODT_SCENARIO_MAX_SATELLITES);
     }
     return ODT_OK;
+}
+
+/* ------------------------------------------------------------------ YAML features */
+
+/*
+ * A scenario is plain YAML: one document of mappings, lists and scalars.
+ * Anchors and aliases (&a, *a), merge keys (<<) and tags (!!str, !x) are
+ * refused with the line: without resolution libfyaml hands an alias over as
+ * the text "*a" and a merge key as an ordinary key, and resolving them would
+ * let a small file expand to an exponential size.
+ */
+static enum odt_status check_plain(struct ctx *c, struct fy_node *n, int parent_line, int depth)
+{
+    if (!n)
+        return ODT_OK;
+    const int own = node_line(n);
+    const int line = fy_node_get_type(n) == FYNT_SCALAR && own > 0 ? own : (parent_line > 0 ? parent_line : own);
+    if (depth > 32)
+        return fail(c, line, "lists and mappings nested deeper than 32 levels");
+    if (fy_node_is_alias(n)) {
+        size_t len = 0;
+        const char *a = fy_node_get_scalar(n, &len);
+        return fail(c, line, "YAML aliases ('*%.*s') are not supported: write the value out", a ? (int)len : 0,
+                    a ? a : "");
+    }
+    if (fy_node_get_anchor(n))
+        return fail(c, line, "YAML anchors ('&name') are not supported: write each value out");
+    size_t tlen = 0;
+    struct fy_token *tt = fy_node_get_tag_token(n);
+    const char *tag = tt ? fy_token_get_text(tt, &tlen) : NULL;
+    if (!tag)
+        tag = fy_node_get_tag(n, &tlen);
+    if (tag || tt) {
+        static const char core[] = "tag:yaml.org,2002:"; /* the core schema's tags, written !!int, !!str */
+        const bool is_core = tag && tlen > sizeof core - 1 && memcmp(tag, core, sizeof core - 1) == 0;
+        if (is_core)
+            tag += sizeof core - 1, tlen -= sizeof core - 1;
+        return fail(c, line, "YAML tags ('%s%.*s') are not supported: write the value without a tag",
+                    is_core ? "!!" : "", tag ? (int)tlen : 1, tag ? tag : "!");
+    }
+    void *it = NULL;
+    if (fy_node_get_type(n) == FYNT_MAPPING) {
+        struct fy_node_pair *p;
+        while ((p = fy_node_mapping_iterate(n, &it)) != NULL) {
+            struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+            const int kline = node_line(k) > 0 ? node_line(k) : line;
+            size_t len = 0;
+            const char *ks = k && fy_node_get_type(k) == FYNT_SCALAR && !fy_node_is_alias(k) ? fy_node_get_scalar(k, &len)
+                                                                                           : NULL;
+            if (ks && len == 2 && memcmp(ks, "<<", 2) == 0 && fy_node_get_style(k) == FYNS_PLAIN)
+                return fail(c, kline, "YAML merge keys ('<<') are not supported: write the keys out");
+            enum odt_status st = check_plain(c, k, kline, depth + 1);
+            if (st == ODT_OK)
+                st = check_plain(c, v, kline, depth + 1);
+            if (st != ODT_OK)
+                return st;
+        }
+    } else if (fy_node_get_type(n) == FYNT_SEQUENCE) {
+        struct fy_node *e;
+        while ((e = fy_node_sequence_iterate(n, &it)) != NULL) {
+            enum odt_status st = check_plain(c, e, node_line(e) > 0 ? node_line(e) : line, depth + 1);
+            if (st != ODT_OK)
+                return st;
+        }
+    }
+    return ODT_OK;
+}
+
+/* The first error libfyaml collected, as "FILE:LINE: not valid YAML: message"; ODT_ERR_PARSE. */
+static enum odt_status yaml_error(struct ctx *c, struct fy_diag *diag, const char *text, size_t len)
+{
+    struct fy_diag_error *de = NULL;
+    void *it = NULL;
+    if (diag)
+        de = fy_diag_errors_iterate(diag, &it);
+    size_t blank = 0;
+    while (blank < len && (text[blank] == ' ' || text[blank] == '\t' || text[blank] == '\n' || text[blank] == '\r'))
+        ++blank;
+    if (de && de->line > 0) /* collected errors are 1-based */
+        snprintf(c->err, c->errlen, "%s:%d: not valid YAML (column %d): %s", c->file, de->line, de->column,
+                 de->msg ? de->msg : "syntax error");
+    else if (de)
+        snprintf(c->err, c->errlen, "%s:1: not valid YAML: %s", c->file, de->msg ? de->msg : "syntax error");
+    else if (blank == len)
+        snprintf(c->err, c->errlen, "%s: the scenario is empty (see odtwin scenario for one to start from)", c->file);
+    else
+        snprintf(c->err, c->errlen, "%s:1: not valid YAML", c->file);
+    return ODT_ERR_PARSE;
+}
+
+static void fy_quiet(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+    (void)diag, (void)user, (void)buf, (void)len;
+}
+
+/* Parse the one document of the text (a second one is refused), check it is plain YAML, read it. */
+static enum odt_status parse_and_read(struct ctx *c, const char *text, size_t len, struct odt_scenario *sc)
+{
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.output_fn = fy_quiet;
+    dcfg.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dcfg);
+    if (!diag)
+        return fail(c, 0, "out of memory");
+    fy_diag_set_collect_errors(diag, true);
+    struct fy_parse_cfg pcfg;
+    memset(&pcfg, 0, sizeof pcfg);
+    pcfg.flags = (enum fy_parse_cfg_flags)(FYPCF_QUIET | FYPCF_COLLECT_DIAG);
+    pcfg.diag = diag;
+    struct fy_parser *fyp = fy_parser_create(&pcfg);
+    if (!fyp || fy_parser_set_string(fyp, text, len) != 0) {
+        if (fyp)
+            fy_parser_destroy(fyp);
+        fy_diag_destroy(diag);
+        return fail(c, 0, "out of memory");
+    }
+    enum odt_status st;
+    struct fy_document *doc = fy_parse_load_document(fyp), *doc2 = NULL;
+    if (!doc && !fy_parser_get_stream_error(fyp)) { /* a stream of comments and blank lines */
+        st = fail(c, 0, "the scenario is empty (see odtwin scenario for one to start from)");
+    } else if (!doc || fy_parser_get_stream_error(fyp)) {
+        st = yaml_error(c, diag, text, len);
+    } else if ((doc2 = fy_parse_load_document(fyp)) != NULL || fy_parser_get_stream_error(fyp)) {
+        if (!doc2) {
+            st = yaml_error(c, diag, text, len);
+        } else {
+            struct fy_document_state *ds = fy_document_get_document_state(doc2);
+            const struct fy_mark *m = ds ? fy_document_state_start_mark(ds) : NULL;
+            const int line = node_line(fy_document_root(doc2)) > 0 ? node_line(fy_document_root(doc2))
+                             : m                                  ? m->line + 1
+                                                                  : 0;
+            st = fail(c, line, "a second YAML document (after '---'): a scenario is one document");
+        }
+    } else if (!fy_document_root(doc) || fy_node_is_null(fy_document_root(doc))) {
+        st = fail(c, 0, "the scenario is empty (see odtwin scenario for one to start from)");
+    } else if ((st = check_plain(c, fy_document_root(doc), 1, 0)) == ODT_OK) {
+        st = read_document(c, fy_document_root(doc), sc);
+    }
+    if (doc2)
+        fy_parse_document_destroy(fyp, doc2);
+    if (doc)
+        fy_parse_document_destroy(fyp, doc);
+    fy_parser_destroy(fyp);
+    fy_diag_destroy(diag);
+    return st;
 }
 
 /* ------------------------------------------------------------------ entry points */
@@ -972,7 +1253,7 @@ enum odt_status odt_scenario_load_text_opts(const char *name, const char *text, 
                                             char *err, size_t errlen)
 {
     memset(sc, 0, sizeof *sc);
-    struct ctx c = {name, err, errlen, opt, 0};
+    struct ctx c = {name, err, errlen, opt, 0, 0};
     snprintf(sc->file, sizeof sc->file, "%s", name);
     sc->text = malloc(len + 1);
     if (!sc->text) {
@@ -981,50 +1262,22 @@ enum odt_status odt_scenario_load_text_opts(const char *name, const char *text, 
     }
     memcpy(sc->text, text, len);
     sc->text[len] = '\0';
-    if (strlen(sc->text) != len) {
+    /* the whole text is UTF-8 without NUL bytes before the parser sees it: libfyaml stops silently at an
+       invalid byte in a comment, dropping the rest of the file */
+    int column;
+    char why[128];
+    const int bad_line = odt_text_check(sc->text, len, &column, why, sizeof why);
+    if (bad_line > 0) {
         odt_scenario_free(sc);
-        snprintf(err, errlen, "%s: the file contains a NUL byte: not a YAML text file", name);
+        snprintf(err, errlen, "%s:%d: %s", name, bad_line, why);
+        odt_text_one_line(err);
         return ODT_ERR_PARSE;
     }
 
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL;
-    dcfg.output_fn = NULL;
-    dcfg.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    if (diag)
-        fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg pcfg;
-    memset(&pcfg, 0, sizeof pcfg);
-    pcfg.flags = (enum fy_parse_cfg_flags)(FYPCF_QUIET | FYPCF_COLLECT_DIAG);
-    pcfg.diag = diag;
-    struct fy_document *doc = fy_document_build_from_string(&pcfg, sc->text, len);
-    enum odt_status st = ODT_OK;
-    if (!doc) {
-        struct fy_diag_error *de = NULL;
-        void *it = NULL;
-        if (diag)
-            de = fy_diag_errors_iterate(diag, &it);
-        size_t blank = 0;
-        while (blank < len && (sc->text[blank] == ' ' || sc->text[blank] == '\t' || sc->text[blank] == '\n' ||
-                               sc->text[blank] == '\r'))
-            ++blank;
-        if (de)
-            snprintf(err, errlen, "%s:%d: not valid YAML: %s", name, de->line, de->msg); /* 1-based */
-        else if (blank == len)
-            snprintf(err, errlen, "%s: the scenario is empty (see odtwin scenario for one to start from)", name);
-        else
-            snprintf(err, errlen, "%s: not valid YAML", name);
-        st = ODT_ERR_PARSE;
-    } else {
-        st = read_document(&c, fy_document_root(doc), sc);
-        sc->catalog_rejected = c.rejected;
-        fy_document_destroy(doc);
-    }
-    if (diag)
-        fy_diag_destroy(diag);
+    enum odt_status st = parse_and_read(&c, sc->text, len, sc);
+    sc->catalog_rejected = c.rejected;
     if (st != ODT_OK) {
+        odt_text_one_line(err);
         odt_scenario_free(sc);
         return st;
     }
@@ -1035,36 +1288,13 @@ enum odt_status odt_scenario_load_file_opts(const char *path, const struct odt_s
                                             struct odt_scenario *sc, char *err, size_t errlen)
 {
     memset(sc, 0, sizeof *sc);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open scenario file: %s", path, strerror(errno));
-        return ODT_ERR_IO;
-    }
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 > cap) {
-            cap = cap ? 2 * cap : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                snprintf(err, errlen, "%s: out of memory", path);
-                return ODT_ERR_NOMEM;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    const int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        snprintf(err, errlen, "%s: cannot read scenario file (is it a directory?)", path);
-        return ODT_ERR_IO;
+    char *buf = NULL, why[300];
+    size_t len = 0;
+    enum odt_status rst = odt_textfile_read(path, "scenario file", ODT_SCENARIO_MAX_BYTES, &buf, &len, why, sizeof why);
+    if (rst != ODT_OK) {
+        snprintf(err, errlen, "%s: %s", path, why);
+        odt_text_one_line(err);
+        return rst;
     }
     enum odt_status st = odt_scenario_load_text_opts(path, buf ? buf : "", len, opt, sc, err, errlen);
     free(buf);
@@ -1089,4 +1319,8 @@ size_t odt_scenario_satellites(const struct odt_scenario *sc)
     return n;
 }
 
-long odt_scenario_steps(const struct odt_scenario *sc) { return (long)nearbyint(sc->duration_s / sc->step_s); }
+long odt_scenario_steps(const struct odt_scenario *sc)
+{
+    const double q = sc->step_s > 0.0 ? sc->duration_s / sc->step_s : HUGE_VAL;
+    return q >= 0.0 && q <= ODT_SCENARIO_MAX_STEPS ? (long)nearbyint(q) : -1; /* -1: not a loaded scenario */
+}

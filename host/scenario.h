@@ -135,8 +135,15 @@ enum odt_status odt_scenario_load_text_opts(const char *name, const char *text, 
 const char *odt_scenario_default_text(void);
 void odt_scenario_free(struct odt_scenario *sc);
 
+/* Limits of the counts of a run, checked when a scenario is loaded (docs/scenario.md). */
+#define ODT_SCENARIO_MIN_STEP_S 1e-3 /* smallest step_s, s */
+#define ODT_SCENARIO_MAX_STEPS 1e10  /* most steps in duration_s and in snapshot_interval_s */
+#define ODT_SCENARIO_MAX_SATELLITES 2147483647.0 /* most satellites in the fleet (int32 indices) */
+
 /* Totals derived from a scenario. */
 size_t odt_scenario_satellites(const struct odt_scenario *sc);
+/* odt_scenario_steps: duration_s / step_s, from 1 to ODT_SCENARIO_MAX_STEPS for a loaded scenario (-1 if the
+   struct holds no valid step). */
 long odt_scenario_steps(const struct odt_scenario *sc);
 
 #endif /* ODT_SCENARIO_H */

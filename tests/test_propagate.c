@@ -118,10 +118,44 @@ Test(propagate, bad_checksum_is_reported_with_file_and_line)
     struct odt_propagate_options opt;
     memset(&opt, 0, sizeof opt);
     opt.opsmode = 'i';
+    opt.strict = 1;
     char err[512] = "";
     FILE *out = tmpfile();
     /* strict checksums: the first hand-edited case (33333) is refused, naming the file and its line */
     cr_assert_eq(odt_propagate_file(ODT_TEST_DATA "/sgp4/SGP4-VER.TLE", &opt, out, err, sizeof err), ODT_ERR_PARSE);
     cr_assert(strstr(err, "SGP4-VER.TLE:") != NULL && strstr(err, "checksum") != NULL, "%s", err);
     fclose(out);
+}
+
+struct skipped {
+    int count;
+    char first[512];
+};
+
+static void count_skipped(void *ctx, const char *file, int line, const char *msg)
+{
+    struct skipped *s = ctx;
+    if (s->count++ == 0)
+        snprintf(s->first, sizeof s->first, "%s:%d: %s", file, line, msg);
+}
+
+Test(propagate, bad_entries_are_skipped_and_reported_as_run_does)
+{
+    /* without --strict, as `odtwin run` does: the three hand-edited cases are reported and skipped */
+    struct odt_propagate_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.opsmode = 'i';
+    struct skipped sk = {0, ""};
+    opt.skipped = count_skipped;
+    opt.skipped_ctx = &sk;
+    char err[512] = "";
+    FILE *out = tmpfile();
+    cr_assert_eq(odt_propagate_file(ODT_TEST_DATA "/sgp4/SGP4-VER.TLE", &opt, out, err, sizeof err), ODT_OK, "%s", err);
+    rewind(out);
+    static struct block got[40];
+    const int ng = read_blocks(out, got, 40);
+    fclose(out);
+    cr_assert_eq(sk.count, 3, "skipped %d, the first: %s", sk.count, sk.first);
+    cr_assert(strstr(sk.first, "SGP4-VER.TLE:") != NULL && strstr(sk.first, "checksum") != NULL, "%s", sk.first);
+    cr_assert_eq(ng, 30, "objects propagated: %d", ng);
 }

@@ -307,9 +307,10 @@ Test(scenario, empty_text)
 
 Test(scenario, missing_required_key)
 {
-    expect_fail(HDR, ODT_ERR_VALUE, NAME ": ", "missing required key 'fleet'");
-    expect_fail("name: t\nduration_s: 3600\nstep_s: 10\nsnapshot_interval_s: 600\n" WALKER, ODT_ERR_VALUE, NAME,
-                "missing required key 'epoch'");
+    /* the line of the mapping that lacks the key: its first line */
+    expect_fail(HDR, ODT_ERR_VALUE, NAME ":1: ", "missing required key 'fleet'");
+    expect_fail("# a comment\nname: t\nduration_s: 3600\nstep_s: 10\nsnapshot_interval_s: 600\n" WALKER,
+                ODT_ERR_VALUE, NAME ":2: ", "missing required key 'epoch'");
 }
 
 /* ------------------------------------------------------------------ unknown keys */
