@@ -10,7 +10,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/deps" "$stage/tests" "$stage/benchmarks"
 cp build/odtwin "$stage/"
-cp build/benchmarks/bench_step build/benchmarks/bench_sgp4 "$stage/benchmarks/"
+cp build/benchmarks/bench_step build/benchmarks/bench_sgp4 build/benchmarks/bench_run "$stage/benchmarks/"
 for t in build/tests/test_*; do [ -x "$t" ] && [ -f "$t" ] && cp "$t" "$stage/tests/"; done
 ldd "$stage/odtwin" "$stage"/tests/* "$stage"/benchmarks/* 2>/dev/null | awk '/=> \// {print $3}' | sort -u |
   grep -Ev '/(libc|libm|libpthread|libdl|librt|ld-linux[^/]*)\.so' |
