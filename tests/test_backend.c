@@ -1263,6 +1263,11 @@ Test(backend_cpu, run_summary_same_on_1_and_2_threads)
         char err[1024] = "";
         enum odt_status st = odt_run(&opt, &sum[t], err, sizeof err);
         remove(out[t]);
+        char ck[600];
+        for (int k = 0; k < 2; ++k) {
+            snprintf(ck, sizeof ck, "%s.ckpt-%d", out[t], k);
+            remove(ck);
+        }
         cr_assert_eq(st, ODT_OK, "%s", err);
         cr_assert_eq(sum[t].threads, t + 1);
     }
@@ -1273,6 +1278,8 @@ Test(backend_cpu, run_summary_same_on_1_and_2_threads)
     cr_assert_eq(sum[0].sunlit_fraction, sum[1].sunlit_fraction);
     cr_assert_eq(sum[0].battery_min_soc, sum[1].battery_min_soc);
     cr_assert_eq(sum[0].temp_max_k, sum[1].temp_max_k);
+    odt_run_summary_free(&sum[0]);
+    odt_run_summary_free(&sum[1]);
 }
 
 /* ------------------------------------------------------------------ backend choice */
