@@ -1729,9 +1729,22 @@ enum odt_status odt_snapshot_resume(struct odt_snapshot_writer **out, const char
     }
     /* the checkpoint must describe a prefix of what the file holds */
     const hsize_t records = complete_records(w);
-    if ((hsize_t)acc->records > records || (hsize_t)acc->series_rows > w->s_time.dims[0] ||
-        (hsize_t)acc->eclipse_rows > odt_h5_table_rows(&w->ecl) ||
-        (hsize_t)acc->failure_rows > odt_h5_table_rows(&w->fail)) {
+#define ODT_FITS(x)                                                                                               \
+    ((hsize_t)(x).records <= records && (hsize_t)(x).series_rows <= w->s_time.dims[0] &&                          \
+     (hsize_t)(x).eclipse_rows <= odt_h5_table_rows(&w->ecl) && (hsize_t)(x).failure_rows <= odt_h5_table_rows(&w->fail))
+    if (!ODT_FITS(*acc) && ok[best ^ 1] && ODT_FITS(a[best ^ 1])) {
+        /* the newest checkpoint is ahead of what the file kept (a record lost to damage or a repair):
+           continue from the older one */
+        char *cp = ckpt_path(path, best ^ 1, 0);
+        const int again = cp && read_checkpoint(cp, &fid, f, &a[best ^ 1], why[0], sizeof why[0]) == 0;
+        free(cp);
+        if (again) {
+            best ^= 1;
+            *acc = a[best];
+        }
+    }
+    if (!ODT_FITS(*acc)) {
+#undef ODT_FITS
         snprintf(err, errlen, "%s: the checkpoint is ahead of the file (records or rows missing): the file was "
                               "damaged or replaced", path);
         st = ODT_ERR_VALUE;

@@ -52,3 +52,10 @@ if(ODT_PYTHON3)
 else()
   message(STATUS "odtwin: python3 not found: the fuzz_input test is not registered")
 endif()
+
+# Files damaged after the fact (NaN time, absurd row counts, h5py-rewritten attributes, deleted datasets):
+# odtwin copes or refuses with one line and changes nothing (damaged_check.sh).
+if(ODT_BASH)
+  add_test(NAME damaged_check COMMAND ${ODT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/damaged_check.sh $<TARGET_FILE:odtwin>)
+  set_tests_properties(damaged_check PROPERTIES TIMEOUT 300)
+endif()
