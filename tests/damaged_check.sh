@@ -11,7 +11,8 @@
 #      checkpoint the file still covers, or refuses in one line when none does;
 #   9  a stored row count of 1e12: repair refuses and leaves the file as it was;
 #   14 the scenario attribute rewritten as a variable-length string: resume works;
-#   15 a record dataset deleted: repair refuses, changes nothing.
+#   15 a record dataset deleted: resume refuses in one line;
+#   13 the stored scenario edited (another seed): resume refuses, the file unchanged.
 # Needs python3 with h5py.
 set -u
 odtwin=${1:?usage: damaged_check.sh PATH/TO/odtwin}
@@ -100,5 +101,16 @@ before=$(sum "$f")
 "$odtwin" run --resume "$f" --backend cpu --quiet >/dev/null 2>"$tmp/err"; rc=$?
 if [ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "solar_power\|layout" "$tmp/err"; then ok
 else bad "deleted dataset: resume exit $rc, $(cat "$tmp/err")"; fi
+# 13: the stored scenario edited (another seed): the records would match neither run, so resume refuses
+f="$tmp/seed.h5"; partial "$f"
+python3 -c "
+import h5py, sys
+with h5py.File(sys.argv[1], 'r+') as h:
+    s = h.attrs['scenario']; s = s.decode() if isinstance(s, bytes) else str(s)
+    h.attrs['scenario'] = s.replace('seed: 5', 'seed: 6')" "$f"
+before=$(sum "$f")
+"$odtwin" run --resume "$f" --backend cpu --quiet >/dev/null 2>"$tmp/err"; rc=$?
+if [ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "configuration" "$tmp/err" && [ "$(sum "$f")" = "$before" ]
+then ok; else bad "edited scenario: resume exit $rc, $(cat "$tmp/err")"; fi
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
