@@ -71,8 +71,9 @@ struct odt_backend_ops {
     enum odt_status (*reduce)(struct odt_backend *b, double *totals);
     /* Close every open eclipse interval at t_end_s as an incomplete row (the end of a run). */
     enum odt_status (*close_events)(struct odt_backend *b, double t_end_s);
-    /* The event rows recorded since the last call: *rows (owned by the backend, valid until the next call),
-       *count. Rows are in the backend's order; the host sorts them. */
+    /* The event rows recorded since the last call: *rows (owned by the backend, valid until the next call of
+       advance, close_events or collect_events: copy them before), *count. Rows are in the backend's order; the
+       host sorts them. */
     enum odt_status (*collect_events)(struct odt_backend *b, const struct odt_event_row **rows, size_t *count);
     /* The satellites (indices) a subset download takes, in this order (copied). */
     enum odt_status (*set_subset)(struct odt_backend *b, const int32_t *idx, size_t m);

@@ -406,9 +406,13 @@ static enum odt_status cuda_advance(struct odt_backend *b, const struct odt_step
         }
         hi = in[s].series_slot > hi ? in[s].series_slot : hi;
     }
-    if (k <= 0 || b->dev.n == 0)
-        return ODT_OK;
     const size_t row = (size_t)b->nc * ODT_SV_N;
+    if (k <= 0 || b->dev.n == 0) {
+        /* no satellite: the rows asked for are the neutral ones, as on the CPU */
+        if (hi >= 0)
+            memcpy(series, b->h_series_init, sizeof(double) * row * (size_t)(hi + 1));
+        return ODT_OK;
+    }
     ODT_CUDA_TRY(b, cudaMemcpyAsync(b->d_inputs, in, sizeof(struct odt_step_input) * (size_t)k,
                                     cudaMemcpyHostToDevice, b->stream));
     b->st.bytes_to_backend += (double)k * sizeof *in;
