@@ -23,6 +23,8 @@ void odt_fleet_meta_free(struct odt_fleet_meta *m)
     free(m->catalog_number);
     free(m->name);
     free(m->classes);
+    free(m->sat_mass_kg);
+    free(m->launches);
     memset(m, 0, sizeof *m);
 }
 
@@ -139,6 +141,10 @@ static void init_satellite(const struct odt_shell_spec *spec, int s, size_t i, s
     f->illumination[i] = 1.0; /* replaced by the zero-length step at the epoch */
     f->accel_working[i] = spec->sat.accelerators;
     f->accel_spares[i] = spec->sat.spares;
+    f->launch_time[i] = 0.0;
+    f->retire_time[i] = spec->sat.design_life_s;
+    f->weight[i] = 1.0;
+    f->life_status[i] = ODT_LIFE_PLANNED; /* in service from the zero-length evaluation at the epoch */
     m->id[i] = (int32_t)i;
     m->shell[i] = s;
 }
@@ -189,9 +195,59 @@ enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet 
     enum odt_status mst = odt_fleet_check_memory(sc, odt_physical_memory_bytes(), err, errlen);
     if (mst != ODT_OK)
         return mst;
-    const size_t n = odt_scenario_satellites(sc);
-    if (odt_fleet_alloc(f, n) != ODT_OK)
+    /* the satellites simulated: the launch plans of the generated entries, every catalogue entry */
+    size_t n = 0, n_launches = 0;
+    struct odt_launch_plan *plans = calloc((size_t)(sc->n_shells > 0 ? sc->n_shells : 1), sizeof *plans);
+    m->sat_mass_kg = malloc(sizeof(double) * (size_t)(sc->n_shells > 0 ? sc->n_shells : 1));
+    if (!plans || !m->sat_mass_kg) {
+        free(plans);
         goto nomem;
+    }
+    for (int s = 0; s < sc->n_shells; ++s) {
+        const struct odt_shell_spec *spec = &sc->shells[s];
+        m->sat_mass_kg[s] = NAN;
+        if (spec->source == ODT_SOURCE_CATALOG) {
+            n += spec->catalog.n;
+            continue;
+        }
+        enum odt_status pst = odt_launch_plan_build(sc->file, spec, sc->duration_s, m->sat_mass_kg[s], &plans[s], err,
+                                                    errlen);
+        if (pst != ODT_OK) {
+            for (int q = 0; q < s; ++q)
+                odt_launch_plan_free(&plans[q]);
+            free(plans);
+            odt_fleet_meta_free(m);
+            return pst;
+        }
+        n += plans[s].n_sat;
+        n_launches += plans[s].n_launch;
+    }
+    if ((double)n > ODT_SCENARIO_MAX_SATELLITES ||
+        odt_fleet_memory_bytes((double)n, 0.0) > odt_physical_memory_bytes()) {
+        snprintf(err, errlen, "%s:%d: the launches put %zu satellites into the run, about %.1f GiB, more than %s",
+                 sc->file, sc->shells[0].line > 0 ? sc->shells[0].line : 1, n,
+                 odt_fleet_memory_bytes((double)n, 0.0) / (1024.0 * 1024.0 * 1024.0),
+                 (double)n > ODT_SCENARIO_MAX_SATELLITES ? "the satellite limit" : "this machine's memory");
+        for (int q = 0; q < sc->n_shells; ++q)
+            odt_launch_plan_free(&plans[q]);
+        free(plans);
+        odt_fleet_meta_free(m);
+        return ODT_ERR_NOMEM;
+    }
+    m->launches = malloc(sizeof *m->launches * (n_launches ? n_launches : 1));
+    if (!m->launches || odt_fleet_alloc(f, n) != ODT_OK) {
+        for (int q = 0; q < sc->n_shells; ++q)
+            odt_launch_plan_free(&plans[q]);
+        free(plans);
+        goto nomem;
+    }
+    for (int s = 0; s < sc->n_shells; ++s) {
+        for (size_t q = 0; q < plans[s].n_launch; ++q) {
+            m->launches[m->n_launches] = plans[s].launch[q];
+            m->launches[m->n_launches++].shell = s;
+        }
+        m->launches_not_flown += plans[s].not_flown;
+    }
     m->n = n;
     m->id = malloc(sizeof(int32_t) * (n ? n : 1));
     m->shell = malloc(sizeof(int32_t) * (n ? n : 1));
@@ -201,13 +257,13 @@ enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet 
     m->name = calloc(n ? n : 1, sizeof *m->name);
     m->classes = malloc(sizeof *m->classes * (size_t)sc->n_shells);
     if (!m->id || !m->shell || !m->plane || !m->slot || !m->catalog_number || !m->name || !m->classes)
-        goto nomem;
+        goto nomem_plans;
     size_t n_sgp4 = 0;
     for (int s = 0; s < sc->n_shells; ++s)
         if (sc->shells[s].source == ODT_SOURCE_CATALOG)
             n_sgp4 += sc->shells[s].catalog.n;
     if (n_sgp4 && odt_fleet_alloc_sgp4(f, n_sgp4) != ODT_OK)
-        goto nomem;
+        goto nomem_plans;
     m->n_sgp4 = n_sgp4;
     m->n_classes = sc->n_shells;
 
@@ -227,12 +283,16 @@ enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet 
         struct odt_shell g;
         enum odt_status st = shell_geometry(sc, spec, sun_ra, &g, err, errlen);
         if (st != ODT_OK) {
+            for (int q = 0; q < sc->n_shells; ++q)
+                odt_launch_plan_free(&plans[q]);
+            free(plans);
             odt_fleet_free(f);
             odt_fleet_meta_free(m);
             return st;
         }
-        for (int p = 0; p < spec->planes; ++p)
-            for (int q = 0; q < spec->slots; ++q, ++i) {
+        for (size_t j = 0; j < plans[s].n_sat; ++j, ++i) {
+                const struct odt_plan_sat *ps = &plans[s].sat[j];
+                const int p = ps->plane, q = ps->slot;
                 struct odt_kepler k;
                 odt_shell_elements(&g, p, q, &k);
                 odt_kepler_j2_init(&k, ODT_EARTH_MU_KM3_S2, ODT_EARTH_RADIUS_KM, ODT_EARTH_J2);
@@ -251,9 +311,22 @@ enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet 
                 m->slot[i] = q;
                 m->catalog_number[i] = -1;
                 set_name(m->name[i], "%s-%d-%d", spec->name, p, q);
-            }
+                f->launch_time[i] = ps->launch_s;
+                f->retire_time[i] = ps->retire_s;
+                f->weight[i] = ps->weight;
+        }
     }
+    m->satellites = 0.0;
+    for (size_t q = 0; q < n; ++q)
+        m->satellites += f->weight[q];
+    for (int q = 0; q < sc->n_shells; ++q)
+        odt_launch_plan_free(&plans[q]);
+    free(plans);
     return ODT_OK;
+nomem_plans:
+    for (int q = 0; q < sc->n_shells; ++q)
+        odt_launch_plan_free(&plans[q]);
+    free(plans);
 nomem:
     odt_fleet_free(f);
     odt_fleet_meta_free(m);

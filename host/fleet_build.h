@@ -8,6 +8,7 @@
 #include "kernels/backend.h"
 #include "kernels/fleet.h"
 #include "host/scenario.h"
+#include "host/launch.h"
 
 #define ODT_SAT_NAME_LEN 32
 
@@ -22,6 +23,11 @@ struct odt_fleet_meta {
     size_t n_sgp4;   /* satellites propagated with SGP4 */
     int n_classes;
     struct odt_sat_class *classes; /* one per fleet entry */
+    double *sat_mass_kg;           /* launch mass of a satellite of each fleet entry, kg (NaN: not known) */
+    struct odt_plan_launch *launches; /* every launch flown within the run, all entries, in entry order */
+    size_t n_launches;
+    size_t launches_not_flown;     /* launches of the schedules that found no slot */
+    double satellites;             /* satellites the fleet stands for (sum of weights) */
 };
 
 /*

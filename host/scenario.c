@@ -34,6 +34,7 @@ struct ctx {
     const struct odt_scenario_options *opt;
     size_t rejected;
     int fleet_line;    /* line of the `fleet:` key */
+    const struct odt_scenario *sc; /* the scenario being read (its epoch, for launch dates) */
 };
 
 /* 1-based line of a node: a scalar's own line, a mapping's first key, a sequence's first item; 0 when the
@@ -448,6 +449,7 @@ static const struct key_def sat_keys[] = {
     {"bus_payload_conductance_w_per_k", KT_DOUBLE, SAT(bus_payload_conductance_w_per_k), 0, INF, false, 0, NULL, 0},
     {"array_bus_conductance_w_per_k", KT_DOUBLE, SAT(array_bus_conductance_w_per_k), 0, INF, false, 0, NULL, 0},
     {"initial_temperature_k", KT_DOUBLE, SAT(initial_temperature_k), 0, 1000, true, 0, NULL, 0},
+    {"design_life_years", KT_DOUBLE, SAT(design_life_s), 0, 1000, true, ODT_SEC_PER_YEAR, NULL, 0},
 };
 #undef SAT
 
@@ -579,6 +581,8 @@ static void sat_defaults(struct odt_sat_spec *s)
     s->bus_payload_conductance_w_per_k = tp.g_w_k[ODT_TN_PAYLOAD][ODT_TN_BUS];
     s->array_bus_conductance_w_per_k = tp.g_w_k[ODT_TN_ARRAY][ODT_TN_BUS];
     s->initial_temperature_k = 293.15;
+    /* Starlink satellites are designed for about five years in orbit (SpaceX FCC filings, SAT-MOD-20200417-00037) */
+    s->design_life_s = 5.0 * ODT_SEC_PER_YEAR;
 }
 
 void odt_sat_spec_class(const struct odt_sat_spec *s, double albedo, double earth_ir_w_m2, struct odt_sat_class *c)
@@ -735,6 +739,207 @@ static enum odt_status read_catalog_entry(struct ctx *c, struct fy_node *entry, 
     return ODT_OK;
 }
 
+static const char *const fill_names[] = {"planes", "round_robin", NULL};
+static const char *const represent_names[] = {"none", "launch", "plane", NULL};
+
+#define LS(field) offsetof(struct odt_launch_spec, field)
+static const struct key_def launch_keys[] = {
+    {"first", KT_STRING, LS(first_text), 0, 0, false, 0, NULL, sizeof(((struct odt_launch_spec *)0)->first_text)},
+    {"payload_kg", KT_DOUBLE, LS(payload_kg), 0, 1e7, true, 0, NULL, 0},
+    {"satellites_per_launch", KT_INT, LS(satellites_per_launch), 1, 1e7, false, 0, NULL, 0},
+    {"fill", KT_ENUM, LS(fill), 0, 0, false, 0, fill_names, 0},
+    {"replace", KT_ENUM, LS(replace), 0, 0, false, 0, bool_names, 0},
+};
+#undef LS
+#define LI(field) offsetof(struct odt_launch_item, field)
+static const struct key_def launch_item_keys[] = {
+    {"satellites", KT_INT, LI(satellites), 1, 1e7, false, 0, NULL, 0},
+    {"payload_kg", KT_DOUBLE, LI(payload_kg), 0, 1e7, true, 0, NULL, 0},
+};
+#undef LI
+struct represent_read {
+    int per, count;
+};
+#define RP(field) offsetof(struct represent_read, field)
+static const struct key_def represent_keys[] = {
+    {"per", KT_ENUM, RP(per), 0, 0, false, 0, represent_names, 0},
+    {"count", KT_INT, RP(count), 1, 1e6, false, 0, NULL, 0},
+};
+#undef RP
+
+/* A date of a launch schedule as seconds since the scenario epoch; a date before the epoch fails. */
+static enum odt_status launch_date(struct ctx *c, const struct odt_scenario *sc, const char *where, const char *text,
+                                   int line, double *t_s)
+{
+    struct odt_epoch ep;
+    char eerr[256];
+    if (odt_epoch_parse(text, &ep, eerr, sizeof eerr) != ODT_OK)
+        return fail(c, line, "%s: %s", where, eerr);
+    *t_s = ((ep.utc1 - sc->epoch.utc1) + (ep.utc2 - sc->epoch.utc2)) * ODT_SEC_PER_DAY;
+    if (*t_s < -1e-3)
+        return fail(c, line, "%s: %s is before the scenario epoch %s: a launch schedule starts at or after it",
+                    where, ep.iso, sc->epoch.iso);
+    if (*t_s < 0.0)
+        *t_s = 0.0;
+    return ODT_OK;
+}
+
+/* The per_year cadence: one number, or a list (launches per year in each year of the schedule). */
+static enum odt_status read_per_year(struct ctx *c, const char *where, struct fy_node *key, struct fy_node *val,
+                                     struct odt_launch_spec *L)
+{
+    const int line = node_line(key);
+    struct fy_node *items[ODT_LAUNCH_MAX_YEARS];
+    int n = 0;
+    if (val && fy_node_get_type(val) == FYNT_SEQUENCE) {
+        void *it = NULL;
+        struct fy_node *e;
+        while ((e = fy_node_sequence_iterate(val, &it)) != NULL) {
+            if (n == ODT_LAUNCH_MAX_YEARS)
+                return fail(c, line, "%s: per_year lists more than %d years", where, ODT_LAUNCH_MAX_YEARS);
+            items[n++] = e;
+        }
+        if (n == 0)
+            return fail(c, line, "%s: per_year: the list is empty", where);
+    } else {
+        items[n++] = val;
+    }
+    for (int k = 0; k < n; ++k) {
+        size_t len = 0;
+        const char *raw = items[k] && fy_node_get_type(items[k]) == FYNT_SCALAR ? fy_node_get_scalar(items[k], &len)
+                                                                               : NULL;
+        char buf[64];
+        const int l = items[k] && node_line(items[k]) > 0 ? node_line(items[k]) : line;
+        if (!raw || len >= sizeof buf)
+            return fail(c, l, "%s: per_year: expected a number of launches per year, or a list of them", where);
+        memcpy(buf, raw, len);
+        buf[len] = '\0';
+        double v;
+        if (!parse_double(buf, &v))
+            return fail(c, l, "%s: per_year: '%s' is not a number", where, buf);
+        if (!(v > 0.0) || v > ODT_LAUNCH_MAX_PER_YEAR)
+            return fail(c, l, "%s: per_year = %s is out of range: a cadence must be in (0, %g] launches per year",
+                        where, buf, ODT_LAUNCH_MAX_PER_YEAR);
+        L->per_year[k] = v;
+    }
+    L->n_per_year = n;
+    L->line_per_year = line;
+    return ODT_OK;
+}
+
+/* An explicit list of launches: [{date: ..., satellites: N, payload_kg: M}, ...] in time order. */
+static enum odt_status read_launch_list(struct ctx *c, const struct odt_scenario *sc, const char *where,
+                                        struct fy_node *key, struct fy_node *val, struct odt_launch_spec *L)
+{
+    if (!val || fy_node_get_type(val) != FYNT_SEQUENCE || fy_node_sequence_item_count(val) <= 0)
+        return fail(c, node_line(key), "%s: list: expected a list of launches, e.g. [{date: 2027-01-01}]", where);
+    const int count = fy_node_sequence_item_count(val);
+    L->list = calloc((size_t)count, sizeof *L->list);
+    if (!L->list)
+        return fail(c, node_line(key), "out of memory");
+    void *it = NULL;
+    struct fy_node *e;
+    while ((e = fy_node_sequence_iterate(val, &it)) != NULL) {
+        struct odt_launch_item *li = &L->list[L->n_list];
+        char w2[128];
+        snprintf(w2, sizeof w2, "%s: launch %zu", where, L->n_list + 1);
+        li->line = node_line(e) > 0 ? node_line(e) : node_line(key);
+        if (fy_node_get_type(e) != FYNT_MAPPING)
+            return fail(c, li->line, "%s: expected a mapping with 'date'", w2);
+        static const char *const skip[] = {"date", NULL};
+        enum odt_status st = read_mapping(c, e, w2, launch_item_keys, NKEYS(launch_item_keys), skip, li);
+        if (st != ODT_OK)
+            return st;
+        struct fy_node *dk = NULL, *dv = lookup(e, "date", &dk);
+        size_t len = 0;
+        const char *d = dv && fy_node_get_type(dv) == FYNT_SCALAR ? fy_node_get_scalar(dv, &len) : NULL;
+        char buf[64];
+        if (!d || len >= sizeof buf)
+            return fail(c, dk ? node_line(dk) : li->line, "%s: needs 'date' (e.g. 2027-03-01T12:00:00Z)", w2);
+        memcpy(buf, d, len);
+        buf[len] = '\0';
+        if ((st = launch_date(c, sc, w2, buf, node_line(dk), &li->t_s)) != ODT_OK)
+            return st;
+        if (L->n_list > 0 && li->t_s < L->list[L->n_list - 1].t_s)
+            return fail(c, node_line(dk), "%s: the launches must be listed in time order (%s is before launch %zu)",
+                        w2, buf, L->n_list);
+        ++L->n_list;
+    }
+    return ODT_OK;
+}
+
+/* The `launch:` block of a fleet entry. */
+static enum odt_status read_launch(struct ctx *c, const struct odt_scenario *sc, const char *where,
+                                   struct fy_node *key, struct fy_node *val, struct odt_shell_spec *sh)
+{
+    struct odt_launch_spec *L = &sh->launch;
+    char w[96];
+    snprintf(w, sizeof w, "%s: launch", where);
+    L->given = 1;
+    L->line = node_line(key);
+    if (!val || fy_node_get_type(val) != FYNT_MAPPING)
+        return fail(c, L->line, "%s: expected a mapping (first, per_year, payload_kg, ... or list)", w);
+    static const char *const skip[] = {"per_year", "list", NULL};
+    enum odt_status st = read_mapping(c, val, w, launch_keys, NKEYS(launch_keys), skip, L);
+    if (st != ODT_OK)
+        return st;
+    struct fy_node *k_first = NULL, *k_pay = NULL, *k_py = NULL, *k_list = NULL;
+    lookup(val, "first", &k_first);
+    lookup(val, "payload_kg", &k_pay);
+    struct fy_node *v_py = lookup(val, "per_year", &k_py), *v_list = lookup(val, "list", &k_list);
+    L->line_payload = k_pay ? node_line(k_pay) : L->line;
+    L->line_first = k_first ? node_line(k_first) : L->line;
+    if (k_list) {
+        if (k_first || k_py)
+            return fail(c, node_line(k_first ? k_first : k_py),
+                        "%s: '%s' does not go with 'list' (the list gives every launch)", w,
+                        k_first ? "first" : "per_year");
+        if ((st = read_launch_list(c, sc, w, k_list, v_list, L)) != ODT_OK)
+            return st;
+    } else {
+        if (!k_first)
+            return fail(c, L->line, "%s: needs 'first' (the date of the first launch) and 'per_year', or 'list'", w);
+        if (!k_py)
+            return fail(c, L->line, "%s: needs 'per_year' (launches per year, or a list by year)", w);
+        if ((st = launch_date(c, sc, w, L->first_text, node_line(k_first), &L->first_s)) != ODT_OK)
+            return st;
+        if ((st = read_per_year(c, w, k_py, v_py, L)) != ODT_OK)
+            return st;
+    }
+    if (!k_pay && L->satellites_per_launch == 0) {
+        int every = k_list != NULL;
+        for (size_t q = 0; q < L->n_list; ++q)
+            every = every && L->list[q].satellites > 0;
+        if (!every)
+            return fail(c, L->line, "%s: needs 'payload_kg' (payload per launch) or 'satellites_per_launch'", w);
+    }
+    return ODT_OK;
+}
+
+static enum odt_status read_representatives(struct ctx *c, const char *where, struct fy_node *key,
+                                            struct fy_node *val, struct odt_shell_spec *sh)
+{
+    char w[96];
+    snprintf(w, sizeof w, "%s: representatives", where);
+    sh->represent_line = node_line(key);
+    if (!val || fy_node_get_type(val) != FYNT_MAPPING)
+        return fail(c, sh->represent_line, "%s: expected a mapping, e.g. {per: launch, count: 1}", w);
+    struct represent_read r = {ODT_REPRESENT_NONE, 0};
+    enum odt_status st = read_mapping(c, val, w, represent_keys, NKEYS(represent_keys), NULL, &r);
+    if (st != ODT_OK)
+        return st;
+    if (r.per != ODT_REPRESENT_NONE && r.count <= 0)
+        return fail(c, sh->represent_line, "%s: needs 'count' (representative satellites per %s)", w,
+                    represent_names[r.per]);
+    if (r.per == ODT_REPRESENT_NONE && r.count > 0)
+        return fail(c, sh->represent_line, "%s: needs 'per' (launch or plane)", w);
+    if (r.per == ODT_REPRESENT_LAUNCH && !sh->launch.given)
+        return fail(c, sh->represent_line, "%s: per: launch needs a 'launch' block in the entry", w);
+    sh->represent_per = r.per;
+    sh->represent_count = r.count;
+    return ODT_OK;
+}
+
 static enum odt_status read_shell(struct ctx *c, struct fy_node *entry, int index, const struct odt_sat_spec *dflt,
                                   struct odt_shell_spec *sh)
 {
@@ -753,7 +958,7 @@ static enum odt_status read_shell(struct ctx *c, struct fy_node *entry, int inde
     sh->line = first ? node_line(fy_node_pair_key(first)) : 0;
     if (sh->line <= 0)
         sh->line = c->fleet_line; /* an empty entry, {}: the line of `fleet:` */
-    static const char *const skip[] = {"satellite", NULL};
+    static const char *const skip[] = {"satellite", "launch", "representatives", NULL};
     enum odt_status st = read_mapping(c, entry, where, shell_keys, NKEYS(shell_keys), skip, sh);
     if (st != ODT_OK)
         return st;
@@ -767,6 +972,15 @@ static enum odt_status read_shell(struct ctx *c, struct fy_node *entry, int inde
     struct fy_node *srck = NULL;
     if (!lookup(entry, "source", &srck))
         return fail(c, sh->line, "%s: missing key 'source' (sso, walker or catalog)", where);
+    struct fy_node *lk = NULL, *lv = lookup(entry, "launch", &lk);
+    struct fy_node *rk = NULL, *rv = lookup(entry, "representatives", &rk);
+    if (sh->source == ODT_SOURCE_CATALOG && (lk || rk))
+        return fail(c, node_line(lk ? lk : rk), "%s: '%s' does not apply to source: catalog (a catalogue lists "
+                    "objects already in orbit, each simulated)", where, lk ? "launch" : "representatives");
+    if (lk && (st = read_launch(c, c->sc, where, lk, lv, sh)) != ODT_OK)
+        return st;
+    if (rk && (st = read_representatives(c, where, rk, rv, sh)) != ODT_OK)
+        return st;
     if (sh->source == ODT_SOURCE_CATALOG)
         return read_catalog_entry(c, entry, where, sh);
     static const char *const catalog_only[] = {"file", "format", "gravity", "opsmode", "strict", NULL};
@@ -1076,8 +1290,11 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
         if (fy_node_get_type(e) != FYNT_MAPPING)
             return fail(c, node_line(e) > 0 ? node_line(e) : node_line(fk), "fleet entry %d: expected a mapping",
                         idx + 1);
-        if ((st = read_shell(c, e, idx, &dflt, &sc->shells[idx])) != ODT_OK)
+        if ((st = read_shell(c, e, idx, &dflt, &sc->shells[idx])) != ODT_OK) {
+            free(sc->shells[idx].launch.list); /* the entries before it are freed by odt_scenario_free */
+            sc->shells[idx].launch.list = NULL;
             return st;
+        }
         sc->n_shells = ++idx;
         total += (double)sc->shells[idx - 1].planes * (double)sc->shells[idx - 1].slots;
         if (total > ODT_SCENARIO_MAX_SATELLITES)
@@ -1253,7 +1470,7 @@ enum odt_status odt_scenario_load_text_opts(const char *name, const char *text, 
                                             char *err, size_t errlen)
 {
     memset(sc, 0, sizeof *sc);
-    struct ctx c = {name, err, errlen, opt, 0, 0};
+    struct ctx c = {name, err, errlen, opt, 0, 0, sc};
     snprintf(sc->file, sizeof sc->file, "%s", name);
     sc->text = malloc(len + 1);
     if (!sc->text) {
@@ -1304,8 +1521,10 @@ enum odt_status odt_scenario_load_file_opts(const char *path, const struct odt_s
 void odt_scenario_free(struct odt_scenario *sc)
 {
     free(sc->text);
-    for (int k = 0; sc->shells && k < sc->n_shells; ++k)
+    for (int k = 0; sc->shells && k < sc->n_shells; ++k) {
         odt_catalog_free(&sc->shells[k].catalog);
+        free(sc->shells[k].launch.list);
+    }
     free(sc->shells);
     free(sc->snapshot_ids);
     memset(sc, 0, sizeof *sc);

@@ -53,10 +53,45 @@ struct odt_sat_spec {
     double bus_heat_capacity_j_per_k, bus_radiator_area_m2, bus_emissivity, bus_absorptivity;
     double bus_payload_conductance_w_per_k, array_bus_conductance_w_per_k;
     double initial_temperature_k; /* every node at the start */
+    /* life */
+    double design_life_s;         /* design life from launch (or from the epoch for a fleet already in orbit), s */
 };
 
 /* odt_sat_spec_class: the model parameters of a design in an environment (albedo, Earth IR W/m^2). */
 void odt_sat_spec_class(const struct odt_sat_spec *s, double albedo, double earth_ir_w_m2, struct odt_sat_class *c);
+
+/* How launches fill a shell's planes (launch: fill). */
+enum odt_launch_fill { ODT_FILL_PLANES = 0, ODT_FILL_ROUND_ROBIN = 1 };
+/* What a representative satellite stands for (representatives: per). */
+enum odt_represent_per { ODT_REPRESENT_NONE = 0, ODT_REPRESENT_LAUNCH = 1, ODT_REPRESENT_PLANE = 2 };
+
+#define ODT_LAUNCH_MAX_YEARS 100     /* entries of a launch ramp (per_year list) */
+#define ODT_LAUNCH_MAX_PER_YEAR 1e6  /* largest launch cadence, launches per year */
+
+/* One launch of an explicit launch list. */
+struct odt_launch_item {
+    double t_s;          /* s since the scenario epoch */
+    int satellites;      /* 0: as the schedule's satellites_per_launch / payload */
+    double payload_kg;   /* 0: the schedule's payload_kg */
+    int line;
+};
+
+/* The `launch:` block of a fleet entry: when its satellites reach orbit (docs/scenario.md). */
+struct odt_launch_spec {
+    int given;                 /* 1: the entry has a launch block */
+    int line;                  /* line of the `launch:` key */
+    char first_text[64];
+    double first_s;            /* first launch, s since the scenario epoch (>= 0) */
+    double per_year[ODT_LAUNCH_MAX_YEARS]; /* launches per year in year k of the schedule (the last holds on) */
+    int n_per_year;
+    double payload_kg;         /* payload per launch, kg */
+    int satellites_per_launch; /* 0: floor(payload_kg / satellite mass) */
+    int fill;                  /* enum odt_launch_fill */
+    int replace;               /* 1: once every slot is filled, launches replace retired satellites */
+    struct odt_launch_item *list; /* explicit launches instead of the cadence (n_list > 0) */
+    size_t n_list;
+    int line_payload, line_per_year, line_first;
+};
 
 /* One entry of the `fleet:` list. */
 struct odt_shell_spec {
@@ -80,6 +115,10 @@ struct odt_shell_spec {
     int strict;                /* 1: a bad catalogue entry fails the load */
     struct odt_catalog catalog;/* the loaded element sets */
     struct odt_sat_spec sat;
+    struct odt_launch_spec launch; /* launch schedule (launch.given 0: every satellite in orbit at the epoch) */
+    int represent_per;         /* enum odt_represent_per */
+    int represent_count;       /* representative satellites per launch or per plane */
+    int represent_line;
 };
 
 /* Options of scenario loading. */

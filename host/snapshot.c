@@ -54,6 +54,8 @@ static const char *const series_names_units[ODT_SV_N][3] = {
     {"nodes_serving", "1", "nodes with inference capacity"},
     {"satellites_active", "1", "satellites propagating (status 0)"},
     {"satellites_battery", "1", "active satellites with a battery"},
+    {"satellites_in_service", "1", "satellites in service (launched, design life not over)"},
+    {"accelerators_working", "1", "accelerators in service on the satellites in service"},
     {"payload_temperature_mean", "K", "mean payload temperature over the active satellites"},
     {"soc_mean", "1", "mean battery state of charge over the satellites with a battery"},
     {"payload_temperature_min", "K", "lowest payload temperature"},

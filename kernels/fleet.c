@@ -1,6 +1,7 @@
 /* fleet.c: the field table and host allocation derived from ODT_FLEET_FIELDS. */
 #include "kernels/fleet.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,10 @@ enum odt_status odt_fleet_alloc(struct odt_fleet *fl, size_t n)
             return ODT_ERR_NOMEM;
         }
         memcpy((char *)fl + f[k].offset, &p, sizeof p);
+    }
+    for (size_t i = 0; i < n; ++i) { /* unless told otherwise: one satellite each, in orbit from the epoch on */
+        fl->weight[i] = 1.0;
+        fl->retire_time[i] = HUGE_VAL;
     }
     return ODT_OK;
 }

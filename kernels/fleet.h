@@ -54,6 +54,9 @@ enum odt_rel_event_kind { ODT_REL_FAILURE = 1, ODT_REL_RESTART = 2 };
 /* How a snapshot record stores a field. */
 enum odt_storage { ODT_STORE_F32 = 0, ODT_STORE_F64 = 1, ODT_STORE_I32 = 2 };
 
+/* Life of a satellite (STATE field life_status). */
+enum odt_life_status { ODT_LIFE_PLANNED = 0, ODT_LIFE_IN_SERVICE = 1, ODT_LIFE_RETIRED = 2 };
+
 /* Propagator of a satellite. */
 enum odt_propagator { ODT_PROP_KEPLER_J2 = 0, ODT_PROP_SGP4 = 1 };
 
@@ -81,12 +84,20 @@ enum odt_propagator { ODT_PROP_KEPLER_J2 = 0, ODT_PROP_SGP4 = 1 };
     X(raandot_rad_s, double, 1, "rad s-1", "node rate from J2", ODT_FIELD_PARAM, ODT_STORE_F64, 0)            \
     X(argpdot_rad_s, double, 1, "rad s-1", "perigee rate from J2", ODT_FIELD_PARAM, ODT_STORE_F64, 0)         \
     X(cls, int32_t, 1, "1", "satellite class (index into the class table)", ODT_FIELD_PARAM, ODT_STORE_I32, 0) \
+    X(launch_time, double, 1, "s", "launch: in service from this time on (0 or less: in orbit at the epoch)",   \
+      ODT_FIELD_PARAM, ODT_STORE_F64, 0)                                                                      \
+    X(retire_time, double, 1, "s", "end of the design life: retired after this time", ODT_FIELD_PARAM,        \
+      ODT_STORE_F64, 0)                                                                                       \
+    X(weight, double, 1, "1", "satellites this one stands for (1, or more for a representative satellite)",  \
+      ODT_FIELD_PARAM, ODT_STORE_F64, 0)                                                                      \
     X(propagator, int32_t, 1, "1", "propagator: 0 Kepler+J2, 1 SGP4/SDP4", ODT_FIELD_PARAM, ODT_STORE_I32, 0)  \
     X(sgp4_index, int32_t, 1, "1", "index of the SGP4 record, -1 for Kepler+J2", ODT_FIELD_PARAM,             \
       ODT_STORE_I32, 0)                                                                                       \
     X(sgp4_offset_min, double, 1, "min", "run epoch minus element-set epoch", ODT_FIELD_PARAM, ODT_STORE_F64, 0) \
     X(status, int32_t, 1, "1", "0 active; otherwise the SGP4 error code that stopped it", ODT_FIELD_STATE,    \
       ODT_STORE_I32, 0)                                                                                       \
+    X(life_status, int32_t, 1, "1", "0 planned (before launch), 1 in service, 2 retired (design life over)",  \
+      ODT_FIELD_STATE, ODT_STORE_I32, 0)                                                                      \
     X(sgp4_res_atime, double, 1, "min", "SDP4 resonance integrator: time of the last node", ODT_FIELD_STATE,  \
       ODT_STORE_F64, 0)                                                                                       \
     X(sgp4_res_xli, double, 1, "rad", "SDP4 resonance integrator: resonance angle", ODT_FIELD_STATE,          \
@@ -243,6 +254,8 @@ enum odt_series_var {
     ODT_SV_N_SERVING,      /* nodes with capacity > 0 */
     ODT_SV_N_ACTIVE,       /* satellites propagating (status 0) */
     ODT_SV_N_BATTERY,      /* active satellites with a battery */
+    ODT_SV_N_IN_SERVICE,   /* satellites in service (launched, design life not over) */
+    ODT_SV_ACCEL_WORKING,  /* accelerators in service on the satellites in service */
     ODT_SV_TEMP_SUM,       /* sum of payload temperatures over active satellites, K (mean = / N_ACTIVE) */
     ODT_SV_SOC_SUM,        /* sum of states of charge over N_BATTERY */
     ODT_SV_N_SUMS,         /* the variables above are sums */
@@ -256,7 +269,9 @@ enum odt_series_var {
 
 /*
  * Fleet totals of the current state (reduce): per class, sums over satellites
- * of the cumulative STATE fields, and the two values dispatch needs.
+ * of the cumulative STATE fields, and the two values dispatch needs. Every
+ * sum, here and in the series, is weighted: a representative satellite counts
+ * for the `weight` satellites it stands for.
  */
 enum odt_total_var {
     ODT_TV_CAPACITY = 0,   /* sum of capacity over nodes with capacity > 0, tokens s-1 */
@@ -268,6 +283,10 @@ enum odt_total_var {
     ODT_TV_TOKENS_ARRIVED, ODT_TV_TOKENS_SERVED, ODT_TV_TOKENS_DROPPED, ODT_TV_TOKENS_WAITING,
     ODT_TV_CAPACITY_IDEAL, ODT_TV_LOST_POWER, ODT_TV_LOST_HEAT, ODT_TV_LOST_FAILURES,
     ODT_TV_ACCEL_FAILED, ODT_TV_RESTARTS, ODT_TV_TIME_OVER_LIMIT, ODT_TV_EVENTS_LOST,
+    ODT_TV_SATELLITES,     /* satellites the fleet stands for (sum of weights) */
+    ODT_TV_N_IN_SERVICE,   /* satellites in service */
+    ODT_TV_N_RETIRED,      /* satellites retired */
+    ODT_TV_ACCEL_WORKING,  /* accelerators in service on the satellites in service */
     ODT_TV_N
 };
 
@@ -313,7 +332,8 @@ const struct odt_field_info *odt_fleet_fields(int *count);
 int odt_fleet_field_index(const char *name, size_t len);
 /* odt_fleet_field_ptr: the array of field f in fleet fl. */
 void *odt_fleet_field_ptr(const struct odt_fleet *fl, const struct odt_field_info *f);
-/* odt_fleet_alloc: allocate (zeroed) host arrays for n satellites, n_sgp4 of them SGP4. */
+/* odt_fleet_alloc: allocate host arrays for n satellites, zeroed except weight 1 and retire_time +inf (one
+   satellite each, in service from its launch_time 0 on, for ever). */
 enum odt_status odt_fleet_alloc(struct odt_fleet *fl, size_t n);
 enum odt_status odt_fleet_alloc_sgp4(struct odt_fleet *fl, size_t n_sgp4);
 void odt_fleet_free(struct odt_fleet *fl);

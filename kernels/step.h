@@ -320,6 +320,8 @@ struct odt_sat_work {
     double r[3], v[3];
     struct odt_sgp4_resonance res;
     int status;
+    int life;                           /* enum odt_life_status */
+    double t_launch, t_retire, weight;  /* PARAM: launch, end of the design life, satellites stood for */
     struct odt_sat_intervals iv;
     struct odt_sat_events ev;
     struct odt_node_state ns;
@@ -367,6 +369,10 @@ ODT_HD static inline void odt_sat_begin(size_t i, const struct odt_fleet *f, con
     w->res.xli = f->sgp4_res_xli[i];
     w->res.xni = f->sgp4_res_xni[i];
     w->status = f->status[i];
+    w->life = f->life_status[i];
+    w->t_launch = f->launch_time[i];
+    w->t_retire = f->retire_time[i];
+    w->weight = f->weight[i];
     w->iv.umbra_start = f->umbra_start[i];
     w->iv.shadow_start = f->shadow_start[i];
     w->iv.cut = f->eclipse_cut[i];
@@ -381,6 +387,38 @@ ODT_HD static inline void odt_sat_begin(size_t i, const struct odt_fleet *f, con
     w->fl.p_served_w = w->fl.p_charge_w = w->fl.p_discharge_w = 0.0;
     w->fl.p_curtailed_w = w->fl.p_unserved_w = w->fl.p_loss_w = 0.0;
     w->th.absorbed_w = w->th.radiated_w = 0.0;
+}
+
+/* odt_sat_idle: the outputs of a satellite that produces, uses and serves nothing in a step. */
+ODT_HD static inline void odt_sat_idle(struct odt_sat_work *w)
+{
+    w->illum = w->p_solar = w->p_compute = w->cos_inc = 0.0;
+    w->fl.p_served_w = w->fl.p_charge_w = w->fl.p_discharge_w = 0.0;
+    w->fl.p_curtailed_w = w->fl.p_unserved_w = w->fl.p_loss_w = 0.0;
+    w->th.absorbed_w = w->th.radiated_w = 0.0;
+    w->ns.capacity = w->ns.served_rate = 0.0; /* it takes no demand */
+    w->ns.cap_start = 0.0;
+}
+
+/*
+ * odt_sat_life: the life of satellite i in step x (enum odt_life_status). A step (t - dt, t] is in service
+ * when it starts at or after the launch (t - dt >= launch_time) and ends by the end of the design life
+ * (t <= retire_time); the zero-length evaluation at the epoch is in service when launch_time <= 0. The
+ * step that leaves service closes the open eclipse intervals as cut, at the end of the last step in service.
+ */
+ODT_HD static inline int odt_sat_life(size_t i, const struct odt_fleet *f, const struct odt_step_config *cfg,
+                                      const struct odt_step_input *x, struct odt_sat_work *w)
+{
+    const double t0 = x->t_s - x->dt_s;
+    if (w->life == ODT_LIFE_PLANNED && t0 >= w->t_launch && x->t_s <= w->t_retire)
+        return ODT_LIFE_IN_SERVICE;
+    if (w->life == ODT_LIFE_IN_SERVICE && x->t_s > w->t_retire) {
+        const int conical = cfg->shadow_model == ODT_SHADOW_CONICAL;
+        odt_sat_interval_close(i, f, conical, &w->iv, ODT_EVENT_UMBRA, t0, 1, &w->ev);
+        odt_sat_interval_close(i, f, conical, &w->iv, ODT_EVENT_SHADOW, t0, 1, &w->ev);
+        return ODT_LIFE_RETIRED;
+    }
+    return w->life;
 }
 
 /*
@@ -407,15 +445,19 @@ ODT_HD static inline void odt_sat_step(size_t i, const struct odt_fleet *f, cons
     const struct odt_sat_class *c = w->c;
     const double dt = x->dt_s;
     w->ns.step_arrived = w->ns.step_served = w->ns.step_dropped = 0.0;
+    const int life = odt_sat_life(i, f, cfg, x, w);
+    const int launched = life == ODT_LIFE_IN_SERVICE && w->life == ODT_LIFE_PLANNED;
+    w->life = life;
+    if (life != ODT_LIFE_IN_SERVICE) { /* planned or retired: the orbit only (where its slot is) */
+        odt_sat_idle(w);
+        odt_sat_position(i, f, &w->kep, cfg, x, &w->res, w->r, w->v);
+        return;
+    }
     if (x->dispatch_update)
         w->ns.cap_start = w->ns.capacity; /* the capacities the host summed for this interval's factor */
     w->status = odt_sat_position(i, f, &w->kep, cfg, x, &w->res, w->r, w->v);
     if (w->status != 0) {
-        w->illum = w->p_solar = w->p_compute = w->cos_inc = 0.0;
-        w->fl.p_served_w = w->fl.p_charge_w = w->fl.p_discharge_w = 0.0;
-        w->fl.p_curtailed_w = w->fl.p_unserved_w = w->fl.p_loss_w = 0.0;
-        w->th.absorbed_w = w->th.radiated_w = 0.0;
-        w->ns.capacity = w->ns.served_rate = 0.0; /* an inactive satellite takes no demand */
+        odt_sat_idle(w); /* an inactive satellite takes no demand */
         return;
     }
 
@@ -425,19 +467,20 @@ ODT_HD static inline void odt_sat_step(size_t i, const struct odt_fleet *f, cons
                    ? odt_illumination_ellipsoid(cfg->shadow_model, w->r, x->sun_unit, x->sun_dist_km, cfg->re_km,
                                                 cfg->flattening)
                    : odt_illumination(cfg->shadow_model, w->r, x->sun_unit, x->sun_dist_km, cfg->re_km);
-    if (x->init_events) {
-        /* the run starts inside a shadow: open its intervals, cut by the start */
+    if (x->init_events || launched) {
+        /* the run (or the satellite's service) starts inside a shadow: open its intervals, cut by the start */
         w->iv.umbra_start = w->illum <= 0.0 ? x->t_s : NAN;
         w->iv.shadow_start = w->illum < 1.0 ? x->t_s : NAN;
         w->iv.cut = (w->illum <= 0.0 ? 1 : 0) | (w->illum < 1.0 ? 2 : 0);
     }
-    const int crossed = odt_eclipse_classify(illum_prev, w->illum);
+    const int crossed = launched ? ODT_ECL_NONE : odt_eclipse_classify(illum_prev, w->illum);
     if (dt > 0.0 && crossed != ODT_ECL_NONE)
         odt_sat_eclipse_events(i, f, &w->kep, cfg, x, crossed, &w->iv, &w->ev);
 
     /* array, at the temperature of the array node */
     const double irr = odt_solar_irradiance(x->sun_dist_km);
-    const double years = x->t_s / (ODT_DAYS_PER_TROPICAL_YEAR * ODT_SEC_PER_DAY);
+    const double since = w->t_launch > 0.0 ? x->t_s - w->t_launch : x->t_s; /* the array ages from its launch */
+    const double years = since / (ODT_DAYS_PER_TROPICAL_YEAR * ODT_SEC_PER_DAY);
     w->cos_inc = odt_array_cos_incidence(&c->array, w->r, w->v, x->sun_unit);
     odt_array_output_at(&c->array, irr, w->illum, w->cos_inc, w->tn[ODT_TN_ARRAY],
                         odt_array_life_factor(w->array_log_keep, years), c->array_fluence_per_yr * years,
@@ -490,6 +533,12 @@ ODT_HD static inline void odt_sat_sample(const struct odt_sat_work *w, double v[
     v[ODT_SV_TEMP_MAX] = v[ODT_SV_SOC_MAX] = -HUGE_VAL;
     if (!w)
         return;
+    if (w->life != ODT_LIFE_IN_SERVICE) { /* planned or retired: only the tokens left in its queue */
+        v[ODT_SV_WAITING] = w->weight * w->ns.queue.waiting;
+        return;
+    }
+    v[ODT_SV_N_IN_SERVICE] = 1.0;
+    v[ODT_SV_ACCEL_WORKING] = (double)w->ns.rel.n_working;
     v[ODT_SV_SOLAR_W] = w->p_solar;
     v[ODT_SV_LOAD_W] = w->fl.p_served_w;
     v[ODT_SV_COMPUTE_W] = w->p_compute;
@@ -504,8 +553,7 @@ ODT_HD static inline void odt_sat_sample(const struct odt_sat_work *w, double v[
     v[ODT_SV_DROPPED] = w->ns.step_dropped;
     v[ODT_SV_WAITING] = w->ns.queue.waiting;
     v[ODT_SV_N_SERVING] = w->ns.capacity > 0.0 ? 1.0 : 0.0;
-    if (w->status != 0)
-        return;
+    if (w->status == 0) {
     v[ODT_SV_N_UMBRA] = w->illum <= 0.0 ? 1.0 : 0.0;
     v[ODT_SV_N_SHADOW] = w->illum < 1.0 ? 1.0 : 0.0;
     v[ODT_SV_N_ACTIVE] = 1.0;
@@ -519,6 +567,9 @@ ODT_HD static inline void odt_sat_sample(const struct odt_sat_work *w, double v[
         v[ODT_SV_SOC_SUM] = soc;
         v[ODT_SV_SOC_MIN] = v[ODT_SV_SOC_MAX] = soc;
     }
+    }
+    for (int k = 0; k < ODT_SV_N_SUMS; ++k) /* a representative satellite counts for weight satellites */
+        v[k] *= w->weight;
 }
 
 /* odt_sat_end: store w back into satellite i of f (STATE, OUT and the event slot count). */
@@ -526,6 +577,7 @@ ODT_HD static inline void odt_sat_end(size_t i, const struct odt_fleet *f, const
 {
     const size_t n = f->n;
     f->status[i] = w->status;
+    f->life_status[i] = w->life;
     f->sgp4_res_atime[i] = w->res.atime;
     f->sgp4_res_xli[i] = w->res.xli;
     f->sgp4_res_xni[i] = w->res.xni;
@@ -632,6 +684,13 @@ ODT_HD static inline void odt_sat_totals(size_t i, const struct odt_fleet *f, do
     t[ODT_TV_RESTARTS] = (double)f->restarts[i];
     t[ODT_TV_TIME_OVER_LIMIT] = f->time_over_limit[i];
     t[ODT_TV_EVENTS_LOST] = (double)f->events_lost[i];
+    t[ODT_TV_SATELLITES] = 1.0;
+    t[ODT_TV_N_IN_SERVICE] = f->life_status[i] == ODT_LIFE_IN_SERVICE ? 1.0 : 0.0;
+    t[ODT_TV_N_RETIRED] = f->life_status[i] == ODT_LIFE_RETIRED ? 1.0 : 0.0;
+    t[ODT_TV_ACCEL_WORKING] = f->life_status[i] == ODT_LIFE_IN_SERVICE ? (double)f->accel_working[i] : 0.0;
+    const double wt = f->weight[i]; /* a representative satellite counts for weight satellites */
+    for (int k = 0; k < ODT_TV_N; ++k)
+        t[k] *= wt;
 }
 
 /* odt_series_fold: fold a satellite's sample v into the row acc (ODT_SV_N values of its class). */

@@ -47,6 +47,7 @@ enum odt_status {
 /* Time. */
 #define ODT_SEC_PER_DAY 86400.0
 #define ODT_DAYS_PER_TROPICAL_YEAR 365.2422 /* mean tropical year, days */
+#define ODT_SEC_PER_YEAR 31557600.0 /* Julian year (365.25 d): design lives, launch cadences and per-year results */
 #define ODT_JD_J2000 2451545.0             /* Julian date of J2000.0 (TT) */
 
 /* Earth (WGS-84 / EGM96), used by Kepler+J2 and the environment models. */

@@ -522,7 +522,7 @@ static void serial_totals(const struct setup *s, const struct odt_fleet *f, doub
                {ODT_TV_TIME_OVER_LIMIT, "time_over_limit"},
                {ODT_TV_EVENTS_LOST, "events_lost"}};
     const size_t nmap = sizeof map / sizeof map[0];
-    cr_assert_eq(nmap + 3, ODT_TV_N, "a total without a reference here");
+    cr_assert_eq(nmap + 7, ODT_TV_N, "a total without a reference here");
     int nf;
     const struct odt_field_info *fi = odt_fleet_fields(&nf);
     const size_t len = (size_t)s->nc * ODT_TV_N;
@@ -530,19 +530,25 @@ static void serial_totals(const struct setup *s, const struct odt_fleet *f, doub
         tot[q] = mag[q] = 0.0;
     for (size_t i = 0; i < f->n; ++i) {
         double *t = tot + (size_t)f->cls[i] * ODT_TV_N, *m = mag + (size_t)f->cls[i] * ODT_TV_N;
-        const double cap = f->capacity[i];
-        t[ODT_TV_CAPACITY] += cap > 0.0 ? cap : 0.0;
-        m[ODT_TV_CAPACITY] += fabs(cap);
-        t[ODT_TV_N_SERVING] += cap > 0.0;
-        m[ODT_TV_N_SERVING] += 1.0;
-        t[ODT_TV_N_INACTIVE] += f->status[i] != 0;
-        m[ODT_TV_N_INACTIVE] += 1.0;
+        const double w = f->weight[i], cap = f->capacity[i];
+        const int in_service = f->life_status[i] == ODT_LIFE_IN_SERVICE;
+        const double own[][2] = {{ODT_TV_CAPACITY, cap > 0.0 ? cap : 0.0},
+                                 {ODT_TV_N_SERVING, cap > 0.0},
+                                 {ODT_TV_N_INACTIVE, f->status[i] != 0},
+                                 {ODT_TV_SATELLITES, 1.0},
+                                 {ODT_TV_N_IN_SERVICE, in_service},
+                                 {ODT_TV_N_RETIRED, f->life_status[i] == ODT_LIFE_RETIRED},
+                                 {ODT_TV_ACCEL_WORKING, in_service ? f->accel_working[i] : 0}};
+        for (size_t k = 0; k < sizeof own / sizeof own[0]; ++k) {
+            t[(int)own[k][0]] += w * own[k][1];
+            m[(int)own[k][0]] += fabs(w * own[k][1]) + fabs(w);
+        }
         for (size_t k = 0; k < nmap; ++k) {
             const struct odt_field_info *F = &fi[field(map[k].name)];
             const void *p = odt_fleet_field_ptr(f, F);
             const double v = F->is_int ? (double)((const int32_t *)p)[i] : ((const double *)p)[i];
-            t[map[k].v] += v;
-            m[map[k].v] += fabs(v);
+            t[map[k].v] += w * v;
+            m[map[k].v] += fabs(w * v);
         }
     }
 }
@@ -634,6 +640,14 @@ static void serial_row(const struct setup *s, const struct odt_fleet *cur, const
         const int c = cur->cls[i];
         double *r = row + (size_t)c * ODT_SV_N, *m = mag + (size_t)c * ODT_SV_N;
         double v[ODT_SV_N_SUMS] = {0};
+        const double w = cur->weight[i];
+        if (cur->life_status[i] != ODT_LIFE_IN_SERVICE) { /* planned or retired: its queue's tokens only */
+            r[ODT_SV_WAITING] += w * cur->queue_waiting[i];
+            m[ODT_SV_WAITING] += fabs(w * cur->queue_waiting[i]);
+            continue;
+        }
+        v[ODT_SV_N_IN_SERVICE] = 1.0;
+        v[ODT_SV_ACCEL_WORKING] = cur->accel_working[i];
         v[ODT_SV_SOLAR_W] = cur->solar_power[i];
         v[ODT_SV_LOAD_W] = cur->load_power[i];
         v[ODT_SV_COMPUTE_W] = cur->compute_power[i];
@@ -661,13 +675,13 @@ static void serial_row(const struct setup *s, const struct odt_fleet *cur, const
             }
         }
         for (int k = 0; k < ODT_SV_N_SUMS; ++k) {
-            r[k] += v[k];
-            m[k] += fabs(v[k]);
+            r[k] += w * v[k];
+            m[k] += fabs(w * v[k]);
         }
         /* the differences of the cumulative counters carry their rounding */
-        m[ODT_SV_ARRIVED] += fabs(cur->tokens_arrived[i]);
-        m[ODT_SV_SERVED] += fabs(cur->tokens_served[i]);
-        m[ODT_SV_DROPPED] += fabs(cur->tokens_dropped[i]);
+        m[ODT_SV_ARRIVED] += fabs(w * cur->tokens_arrived[i]);
+        m[ODT_SV_SERVED] += fabs(w * cur->tokens_served[i]);
+        m[ODT_SV_DROPPED] += fabs(w * cur->tokens_dropped[i]);
         if (active) {
             const double t = cur->temperature[i];
             r[ODT_SV_TEMP_MIN] = fmin(r[ODT_SV_TEMP_MIN], t);
@@ -706,7 +720,7 @@ static double assert_row(const struct setup *s, const double *got, const double 
 static const char *const series_fields[] = {
     "solar_power",  "load_power",     "compute_power", "curtailed_power", "unserved_power", "battery_power",
     "battery_energy", "heat_radiated", "capacity",     "tokens_arrived",  "tokens_served",  "tokens_dropped",
-    "queue_waiting", "illumination",  "status",       "temperature"};
+    "queue_waiting", "illumination",  "status",       "temperature",    "life_status",    "accel_working"};
 
 static void series_test(const char *shadow)
 {

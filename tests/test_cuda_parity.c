@@ -404,6 +404,13 @@ static void sat_terms(const struct odt_fleet *f, size_t i, double t[ODT_TV_N])
     t[ODT_TV_RESTARTS] = f->restarts[i];
     t[ODT_TV_TIME_OVER_LIMIT] = f->time_over_limit[i];
     t[ODT_TV_EVENTS_LOST] = f->events_lost[i];
+    const int in_service = f->life_status[i] == ODT_LIFE_IN_SERVICE;
+    t[ODT_TV_SATELLITES] = 1.0;
+    t[ODT_TV_N_IN_SERVICE] = in_service;
+    t[ODT_TV_N_RETIRED] = f->life_status[i] == ODT_LIFE_RETIRED;
+    t[ODT_TV_ACCEL_WORKING] = in_service ? f->accel_working[i] : 0;
+    for (int k = 0; k < ODT_TV_N; ++k)
+        t[k] *= f->weight[i];
 }
 
 /* Serial per-class sums of the terms of f (tot), of their |terms| (mag) and, when g is given, of
@@ -447,7 +454,8 @@ static void assert_own_totals(const struct setup *s, const double *got, const st
 static const char *const step_fields[] = {
     "solar_power",   "load_power",    "compute_power",  "curtailed_power", "unserved_power", "battery_power",
     "battery_energy", "heat_radiated", "capacity",       "tokens_arrived",  "tokens_served",  "tokens_dropped",
-    "queue_waiting",  "illumination",  "status",         "temperature",     "position"};
+    "queue_waiting",  "illumination",  "status",         "temperature",     "position",     "life_status",
+    "accel_working"};
 
 /* The series sums taken from one field each (SOC: battery_energy over the class capacity; ARRIVED, SERVED,
    DROPPED: differences of the cumulative counters). */
@@ -521,6 +529,11 @@ static void serial_row(const struct setup *s, const struct odt_fleet *cur, const
         const double cap = s->meta.classes[c].battery.capacity_j;
         const int excused = near && near[i] <= step;
         excl[c] += excused;
+        /* the parity fleets are in service from the epoch, unweighted (weights and launches: test_backend) */
+        cr_assert(cur->weight[i] == 1.0 && cur->life_status[i] == ODT_LIFE_IN_SERVICE,
+                  "satellite %zu: weight %g, life %d", i, cur->weight[i], cur->life_status[i]);
+        row[at + ODT_SV_N_IN_SERVICE] += 1.0;
+        row[at + ODT_SV_ACCEL_WORKING] += cur->accel_working[i];
         for (int m = 0; m < SV_MAP_N; ++m) {
             const int v = sv_map[m].v;
             const struct odt_field_info *F = Fm[m];
@@ -571,7 +584,8 @@ static void serial_row(const struct setup *s, const struct odt_fleet *cur, const
             ptol[at + v] += SUM_ROUND_REL * mag[at + v] + 2.0 * big[at + v] * excl[c];
         }
         ptol[at + ODT_SV_N_UMBRA] = ptol[at + ODT_SV_N_SHADOW] = ptol[at + ODT_SV_N_SERVING] = excl[c];
-        ptol[at + ODT_SV_N_ACTIVE] = ptol[at + ODT_SV_N_BATTERY] = 0.0;
+        ptol[at + ODT_SV_N_ACTIVE] = ptol[at + ODT_SV_N_BATTERY] = ptol[at + ODT_SV_N_IN_SERVICE] = 0.0;
+        ptol[at + ODT_SV_ACCEL_WORKING] = excl[c] * 16.0; /* an excused satellite's failures */
     }
     free(big);
 }
