@@ -13,7 +13,7 @@
 #include "kernels/fleet.h"
 
 struct odt_event_stats {
-    double count[3];           /* complete intervals by kind (1 umbra, 2 shadow) */
+    double count[3];           /* complete intervals by kind (1 umbra, 2 shadow), weighted */
     double longest_s[3];       /* longest complete interval by kind */
     double longest_sat[3];     /* its satellite (-1: none) */
     double longest_start_s[3]; /* its start */
@@ -23,8 +23,10 @@ struct odt_event_stats {
 
 /* odt_event_stats_init: no events yet. */
 void odt_event_stats_init(struct odt_event_stats *s);
-/* odt_event_stats_add: fold n rows into s. The result does not depend on the order of the rows (ties in the
-   longest interval go to the earlier start, then the lower satellite). */
-void odt_event_stats_add(struct odt_event_stats *s, const struct odt_event_row *rows, size_t n);
+/* odt_event_stats_add: fold n rows into s, each counted for weight[satellite] satellites (NULL: 1; the
+   representative satellites of host/launch.h). The result does not depend on the order of the rows (ties in
+   the longest interval go to the earlier start, then the lower satellite). */
+void odt_event_stats_add(struct odt_event_stats *s, const struct odt_event_row *rows, size_t n,
+                         const double *weight);
 
 #endif /* ODT_EVENTS_H */

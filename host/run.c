@@ -206,7 +206,7 @@ static enum odt_status take_events(struct run *R, char *err, size_t errlen)
     R->t_transfer += now_s() - t0;
     if (st != ODT_OK)
         return backend_fail(R, st, err, errlen);
-    odt_event_stats_add(&R->ev, rows, n);
+    odt_event_stats_add(&R->ev, rows, n, R->host.weight);
     if (n && (st = odt_snapshot_add_events(R->w, rows, n)) != ODT_OK) {
         snprintf(err, errlen, "out of memory queueing %zu event rows", n);
         return st;
@@ -297,8 +297,14 @@ static enum odt_status fill_interval(struct run *R, struct odt_demand *demand, l
         struct odt_step_input *x = &R->in[s];
         x->dispatch_update = s == 0;
         int64_t region_counts[ODT_DEMAND_MAX_REGIONS], unassigned_known;
-        const int64_t d = odt_demand_step(demand, x->step_index, x->t_s - R->sc.step_s, R->sc.step_s, NULL,
-                                          region_counts);
+        int64_t d = odt_demand_step(demand, x->step_index, x->t_s - R->sc.step_s, R->sc.step_s, NULL,
+                                    region_counts);
+        if (R->sc.demand_per_capacity > 0.0) { /* demand follows the fleet: the model's shape at a mean of
+                                                  demand_per_capacity x the capacity the dispatch shares by */
+            const double q = (double)d * R->sc.demand_per_capacity * R->acc.dispatch_capacity /
+                             R->sc.demand.tokens_per_s;
+            d = q < (double)ODT_DISPATCH_MAX_TOKENS ? (int64_t)floor(q) : ODT_DISPATCH_MAX_TOKENS;
+        }
         odt_dispatch_factor((enum odt_dispatch_policy)R->sc.dispatch, d, R->acc.dispatch_capacity,
                             (int64_t)R->acc.dispatch_active, &x->demand_factor, &unassigned_known);
         R->step_demand[s] = (double)d;
@@ -633,6 +639,13 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
         for (int v = 0; v < ODT_TV_N; ++v)
             t[v] += R.tot[(size_t)c * ODT_TV_N + v];
     sum->satellites = R.host.n;
+    sum->satellites_represented = t[ODT_TV_SATELLITES];
+    sum->in_service_end = t[ODT_TV_N_IN_SERVICE];
+    sum->retired_end = t[ODT_TV_N_RETIRED];
+    sum->launches = R.meta.n_launches;
+    sum->launches_not_flown = R.meta.launches_not_flown;
+    for (int c = 0; c < sc->n_shells; ++c)
+        sum->has_launches |= sc->shells[c].launch.given;
     sum->n_sgp4 = R.meta.n_sgp4;
     sum->catalog_rejected = sc->catalog_rejected;
     sum->steps = done;
@@ -745,6 +758,16 @@ void odt_run_print_summary(FILE *out, const struct odt_run_summary *s)
     const double mwh = 3.6e9;
     fprintf(out, "odtwin run summary%s\n", s->interrupted ? " (INTERRUPTED: partial run)" : "");
     fprintf(out, "  satellites             %zu\n", s->satellites);
+    if (s->has_launches || s->satellites_represented != (double)s->satellites) {
+        if (s->satellites_represented != (double)s->satellites)
+            fprintf(out, "  fleet                  %.0f satellites, represented by the %zu simulated (weighted)\n",
+                    s->satellites_represented, s->satellites);
+        fprintf(out, "  at the end             %.0f in service, %.0f retired, %.0f planned (not launched yet)\n",
+                s->in_service_end, s->retired_end, s->satellites_represented - s->in_service_end - s->retired_end);
+        if (s->has_launches)
+            fprintf(out, "  launches               %zu flown within the run (%zu more of the schedules found no slot)\n",
+                    s->launches, s->launches_not_flown);
+    }
     if (s->n_sgp4)
         fprintf(out, "  SGP4 satellites        %zu (catalogue entries skipped as bad: %zu)\n", s->n_sgp4,
                 s->catalog_rejected);

@@ -20,7 +20,11 @@ struct odt_run_options {
 };
 
 struct odt_run_summary {
-    size_t satellites;
+    size_t satellites;       /* simulated */
+    double satellites_represented; /* satellites the simulated ones stand for (weights) */
+    double in_service_end, retired_end; /* satellites in service and retired at the end (weighted) */
+    size_t launches, launches_not_flown; /* launches flown within the run; of the schedules, found no slot */
+    int has_launches;        /* some fleet entry has a launch schedule */
     long steps;
     long snapshots;
     char backend[16];

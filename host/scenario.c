@@ -1143,6 +1143,7 @@ static const struct key_def workload_keys[] = {
     {"noise_sigma", KT_DOUBLE, WL(noise_sigma), 0, 2, false, 0, NULL, 0},
     {"noise_correlation_s", KT_DOUBLE, WL(noise_correlation_s), 1, 1e8, false, 0, NULL, 0},
     {"dispatch", KT_ENUM, offsetof(struct odt_scenario, dispatch), 0, 0, false, 0, dispatch_names, 0},
+    {"demand_per_capacity", KT_DOUBLE, offsetof(struct odt_scenario, demand_per_capacity), 0, 10, false, 0, NULL, 0},
 };
 #undef WL
 
@@ -1157,6 +1158,9 @@ static enum odt_status read_workload(struct ctx *c, struct fy_node *key, struct 
     char why[300];
     if (odt_demand_params_check(&sc->demand, why, sizeof why) != ODT_OK)
         return fail(c, node_line(key), "workload: %s", why);
+    if (sc->demand_per_capacity > 0.0 && !(sc->demand.tokens_per_s > 0.0))
+        return fail(c, node_line(key), "workload: demand_per_capacity needs demand_tokens_per_s > 0 (its daily and "
+                    "weekly shape is scaled to the fleet's capacity)");
     return ODT_OK;
 }
 

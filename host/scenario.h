@@ -144,6 +144,8 @@ struct odt_scenario {
     int snapshot_fields_given; /* snapshot_fields was given: snapshot_on selects the OUT fields */
     unsigned char snapshot_on[ODT_MAX_FIELDS]; /* per fleet field: 1 to write it (OUT fields) */
     int dispatch;              /* enum odt_dispatch_policy */
+    double demand_per_capacity;/* > 0: the mean demand is this fraction of the fleet capacity of each dispatch
+                                  interval (the demand model's shape, scaled); 0: demand_tokens_per_s */
     double checkpoint_interval_s; /* simulated time between checkpoints, s (0: by wall-clock time) */
     double checkpoint_wall_s;  /* with checkpoint_interval_s 0: wall-clock time between checkpoints, s */
     double dispatch_interval_s;/* the demand is shared by capacities updated this often, s */
