@@ -135,6 +135,13 @@ static void init_satellite(const struct odt_shell_spec *spec, int s, size_t i, s
 {
     f->cls[i] = s;
     f->battery_energy[i] = spec->sat.battery_soc_initial * spec->sat.battery_capacity_j;
+    f->battery_health[i] = 1.0;
+    struct odt_battery_aging_state ag;
+    odt_battery_aging_init(&ag, spec->sat.battery_soc_initial);
+    f->battery_cycle_fade[i] = ag.cycle_fade;
+    f->battery_soc_turn[i] = ag.soc_turn;
+    f->battery_soc_ext[i] = ag.soc_ext;
+    f->battery_direction[i] = ag.direction;
     for (int d = 0; d < ODT_TN_N_DEFAULT; ++d)
         f->node_temperature[(size_t)d * f->n + i] = spec->sat.initial_temperature_k;
     f->temperature[i] = spec->sat.initial_temperature_k;

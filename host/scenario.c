@@ -449,6 +449,13 @@ static const struct key_def sat_keys[] = {
     {"bus_payload_conductance_w_per_k", KT_DOUBLE, SAT(bus_payload_conductance_w_per_k), 0, INF, false, 0, NULL, 0},
     {"array_bus_conductance_w_per_k", KT_DOUBLE, SAT(array_bus_conductance_w_per_k), 0, INF, false, 0, NULL, 0},
     {"initial_temperature_k", KT_DOUBLE, SAT(initial_temperature_k), 0, 1000, true, 0, NULL, 0},
+    {"battery_cycle_life", KT_DOUBLE, SAT(aging.cycle_life), 0, 1e9, false, 0, NULL, 0},
+    {"battery_cycle_life_dod", KT_DOUBLE, SAT(aging.dod_ref), 0, 1, true, 0, NULL, 0},
+    {"battery_dod_exponent", KT_DOUBLE, SAT(aging.dod_exponent), 0, 10, false, 0, NULL, 0},
+    {"battery_eol_fade", KT_DOUBLE, SAT(aging.eol_fade), 0, 1, false, 0, NULL, 0},
+    {"battery_calendar_fade_per_sqrt_year", KT_DOUBLE, SAT(aging.calendar_fade_per_sqrt_year), 0, 1, false, 0, NULL,
+     0},
+    {"battery_fade_max", KT_DOUBLE, SAT(aging.fade_max), 0, 1, false, 0, NULL, 0},
     {"design_life_years", KT_DOUBLE, SAT(design_life_s), 0, 1000, true, ODT_SEC_PER_YEAR, NULL, 0},
 };
 #undef SAT
@@ -583,6 +590,7 @@ static void sat_defaults(struct odt_sat_spec *s)
     s->initial_temperature_k = 293.15;
     /* Starlink satellites are designed for about five years in orbit (SpaceX FCC filings, SAT-MOD-20200417-00037) */
     s->design_life_s = 5.0 * ODT_SEC_PER_YEAR;
+    odt_battery_aging_defaults(&s->aging);
 }
 
 void odt_sat_spec_class(const struct odt_sat_spec *s, double albedo, double earth_ir_w_m2, struct odt_sat_class *c)
@@ -609,6 +617,7 @@ void odt_sat_spec_class(const struct odt_sat_spec *s, double albedo, double eart
     c->battery.eta_discharge = s->battery_discharge_efficiency;
     c->battery.p_charge_max_w = s->battery_max_charge_w;
     c->battery.p_discharge_max_w = s->battery_max_discharge_w;
+    c->aging = s->aging;
 
     c->node = odt_node_spec_default();
     c->node.type = s->accelerator == ODT_ACCEL_B200 ? odt_accel_type_b200() : odt_accel_type_h200();

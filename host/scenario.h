@@ -53,6 +53,7 @@ struct odt_sat_spec {
     double bus_heat_capacity_j_per_k, bus_radiator_area_m2, bus_emissivity, bus_absorptivity;
     double bus_payload_conductance_w_per_k, array_bus_conductance_w_per_k;
     double initial_temperature_k; /* every node at the start */
+    struct odt_battery_aging_params aging; /* battery fade (power_thermal/battery_aging.h), as the class uses it */
     /* life */
     double design_life_s;         /* design life from launch (or from the epoch for a fleet already in orbit), s */
 };

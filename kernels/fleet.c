@@ -53,6 +53,7 @@ enum odt_status odt_fleet_alloc(struct odt_fleet *fl, size_t n)
     for (size_t i = 0; i < n; ++i) { /* unless told otherwise: one satellite each, in orbit from the epoch on */
         fl->weight[i] = 1.0;
         fl->retire_time[i] = HUGE_VAL;
+        fl->battery_health[i] = 1.0;
     }
     return ODT_OK;
 }

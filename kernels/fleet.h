@@ -21,6 +21,7 @@
 #include "orbit/eclipse.h"
 #include "power_thermal/array.h"
 #include "power_thermal/battery.h"
+#include "power_thermal/battery_aging.h"
 #include "power_thermal/thermal_network.h"
 #include "power_thermal/accelerator.h"
 #include "power_thermal/queue.h"
@@ -108,6 +109,16 @@ enum odt_propagator { ODT_PROP_KEPLER_J2 = 0, ODT_PROP_SGP4 = 1 };
     X(velocity, double, 3, "km s-1", "velocity, GCRS axes", ODT_FIELD_STATE, ODT_STORE_F32, 0)                \
     X(illumination, double, 1, "1", "illuminated fraction of the solar disk", ODT_FIELD_STATE, ODT_STORE_F32, 1) \
     X(battery_energy, double, 1, "J", "energy stored in the battery", ODT_FIELD_STATE, ODT_STORE_F32, 1)      \
+    X(battery_health, double, 1, "1", "battery capacity left, fraction of the capacity at launch",            \
+      ODT_FIELD_STATE, ODT_STORE_F32, 1)                                                                      \
+    X(battery_cycle_fade, double, 1, "1", "battery capacity lost to the closed charge/discharge half cycles", \
+      ODT_FIELD_STATE, ODT_STORE_F64, 0)                                                                      \
+    X(battery_soc_turn, double, 1, "1", "state of charge at the battery's last reversal of direction",        \
+      ODT_FIELD_STATE, ODT_STORE_F64, 0)                                                                      \
+    X(battery_soc_ext, double, 1, "1", "furthest state of charge in the current direction", ODT_FIELD_STATE,   \
+      ODT_STORE_F64, 0)                                                                                       \
+    X(battery_direction, int32_t, 1, "1", "battery direction: 1 charging, -1 discharging, 0 not known yet",    \
+      ODT_FIELD_STATE, ODT_STORE_I32, 0)                                                                      \
     X(node_temperature, double, 4, "K", "node temperatures: solar array, radiator, payload, bus",             \
       ODT_FIELD_STATE, ODT_STORE_F32, 0)                                                                      \
     X(time_over_limit, double, 1, "s", "cumulative time with the payload above its limit", ODT_FIELD_STATE,   \
@@ -205,6 +216,7 @@ struct odt_sat_class {
     struct odt_array_model array;
     double array_fluence_per_yr;       /* 1-MeV electron-equivalent fluence on the cells per year, e/cm^2 */
     struct odt_battery_params battery;
+    struct odt_battery_aging_params aging; /* capacity fade by cycles and by calendar time */
     struct odt_tn_params thermal;      /* the default 4-node layout: array, radiator, payload, bus */
     struct odt_node_spec node;         /* accelerators, spares, bus, throttle temperatures */
     struct odt_queue_params queue;     /* the node's inference queue */
@@ -332,8 +344,8 @@ const struct odt_field_info *odt_fleet_fields(int *count);
 int odt_fleet_field_index(const char *name, size_t len);
 /* odt_fleet_field_ptr: the array of field f in fleet fl. */
 void *odt_fleet_field_ptr(const struct odt_fleet *fl, const struct odt_field_info *f);
-/* odt_fleet_alloc: allocate host arrays for n satellites, zeroed except weight 1 and retire_time +inf (one
-   satellite each, in service from its launch_time 0 on, for ever). */
+/* odt_fleet_alloc: allocate host arrays for n satellites, zeroed except weight 1, retire_time +inf and
+   battery_health 1 (one satellite each, in service from its launch_time 0 on, for ever, a battery as new). */
 enum odt_status odt_fleet_alloc(struct odt_fleet *fl, size_t n);
 enum odt_status odt_fleet_alloc_sgp4(struct odt_fleet *fl, size_t n_sgp4);
 void odt_fleet_free(struct odt_fleet *fl);

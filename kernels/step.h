@@ -245,8 +245,9 @@ ODT_HD static inline void odt_node_state_store(size_t i, const struct odt_fleet 
  */
 ODT_HD static inline double odt_node_step(size_t i, const struct odt_fleet *f, const struct odt_sat_class *c,
                                           const struct odt_step_config *cfg, const struct odt_step_input *x,
-                                          const double r[3], double e_batt_j, double p_solar_w, double t_payload_k,
-                                          struct odt_node_state *ns, struct odt_sat_events *ev)
+                                          const double r[3], const struct odt_battery_params *b, double e_batt_j,
+                                          double p_solar_w, double t_payload_k, struct odt_node_state *ns,
+                                          struct odt_sat_events *ev)
 {
     const double dt = x->dt_s;
     const struct odt_node_spec *spec = &c->node;
@@ -266,8 +267,8 @@ ODT_HD static inline double odt_node_step(size_t i, const struct odt_fleet *f, c
         odt_sat_event(i, f, ev, ODT_EVENT_RESTART, 1, x->t_s, x->t_s);
     const int n_work = ns->rel.n_working;
 
-    /* the power the compute may use: the array, and the battery down to its floor, after the bus */
-    const struct odt_battery_params *b = &c->battery;
+    /* the power the compute may use: the array, and the battery (b: its capacity as aged) down to its floor,
+       after the bus */
     const double e_avail = e_batt_j - b->soc_min * b->capacity_j;
     double p_batt = e_avail > 0.0 ? b->p_discharge_max_w : 0.0;
     if (dt > 0.0 && e_avail * b->eta_discharge / dt < p_batt)
@@ -314,6 +315,8 @@ struct odt_sat_work {
     int tn_valid;
     double array_log_keep;
     double e_batt;
+    double health;                      /* battery capacity left (odt_battery_capacity_factor) */
+    struct odt_battery_aging_state ag;
     double tn[ODT_TN_MAX_NODES];
     double e_solar, e_demand, e_served, e_charge, e_discharge, e_curt, e_unserved, e_loss;
     double t_sun, t_elapsed, t_over;
@@ -348,6 +351,11 @@ ODT_HD static inline void odt_sat_begin(size_t i, const struct odt_fleet *f, con
     w->tn_valid = odt_tn_prepare(&w->c->thermal, &w->tnp) == ODT_OK;
     w->array_log_keep = odt_array_log_keep(&w->c->array);
     w->e_batt = f->battery_energy[i];
+    w->health = f->battery_health[i];
+    w->ag.cycle_fade = f->battery_cycle_fade[i];
+    w->ag.soc_turn = f->battery_soc_turn[i];
+    w->ag.soc_ext = f->battery_soc_ext[i];
+    w->ag.direction = f->battery_direction[i];
     for (int d = 0; d < ODT_TN_MAX_NODES; ++d)
         w->tn[d] = d < ODT_TN_N_DEFAULT ? f->node_temperature[(size_t)d * n + i] : 0.0;
     w->e_solar = f->energy_solar[i];
@@ -486,11 +494,19 @@ ODT_HD static inline void odt_sat_step(size_t i, const struct odt_fleet *f, cons
                         odt_array_life_factor(w->array_log_keep, years), c->array_fluence_per_yr * years,
                         &w->p_solar, NULL);
 
+    /* the battery as aged by its cycles and its time in service */
+    struct odt_battery_params bat = c->battery;
+    w->health = odt_battery_capacity_factor(&c->aging, &w->ag, years);
+    bat.capacity_j *= w->health;
+
     /* the compute node, then the power balance of its load and the bus (the bus is served first) */
-    const double p_want =
-        odt_node_step(i, f, c, cfg, x, w->r, w->e_batt, w->p_solar, w->tn[ODT_TN_PAYLOAD], &w->ns, &w->ev);
+    const double p_want = odt_node_step(i, f, c, cfg, x, w->r, &bat, w->e_batt, w->p_solar, w->tn[ODT_TN_PAYLOAD],
+                                        &w->ns, &w->ev);
     const double load = p_want + c->node.bus_power_w;
-    odt_power_balance(&c->battery, w->p_solar, load, dt, &w->e_batt, &w->fl);
+    const double e_before = w->e_batt;
+    odt_power_balance(&bat, w->p_solar, load, dt, &w->e_batt, &w->fl);
+    if (bat.capacity_j > 0.0 && dt > 0.0)
+        odt_battery_aging_step(&c->aging, &w->ag, e_before / bat.capacity_j, w->e_batt / bat.capacity_j);
     const double p_rest = w->fl.p_served_w - c->node.bus_power_w;
     w->p_compute = p_rest <= 0.0 ? 0.0 : (p_rest < p_want ? p_rest : p_want);
 
@@ -560,7 +576,7 @@ ODT_HD static inline void odt_sat_sample(const struct odt_sat_work *w, double v[
     const double t = w->tn[ODT_TN_PAYLOAD];
     v[ODT_SV_TEMP_SUM] = t;
     v[ODT_SV_TEMP_MIN] = v[ODT_SV_TEMP_MAX] = t;
-    const double cap = w->c->battery.capacity_j;
+    const double cap = w->c->battery.capacity_j * w->health;
     if (cap > 0.0) {
         const double soc = w->e_batt / cap;
         v[ODT_SV_N_BATTERY] = 1.0;
@@ -582,6 +598,11 @@ ODT_HD static inline void odt_sat_end(size_t i, const struct odt_fleet *f, const
     f->sgp4_res_xli[i] = w->res.xli;
     f->sgp4_res_xni[i] = w->res.xni;
     f->battery_energy[i] = w->e_batt;
+    f->battery_health[i] = w->health;
+    f->battery_cycle_fade[i] = w->ag.cycle_fade;
+    f->battery_soc_turn[i] = w->ag.soc_turn;
+    f->battery_soc_ext[i] = w->ag.soc_ext;
+    f->battery_direction[i] = w->ag.direction;
     for (int d = 0; d < ODT_TN_N_DEFAULT; ++d)
         f->node_temperature[(size_t)d * n + i] = w->tn[d];
     f->temperature[i] = w->tn[ODT_TN_PAYLOAD];

@@ -663,7 +663,7 @@ static void serial_row(const struct setup *s, const struct odt_fleet *cur, const
         v[ODT_SV_WAITING] = cur->queue_waiting[i];
         v[ODT_SV_N_SERVING] = cur->capacity[i] > 0.0;
         const int active = cur->status[i] == 0;
-        const double cap = s->meta.classes[c].battery.capacity_j;
+        const double cap = s->meta.classes[c].battery.capacity_j * cur->battery_health[i]; /* as aged */
         if (active) {
             v[ODT_SV_N_UMBRA] = cur->illumination[i] <= 0.0;
             v[ODT_SV_N_SHADOW] = cur->illumination[i] < 1.0;
@@ -720,7 +720,7 @@ static double assert_row(const struct setup *s, const double *got, const double 
 static const char *const series_fields[] = {
     "solar_power",  "load_power",     "compute_power", "curtailed_power", "unserved_power", "battery_power",
     "battery_energy", "heat_radiated", "capacity",     "tokens_arrived",  "tokens_served",  "tokens_dropped",
-    "queue_waiting", "illumination",  "status",       "temperature",    "life_status",    "accel_working"};
+    "queue_waiting", "illumination",  "status",       "temperature",    "life_status",    "accel_working", "battery_health"};
 
 static void series_test(const char *shadow)
 {

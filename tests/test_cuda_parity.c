@@ -455,7 +455,7 @@ static const char *const step_fields[] = {
     "solar_power",   "load_power",    "compute_power",  "curtailed_power", "unserved_power", "battery_power",
     "battery_energy", "heat_radiated", "capacity",       "tokens_arrived",  "tokens_served",  "tokens_dropped",
     "queue_waiting",  "illumination",  "status",         "temperature",     "position",     "life_status",
-    "accel_working"};
+    "accel_working", "battery_health"};
 
 /* The series sums taken from one field each (SOC: battery_energy over the class capacity; ARRIVED, SERVED,
    DROPPED: differences of the cumulative counters). */
@@ -478,7 +478,7 @@ static double sv_term(const struct setup *s, const struct odt_fleet *cur, const 
                       const struct odt_field_info *F, size_t i)
 {
     const int v = sv_map[m].v;
-    const double cap = s->meta.classes[cur->cls[i]].battery.capacity_j;
+    const double cap = s->meta.classes[cur->cls[i]].battery.capacity_j * cur->battery_health[i];
     if (sv_map[m].active_only && (cur->status[i] != 0 || (v == ODT_SV_SOC_SUM && !(cap > 0.0))))
         return 0.0;
     switch (v) {
@@ -526,7 +526,7 @@ static void serial_row(const struct setup *s, const struct odt_fleet *cur, const
         const int c = cur->cls[i];
         const size_t at = (size_t)c * ODT_SV_N;
         const int active = cur->status[i] == 0;
-        const double cap = s->meta.classes[c].battery.capacity_j;
+        const double cap = s->meta.classes[c].battery.capacity_j * cur->battery_health[i];
         const int excused = near && near[i] <= step;
         excl[c] += excused;
         /* the parity fleets are in service from the epoch, unweighted (weights and launches: test_backend) */

@@ -51,7 +51,8 @@ static double step(struct rig *g, long k, double p_solar, double t_payload, doub
     g->in.t_s = (double)(k + 1) * g->in.dt_s;
     g->in.demand_factor = factor;
     g->ns.cap_start = g->ns.capacity > 0.0 ? g->ns.capacity : 1.0; /* the dispatch weight of the call */
-    return odt_node_step(0, &g->f, &g->c, &g->cfg, &g->in, g->r, 0.0, p_solar, t_payload, &g->ns, &g->ev);
+    return odt_node_step(0, &g->f, &g->c, &g->cfg, &g->in, g->r, &g->c.battery, 0.0, p_solar, t_payload, &g->ns,
+                         &g->ev);
 }
 
 Test(node, requests_are_conserved_exactly_at_every_step)

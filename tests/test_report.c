@@ -317,8 +317,8 @@ Test(report, energy_balance_matches_the_file, .fini = cleanup)
     cr_assert_eq(v.rows, 1081, "a series row every 10 s step, and one at the epoch");
     cr_assert_eq(json_num(js, "run", "series_every_steps"), 1.0);
     /* the default record set (record = 1 in kernels/fleet.h), each a dataset of the file */
-    static const char *const rec_default[7] = {"position", "illumination", "battery_energy", "temperature",
-                                               "solar_power", "compute_power", "served_rate"};
+    static const char *const rec_default[8] = {"position",    "illumination",  "battery_energy", "battery_health",
+                                               "temperature", "solar_power",   "compute_power",  "served_rate"};
     const char *lb = strstr(js, "\"record_fields\": [");
     cr_assert_not_null(lb);
     const char *rb = strchr(lb, ']');
@@ -326,8 +326,8 @@ Test(report, energy_balance_matches_the_file, .fini = cleanup)
     int quotes = 0;
     for (const char *p = lb + strlen("\"record_fields\": ["); p < rb; ++p)
         quotes += *p == '"';
-    cr_assert_eq(quotes, 2 * 7, "record_fields: %.*s", (int)(rb - lb + 1), lb);
-    for (int k = 0; k < 7; ++k) {
+    cr_assert_eq(quotes, 2 * 8, "record_fields: %.*s", (int)(rb - lb + 1), lb);
+    for (int k = 0; k < 8; ++k) {
         char q[64];
         snprintf(q, sizeof q, "\"%s\"", rec_default[k]);
         const char *at = strstr(lb, q);
@@ -517,11 +517,13 @@ Test(report, eclipse_counts_and_battery, .fini = cleanup)
     json_str(js, "eclipses", "soc_lowest_utc", s, sizeof s);
     cr_assert_eq(strncmp(s, want, strlen(want)), 0, "lowest SoC at %s, want %s", s, want);
     /* the records' battery energy (every 600 s) never goes below it */
-    double *be = read_all(&v, "/battery_energy", v.t * v.m);
+    double *be = read_all(&v, "/battery_energy", v.t * v.m), *bh = read_all(&v, "/battery_health", v.t * v.m);
     const double cap = class_value(&v, "battery_capacity_j");
-    for (hsize_t j = 0; j < v.t * v.m; ++j)
-        cr_assert_geq(be[j] / cap, soc_lo - 1e-6, "record SoC %g below the series' lowest %g", be[j] / cap, soc_lo);
+    for (hsize_t j = 0; j < v.t * v.m; ++j) /* the state of charge is that of the aged capacity */
+        cr_assert_geq(be[j] / (cap * bh[j]), soc_lo - 1e-6, "record SoC %g below the series' lowest %g",
+                      be[j] / (cap * bh[j]), soc_lo);
     free(be);
+    free(bh);
     free(soc);
     free(t_s);
 

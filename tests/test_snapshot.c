@@ -311,6 +311,7 @@ Test(snapshot, illumination_power_and_initial_state, .fini = remove_tmpdir)
     double *ps = read_doubles(file, "solar_power", T_REC * N_SAT);
     double *eb = read_doubles(file, "battery_energy", T_REC * N_SAT);
     double *tk = read_doubles(file, "temperature", T_REC * N_SAT);
+    double *bh = read_doubles(file, "battery_health", T_REC * N_SAT); /* capacity left, as aged */
     double *pc = read_doubles(file, "compute_power", T_REC * N_SAT);
     int lit = 0, dark = 0;
     for (int k = 0; k < T_REC * N_SAT; ++k) {
@@ -322,8 +323,9 @@ Test(snapshot, illumination_power_and_initial_state, .fini = remove_tmpdir)
         if (il[k] == 0.0)
             cr_assert_eq(ps[k], 0.0, "no array power in shadow");
         cr_assert(pc[k] >= 0.0 && pc[k] <= 5600.0, "compute power %g W", pc[k]);
-        cr_assert(eb[k] >= 0.2 * 5000.0 * 3600.0 - 1e-6 && eb[k] <= 0.95 * 5000.0 * 3600.0 + 1e-6,
-                  "battery energy %g J outside the SoC window", eb[k]);
+        cr_assert(bh[k] > 0.999 && bh[k] <= 1.0, "an hour ages the battery by less than 0.1 %%: %g", bh[k]);
+        cr_assert(eb[k] >= 0.2 * 5000.0 * 3600.0 * bh[k] - 1e-6 && eb[k] <= 0.95 * 5000.0 * 3600.0 + 1e-6,
+                  "battery energy %g J outside the SoC window of the aged battery", eb[k]);
         cr_assert(tk[k] > 100.0 && tk[k] < 500.0, "temperature %g K", tk[k]);
     }
     cr_assert_gt(lit, 0, "an hour at 550 km sees sunlight");
@@ -338,6 +340,7 @@ Test(snapshot, illumination_power_and_initial_state, .fini = remove_tmpdir)
     free(ps);
     free(eb);
     free(tk);
+    free(bh);
     free(pc);
     H5Fclose(file);
 }
