@@ -49,7 +49,7 @@ void odt_mass_params_default(struct odt_mass_params *p)
        of ~750 rad(Si) (Google Suncatcher, arXiv 2511.19468). */
     p->shielding_kg = 20.0;
     /* Structure ~20 % of dry mass (Campbell & McCandless, Introduction to Space Sciences and
-       Spacecraft Applications, ch. 7); with harness, attitude control and propulsion 25 %. The array
+       Spacecraft Applications, "Spacecraft Systems"); with harness, attitude control and propulsion 25 %. The array
        and radiator specific masses already carry their own deployment structure. */
     p->structure_fraction = 0.25;
 }
@@ -228,8 +228,8 @@ enum odt_status odt_econ_inputs_check(double design_life_years, double tokens_pe
     CHECK(n == 0 || years != NULL, "years: NULL with n = %d", n);
     for (int i = 0; i < n; ++i) {
         const struct odt_econ_year *y = &years[i];
-        CHECK(isfinite(y->year) && y->year >= 1900.0 && y->year <= 2300.0, "years[%d].year = %g: must be in [1900, 2300]",
-              i, y->year);
+        CHECK(isfinite(y->year) && y->year >= 1900.0 && y->year <= 2300.0,
+              "years[%d].year = %g: must be in [1900, 2300]", i, y->year);
         CHECK(i == 0 || y->year > years[i - 1].year, "years[%d].year = %g: must follow years[%d].year = %g", i, y->year,
               i - 1, years[i - 1].year);
 #define FIELD(f) CHECK(nonneg(y->f), "years[%d]." #f " = %g: must be finite and >= 0", i, y->f)
@@ -435,7 +435,8 @@ static void claim_solar(const struct odt_claims_input *in, const struct odt_econ
     else
         set_text(r->verdict, sizeof r->verdict, "yield does not hold (%.1fx)", ratio);
     if (in->max_eclipse_s > 0.0 || in->battery_wh_needed > 0.0) {
-        add_text(r->verdict, sizeof r->verdict, "; no storage does not hold: %.0f Wh per satellite for %.1f min of umbra",
+        add_text(r->verdict, sizeof r->verdict,
+                 "; no storage does not hold: %.0f Wh per satellite for %.1f min of umbra",
                  in->battery_wh_needed, in->max_eclipse_s / 60.0);
         if (isfinite(in->unserved_fraction_without_battery))
             add_text(r->verdict, sizeof r->verdict, ", %.1f %% unserved without it",
@@ -469,13 +470,15 @@ static void claim_cost(const struct odt_claims_input *in, const struct odt_econ_
     set_text(r->figure, sizeof r->figure, "%.0f: space %.3g $/Mtok vs ground %.3g $/Mtok; ", y->year, y->space_per_mtok,
              y->ground_per_mtok);
     if (isfinite(be))
-        add_text(r->figure, sizeof r->figure, "break-even launch price over the run %.0f $/kg vs %.0f $/kg paid in %.0f",
+        add_text(r->figure, sizeof r->figure,
+                 "break-even launch price over the run %.0f $/kg vs %.0f $/kg paid in %.0f",
                  be, y->launch_price_per_kg, y->year);
     else
         add_text(r->figure, sizeof r->figure, "no launch price >= 0 breaks even over the run (%.0f $/kg paid in %.0f)",
                  y->launch_price_per_kg, y->year);
     if (!isfinite(ratio)) {
-        set_text(r->verdict, sizeof r->verdict, "not computed: no tokens delivered in %.0f (space %g, ground %g $/Mtok)",
+        set_text(r->verdict, sizeof r->verdict,
+                 "not computed: no tokens delivered in %.0f (space %g, ground %g $/Mtok)",
                  y->year, y->space_per_mtok, y->ground_per_mtok);
         return;
     }
@@ -516,7 +519,8 @@ static void claim_reliability(const struct odt_claims_input *in, const struct od
     if (!isfinite(in->accel_failed_fraction) || !isfinite(lost))
         set_text(r->verdict, sizeof r->verdict, "not computed: the run gave no failure counts");
     else if (lost <= 0.01)
-        set_text(r->verdict, sizeof r->verdict, "holds: screening and spares keep the capacity lost to failures at %.2f %%",
+        set_text(r->verdict, sizeof r->verdict,
+                 "holds: screening and spares keep the capacity lost to failures at %.2f %%",
                  100.0 * lost);
     else
         set_text(r->verdict, sizeof r->verdict,
@@ -528,7 +532,8 @@ static void claim_reliability(const struct odt_claims_input *in, const struct od
 /* Claim 4: orbit additions exceed the ground total within five years. */
 static void claim_crossover(const struct odt_claims_input *in, const struct odt_econ_params *e, struct odt_claim_row *r)
 {
-    row_init(r, 4, "Five years from now the AI compute added in space each year exceeds the cumulative total on Earth.");
+    row_init(r, 4,
+             "Five years from now the AI compute added in space each year exceeds the cumulative total on Earth.");
     const double g2031 = odt_ground_compute_w(e, CLAIM_CROSSOVER_YEAR + 1.0);
     set_text(r->rests_on, sizeof r->rests_on,
              "ground AI chip power %.3g GW in %.1f growing %.1fx a year (Epoch AI), continued without limit (world "
@@ -621,7 +626,8 @@ static void claim_launches(const struct odt_claims_input *in, const struct odt_e
     if (q >= 0.5 && q <= 2.0)
         set_text(r->verdict, sizeof r->verdict, "holds: about %.3g launches a year would do it", needed);
     else if (q > 2.0)
-        set_text(r->verdict, sizeof r->verdict, "does not hold: it takes %.3g launches a year, %.*fx the 10,000 claimed",
+        set_text(r->verdict, sizeof r->verdict,
+                 "does not hold: it takes %.3g launches a year, %.*fx the 10,000 claimed",
                  needed, q >= 10.0 ? 0 : 1, q);
     else
         set_text(r->verdict, sizeof r->verdict, "holds with fewer: %.3g launches a year would do it", needed);
@@ -633,15 +639,18 @@ static void claim_inference(const struct odt_claims_input *in, struct odt_claim_
     row_init(r, 6, "The AI compute in space will be mostly inference.");
     set_text(r->units, sizeof r->units, "fraction of compute");
     r->value = in->inference_fraction;
-    set_text(r->figure, sizeof r->figure, "%.0f %% of the twin's compute serves inference", 100.0 * in->inference_fraction);
+    set_text(r->figure, sizeof r->figure,
+             "%.0f %% of the twin's compute serves inference", 100.0 * in->inference_fraction);
     set_text(r->rests_on, sizeof r->rests_on,
              "an input of the model, not a result: the workload is a token demand served node by node "
              "(docs/workload.md); inference tolerates a node dropping out and the latency of a ground link, while "
-             "training needs long synchronous runs over many tightly linked accelerators, which the twin does not model");
+             "training needs long synchronous runs over many tightly linked accelerators, which the twin does not "
+             "model");
     if (!isfinite(in->inference_fraction))
         set_text(r->verdict, sizeof r->verdict, "not computed: no inference fraction in the input");
     else
-        set_text(r->verdict, sizeof r->verdict, "not tested by the twin: inference is its input (fraction %.2f), not an "
+        set_text(r->verdict, sizeof r->verdict,
+                 "not tested by the twin: inference is its input (fraction %.2f), not an "
                  "outcome", in->inference_fraction);
 }
 

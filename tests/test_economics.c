@@ -251,7 +251,8 @@ static struct odt_econ_params hand_params(void)
     p.ground_compute_w = 1e9; /* 1 GW at 2027.0, doubling a year: 2, 4, 8 GW at the ends of 2027..2029 */
     p.ground_compute_year = 2027.0;
     p.ground_compute_growth = 2.0;
-    p.accelerator_kg = 0.0; /* the whole launch mass is manufactured at 50 $/kg (see manufactured_mass_excludes_accelerators) */
+    /* the whole launch mass is manufactured at 50 $/kg (see manufactured_mass_excludes_accelerators) */
+    p.accelerator_kg = 0.0;
     char err[256] = "";
     cr_assert_eq(odt_econ_params_check(&p, err, sizeof err), ODT_OK, "%s", err);
     return p;
@@ -301,7 +302,8 @@ Test(economics, three_year_fleet_by_hand)
     const double ops[3] = {5000.0, 15000.0, 35000.0}, year_cost[3] = {6505000.0, 4015000.0, 10535000.0};
     const double cum[3] = {6505000.0, 10520000.0, 21055000.0};
     const double capex_cum[3] = {6.5e6, 10.5e6, 21.0e6};
-    /* Annualized: in service x [ (bus capex so far / satellites so far) / 5 + (accelerators so far / satellites) / 4 ] + ops
+    /* Annualized: in service x [ (bus capex so far / satellites so far) / 5
+                                 + (accelerators so far / satellites so far) / 4 ] + ops
          2027: bus 5.5e6/10 = 550,000 -> 110,000/yr; accelerators 1e6/10 = 100,000 -> 25,000/yr;
                5 x 135,000 + 5,000 = 680,000
          2028: bus 8.5e6/20 = 425,000 -> 85,000; accelerators 2e6/20 -> 25,000; 15 x 110,000 + 15,000 = 1,665,000
@@ -341,7 +343,8 @@ Test(economics, three_year_fleet_by_hand)
         const double g_cost = y[i].accelerators_in_service * per_acc;
         snprintf(w, sizeof w, "%.0f ground cost", y[i].year), near(y[i].ground_cost_annualized, g_cost, REL, w);
         snprintf(w, sizeof w, "%.0f ground tokens", y[i].year), near(y[i].ground_tokens, g_tok[i], REL, w);
-        snprintf(w, sizeof w, "%.0f ground $/Mtok", y[i].year), near(y[i].ground_per_mtok, g_cost / g_tok[i] * 1e6, REL, w);
+        snprintf(w, sizeof w, "%.0f ground $/Mtok", y[i].year);
+        near(y[i].ground_per_mtok, g_cost / g_tok[i] * 1e6, REL, w);
         near(y[i].ground_availability, 0.999, REL, "availability");
     }
     near(y[0].ground_cost_annualized, 265679.255, 1e-12, "2027 ground cost literal");
@@ -359,7 +362,8 @@ Test(economics, three_year_fleet_by_hand)
     near(s.launches, 100.0, REL, "summary launches");
 
     /* Break-even at one constant price x: annualized = A0 + B x with
-         B  = sum over years of in-service x (mass so far / satellites so far = 1000 kg) / 5 = (5 + 15 + 35) x 200 = 11,000
+         B  = sum over years of in-service x (mass so far / satellites so far = 1000 kg) / 5
+            = (5 + 15 + 35) x 200 = 11,000
          A0 = sum of in-service x (50 x 1000 / 5 + 25,000) + ops = 55 x 35,000 + 55,000 = 1,980,000
          x  = (ground $/Mtok x 13.2e6 Mtok - 1,980,000) / 11,000 = 63.5554 $/kg */
     const double x = (g_sum / g_tok_sum * 13.2e12 - 1980000.0) / 11000.0;
@@ -522,7 +526,8 @@ Test(economics, claims_rows_have_numbers_and_verdicts)
                   "claim %d has an empty field", r->id);
         /* no field was cut short by its buffer */
         cr_assert_lt(strlen(r->figure), sizeof r->figure - 1, "claim %d figure truncated: %s", r->id, r->figure);
-        cr_assert_lt(strlen(r->rests_on), sizeof r->rests_on - 1, "claim %d rests_on truncated: %s", r->id, r->rests_on);
+        cr_assert_lt(strlen(r->rests_on), sizeof r->rests_on - 1, "claim %d rests_on truncated: %s", r->id,
+                     r->rests_on);
         cr_assert_lt(strlen(r->verdict), sizeof r->verdict - 1, "claim %d verdict truncated: %s", r->id, r->verdict);
         cr_assert_lt(strlen(r->claim), sizeof r->claim - 1, "claim %d text truncated", r->id);
     }
@@ -596,7 +601,8 @@ Test(economics, claims_json_parses)
     char cmd[512];
     snprintf(cmd, sizeof cmd,
              "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
-             "assert [r[\"id\"] for r in d[\"claims\"]] == [1,2,3,4,5,6]; assert d[\"claims\"][5][\"value\"] is None' %s",
+             "assert [r[\"id\"] for r in d[\"claims\"]] == [1,2,3,4,5,6]; "
+             "assert d[\"claims\"][5][\"value\"] is None' %s",
              path);
     const int rc = system(cmd);
     unlink(path);
