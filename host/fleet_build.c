@@ -90,6 +90,19 @@ void odt_backend_config_init(struct odt_backend_config *cfg, const struct odt_sc
     cfg->threads = threads;
 }
 
+void odt_fleet_sat_mass(const struct odt_shell_spec *spec, const struct odt_sat_class *c,
+                        struct odt_mass_breakdown *b)
+{
+    struct odt_mass_inputs in;
+    in.array_area_m2 = spec->sat.array_area_m2;
+    in.radiator_area_m2 = spec->sat.radiator_area_m2; /* the panel, whatever its radiating faces */
+    in.battery_capacity_wh = spec->sat.battery_capacity_j / 3600.0;
+    in.accelerators = spec->sat.accelerators + spec->sat.spares;
+    in.compute_power_w = (double)c->node.n_accel * c->node.type.board_power_w;
+    if (odt_mass_satellite(&spec->sat.mass, &in, b) != ODT_OK)
+        memset(b, 0, sizeof *b), b->total_kg = NAN;
+}
+
 /* Shell geometry of a fleet entry; sun_ra_rad is the Sun's right ascension at the epoch. */
 static enum odt_status shell_geometry(const struct odt_scenario *sc, const struct odt_shell_spec *s,
                                       double sun_ra_rad, struct odt_shell *g, char *err, size_t errlen)
@@ -212,7 +225,11 @@ enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet 
     }
     for (int s = 0; s < sc->n_shells; ++s) {
         const struct odt_shell_spec *spec = &sc->shells[s];
-        m->sat_mass_kg[s] = NAN;
+        struct odt_sat_class cls;
+        odt_sat_spec_class(&spec->sat, sc->albedo, sc->earth_ir_w_m2, &cls);
+        struct odt_mass_breakdown mb;
+        odt_fleet_sat_mass(spec, &cls, &mb);
+        m->sat_mass_kg[s] = mb.total_kg;
         if (spec->source == ODT_SOURCE_CATALOG) {
             n += spec->catalog.n;
             continue;

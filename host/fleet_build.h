@@ -40,6 +40,11 @@ enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet 
                                 char *err, size_t errlen);
 void odt_fleet_meta_free(struct odt_fleet_meta *m);
 
+/* odt_fleet_sat_mass: the launch mass of a satellite of fleet entry spec (class c) by the mass model of
+   host/economics.h (NaN total when its parameters are refused). */
+void odt_fleet_sat_mass(const struct odt_shell_spec *spec, const struct odt_sat_class *c,
+                        struct odt_mass_breakdown *b);
+
 /* Copies of the fleet arrays a run holds at once: the host fleet, the backend's and the snapshot writer's. */
 #define ODT_FLEET_COPIES 3
 

@@ -456,6 +456,12 @@ static const struct key_def sat_keys[] = {
     {"battery_calendar_fade_per_sqrt_year", KT_DOUBLE, SAT(aging.calendar_fade_per_sqrt_year), 0, 1, false, 0, NULL,
      0},
     {"battery_fade_max", KT_DOUBLE, SAT(aging.fade_max), 0, 1, false, 0, NULL, 0},
+    {"array_kg_per_m2", KT_DOUBLE, SAT(mass.array_kg_per_m2), 0, 1e4, false, 0, NULL, 0},
+    {"radiator_kg_per_m2", KT_DOUBLE, SAT(mass.radiator_kg_per_m2), 0, 1e4, false, 0, NULL, 0},
+    {"battery_wh_per_kg", KT_DOUBLE, SAT(mass.battery_wh_per_kg), 0, 1e5, true, 0, NULL, 0},
+    {"accelerator_kg", KT_DOUBLE, SAT(mass.accelerator_kg), 0, 1e5, false, 0, NULL, 0},
+    {"shielding_kg", KT_DOUBLE, SAT(mass.shielding_kg), 0, 1e7, false, 0, NULL, 0},
+    {"structure_fraction", KT_DOUBLE, SAT(mass.structure_fraction), 0, 0.99, false, 0, NULL, 0},
     {"design_life_years", KT_DOUBLE, SAT(design_life_s), 0, 1000, true, ODT_SEC_PER_YEAR, NULL, 0},
 };
 #undef SAT
@@ -591,6 +597,7 @@ static void sat_defaults(struct odt_sat_spec *s)
     /* Starlink satellites are designed for about five years in orbit (SpaceX FCC filings, SAT-MOD-20200417-00037) */
     s->design_life_s = 5.0 * ODT_SEC_PER_YEAR;
     odt_battery_aging_defaults(&s->aging);
+    odt_mass_params_default(&s->mass);
 }
 
 void odt_sat_spec_class(const struct odt_sat_spec *s, double albedo, double earth_ir_w_m2, struct odt_sat_class *c)
@@ -679,6 +686,9 @@ void odt_sat_spec_class(const struct odt_sat_spec *s, double albedo, double eart
 
 static enum odt_status check_sat(struct ctx *c, int line, const char *where, const struct odt_sat_spec *s)
 {
+    char why[300];
+    if (odt_mass_params_check(&s->mass, why, sizeof why) != ODT_OK)
+        return fail(c, line, "%s: %s", where, why);
     if (s->throttle_temp_k >= s->shutdown_temp_k)
         return fail(c, line, "%s: throttle_temp_k (%g) must be below shutdown_temp_k (%g)", where, s->throttle_temp_k,
                     s->shutdown_temp_k);
@@ -1156,6 +1166,44 @@ static const struct key_def workload_keys[] = {
 };
 #undef WL
 
+#define EC(field) offsetof(struct odt_scenario, econ.field)
+static const struct key_def econ_keys[] = {
+    {"launch_price_per_kg", KT_DOUBLE, EC(launch_price_per_kg), 0, 1e7, false, 0, NULL, 0},
+    {"launch_price_floor_per_kg", KT_DOUBLE, EC(launch_price_floor_per_kg), 0, 1e7, false, 0, NULL, 0},
+    {"launch_learning", KT_DOUBLE, EC(launch_learning), 0, 1, true, 0, NULL, 0},
+    {"launch_reference_launches", KT_DOUBLE, EC(launch_reference_launches), 0, 1e9, true, 0, NULL, 0},
+    {"satellite_cost_per_kg", KT_DOUBLE, EC(satellite_cost_per_kg), 0, 1e8, false, 0, NULL, 0},
+    {"accelerator_price", KT_DOUBLE, EC(accelerator_price), 0, 1e9, false, 0, NULL, 0},
+    {"operations_per_satellite_year", KT_DOUBLE, EC(operations_per_satellite_year), 0, 1e10, false, 0, NULL, 0},
+    {"ground_build_cost_per_w", KT_DOUBLE, EC(ground_build_cost_per_w), 0, 1e4, false, 0, NULL, 0},
+    {"ground_facility_life_years", KT_DOUBLE, EC(ground_facility_life_years), 0, 1000, true, 0, NULL, 0},
+    {"electricity_per_kwh", KT_DOUBLE, EC(electricity_per_kwh), 0, 100, false, 0, NULL, 0},
+    {"pue", KT_DOUBLE, EC(pue), 1, 10, false, 0, NULL, 0},
+    {"ground_repair_h", KT_DOUBLE, EC(ground_repair_h), 0, 1e5, false, 0, NULL, 0},
+    {"ground_failure_rate_per_year", KT_DOUBLE, EC(ground_failure_rate_per_year), 0, 100, false, 0, NULL, 0},
+    {"accelerator_life_years", KT_DOUBLE, EC(accelerator_life_years), 0, 1000, true, 0, NULL, 0},
+    {"ground_compute_w", KT_DOUBLE, EC(ground_compute_w), 0, 1e16, false, 0, NULL, 0},
+    {"ground_compute_year", KT_DOUBLE, EC(ground_compute_year), 1900, 3000, false, 0, NULL, 0},
+    {"ground_compute_growth", KT_DOUBLE, EC(ground_compute_growth), 0, 1000, true, 0, NULL, 0},
+    {"ground_capacity_factor", KT_DOUBLE, EC(ground_capacity_factor), 0, 1, true, 0, NULL, 0},
+};
+#undef EC
+
+/* The `economics:` block: prices and the ground reference of the cost comparison (docs/economics.md). */
+static enum odt_status read_economics(struct ctx *c, struct fy_node *key, struct fy_node *val,
+                                      struct odt_scenario *sc)
+{
+    if (!val || fy_node_get_type(val) != FYNT_MAPPING)
+        return fail(c, node_line(key), "economics: expected a mapping of prices and ground-reference settings");
+    enum odt_status st = read_mapping(c, val, "economics", econ_keys, NKEYS(econ_keys), NULL, sc);
+    if (st != ODT_OK)
+        return st;
+    char why[300];
+    if (odt_econ_params_check(&sc->econ, why, sizeof why) != ODT_OK)
+        return fail(c, node_line(key), "economics: %s", why);
+    return ODT_OK;
+}
+
 /* The `workload:` block: the demand model and the dispatch policy (docs/workload.md). */
 static enum odt_status read_workload(struct ctx *c, struct fy_node *key, struct fy_node *val, struct odt_scenario *sc)
 {
@@ -1232,8 +1280,8 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
     sc->dispatch_interval_s = 600.0;
     sc->series_every = 1;
     sc->snapshot_precision = 0;
-    static const char *const skip[] = {"satellite", "fleet", "workload", "snapshot_fields", "snapshot_satellites",
-                                       NULL};
+    static const char *const skip[] = {"satellite", "fleet", "workload", "economics", "snapshot_fields",
+                                       "snapshot_satellites", NULL};
     enum odt_status st = read_mapping(c, root, "", top_keys, NKEYS(top_keys), skip, sc);
     if (st != ODT_OK)
         return st;
@@ -1242,6 +1290,10 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
         return st;
     struct fy_node *ssk = NULL, *ssv = lookup(root, "snapshot_satellites", &ssk);
     if (ssk && (st = read_snapshot_satellites(c, ssk, ssv, sc)) != ODT_OK)
+        return st;
+    odt_econ_params_default(&sc->econ);
+    struct fy_node *ek0 = NULL, *ev0 = lookup(root, "economics", &ek0);
+    if (ek0 && (st = read_economics(c, ek0, ev0, sc)) != ODT_OK)
         return st;
     struct fy_node *wk = NULL, *wv = lookup(root, "workload", &wk);
     if (wk && (st = read_workload(c, wk, wv, sc)) != ODT_OK)

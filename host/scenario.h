@@ -13,6 +13,7 @@
 #include "host/ephem.h"
 #include "host/catalog.h"
 #include "host/demand.h"
+#include "host/economics.h"
 
 #define ODT_MAX_FIELDS 128 /* bound on the number of fleet fields (kernels/fleet.h) */
 
@@ -53,6 +54,7 @@ struct odt_sat_spec {
     double bus_heat_capacity_j_per_k, bus_radiator_area_m2, bus_emissivity, bus_absorptivity;
     double bus_payload_conductance_w_per_k, array_bus_conductance_w_per_k;
     double initial_temperature_k; /* every node at the start */
+    struct odt_mass_params mass;  /* specific masses (host/economics.h): the satellite's launch mass */
     struct odt_battery_aging_params aging; /* battery fade (power_thermal/battery_aging.h), as the class uses it */
     /* life */
     double design_life_s;         /* design life from launch (or from the epoch for a fleet already in orbit), s */
@@ -141,6 +143,7 @@ struct odt_scenario {
     double albedo;             /* Earth albedo for the thermal loads */
     double earth_ir_w_m2;      /* Earth outgoing infrared at the surface, W/m^2 */
     struct odt_demand_params demand; /* the `workload:` block */
+    struct odt_econ_params econ;     /* the `economics:` block: prices, the ground reference (host/economics.h) */
     int snapshot_compression;  /* deflate level of the snapshot datasets, 0 (none) .. 9 */
     int snapshot_fields_given; /* snapshot_fields was given: snapshot_on selects the OUT fields */
     unsigned char snapshot_on[ODT_MAX_FIELDS]; /* per fleet field: 1 to write it (OUT fields) */

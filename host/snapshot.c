@@ -792,6 +792,62 @@ static void join_names(const struct odt_scenario *sc, char *out, size_t len)
 }
 
 /* Per-class parameters that analyses of the file need (the scenario text holds all of them). */
+/* /launches: every launch flown within the run; /economics: the prices of the cost comparison (attributes). */
+static int write_launches(hid_t root, const struct odt_scenario *sc, const struct odt_fleet_meta *m)
+{
+    char units[128];
+    snprintf(units, sizeof units, "seconds since %04d-%02d-%02d %02d:%02d:%06.3f", sc->epoch.year, sc->epoch.month,
+             sc->epoch.day, sc->epoch.hour, sc->epoch.minute, sc->epoch.second);
+    const struct odt_h5_column cols[] = {
+        {"time", H5T_NATIVE_DOUBLE, offsetof(struct odt_plan_launch, t_s), units, "launch time"},
+        {"shell", H5T_NATIVE_INT32, offsetof(struct odt_plan_launch, shell), "1", "fleet entry (class)"},
+        {"satellites", H5T_NATIVE_INT32, offsetof(struct odt_plan_launch, satellites), "1",
+         "satellites put into the entry's slots"},
+        {"replacing", H5T_NATIVE_INT32, offsetof(struct odt_plan_launch, replacing), "1",
+         "of which replace retired satellites"},
+        {"mass_kg", H5T_NATIVE_DOUBLE, offsetof(struct odt_plan_launch, mass_kg), "kg",
+         "mass launched (satellites x launch mass)"}};
+    struct odt_h5_table t;
+    memset(&t, 0, sizeof t);
+    int bad = odt_h5_table_create(&t, root, "launches", "launch", cols, (int)(sizeof cols / sizeof cols[0]), 0) < 0;
+    bad |= !bad && m->n_launches &&
+           odt_h5_table_append(&t, m->launches, sizeof *m->launches, m->n_launches) < 0;
+    bad |= !bad && odt_h5_attr_set_double(t.g, "not_flown", (double)m->launches_not_flown) < 0;
+    odt_h5_table_close(&t);
+    if (bad)
+        return -1;
+    hid_t g = H5Gcreate2(root, "economics", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0)
+        return -1;
+    const struct odt_econ_params *e = &sc->econ;
+    const struct {
+        const char *name;
+        double v;
+    } attrs[] = {{"launch_price_per_kg", e->launch_price_per_kg},
+                 {"launch_price_floor_per_kg", e->launch_price_floor_per_kg},
+                 {"launch_learning", e->launch_learning},
+                 {"launch_reference_launches", e->launch_reference_launches},
+                 {"satellite_cost_per_kg", e->satellite_cost_per_kg},
+                 {"accelerator_price", e->accelerator_price},
+                 {"operations_per_satellite_year", e->operations_per_satellite_year},
+                 {"ground_build_cost_per_w", e->ground_build_cost_per_w},
+                 {"ground_facility_life_years", e->ground_facility_life_years},
+                 {"electricity_per_kwh", e->electricity_per_kwh},
+                 {"pue", e->pue},
+                 {"ground_repair_h", e->ground_repair_h},
+                 {"ground_failure_rate_per_year", e->ground_failure_rate_per_year},
+                 {"accelerator_life_years", e->accelerator_life_years},
+                 {"ground_compute_w", e->ground_compute_w},
+                 {"ground_compute_year", e->ground_compute_year},
+                 {"ground_compute_growth", e->ground_compute_growth},
+                 {"ground_capacity_factor", e->ground_capacity_factor},
+                 {"accelerator_kg", e->accelerator_kg}};
+    for (size_t k = 0; k < sizeof attrs / sizeof attrs[0] && !bad; ++k)
+        bad |= odt_h5_attr_set_double(g, attrs[k].name, attrs[k].v) < 0;
+    H5Gclose(g);
+    return bad ? -1 : 0;
+}
+
 static int write_classes(hid_t root, const struct odt_scenario *sc, const struct odt_fleet_meta *m)
 {
     const size_t nc = (size_t)m->n_classes;
@@ -809,6 +865,7 @@ static int write_classes(hid_t root, const struct odt_scenario *sc, const struct
 #define ODT_CLASS_COLUMN(name, units, desc, expr)                                                                 \
     for (size_t c = 0; c < nc; ++c) {                                                                            \
         const struct odt_sat_class *k = &m->classes[c];                                                          \
+        (void)k;                                                                                                 \
         v[c] = (expr);                                                                                           \
     }                                                                                                            \
     bad |= write_static(g, name, H5T_NATIVE_DOUBLE, nc, 1, v, units, desc, scale, -1) < 0;
@@ -836,6 +893,11 @@ static int write_classes(hid_t root, const struct odt_scenario *sc, const struct
                      k->thermal.face[ODT_TN_RADIATOR][0].absorptivity)
     ODT_CLASS_COLUMN("payload_radiator_conductance_w_k", "W K-1", "payload-radiator conductance",
                      k->thermal.g_w_k[ODT_TN_PAYLOAD][ODT_TN_RADIATOR])
+    ODT_CLASS_COLUMN("spares", "1", "spare accelerators at launch", (double)k->node.n_spares)
+    ODT_CLASS_COLUMN("accelerator_board_power_w", "W", "board power of one accelerator", k->node.type.board_power_w)
+    ODT_CLASS_COLUMN("design_life_s", "s", "design life from launch", sc->shells[c].sat.design_life_s)
+    ODT_CLASS_COLUMN("satellite_mass_kg", "kg", "launch mass of one satellite (mass model, docs/economics.md)",
+                     m->sat_mass_kg ? m->sat_mass_kg[c] : NAN)
 #undef ODT_CLASS_COLUMN
     size_t nl = 16;
     for (int s = 0; s < sc->n_shells; ++s)
@@ -998,6 +1060,7 @@ static int create_layout(struct odt_snapshot_writer *w, const struct odt_scenari
         H5Gclose(g);
     }
     bad |= !bad && write_classes(root, sc, m) < 0;
+    bad |= !bad && write_launches(root, sc, m) < 0;
     if (s_sat >= 0)
         H5Dclose(s_sat);
     if (s_xyz >= 0)
