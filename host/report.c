@@ -15,6 +15,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "host/report.h"
+#include "host/claims_report.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -1680,7 +1681,9 @@ enum odt_status odt_report_file(const char *path, const struct odt_report_option
         if (!mem)
             st = fail(&r, ODT_ERR_NOMEM, "out of memory");
     }
-    if (st == ODT_OK) {
+    if (st == ODT_OK && r.opt.claims) {
+        st = odt_claims_report(r.file, path, r.opt.json, mem, err, errlen);
+    } else if (st == ODT_OK) {
         struct out o;
         out_open(&o, mem, r.opt.json);
         if (o.json) {
@@ -1709,9 +1712,11 @@ enum odt_status odt_report_file(const char *path, const struct odt_report_option
 
 static void report_usage(FILE *f)
 {
-    fprintf(f, "usage: odtwin report FILE.h5 [--json] [--load-w W] [--ground-cf CF | --ground-lat DEG]\n"
+    fprintf(f, "usage: odtwin report FILE.h5 [--json] [--claims] [--load-w W] [--ground-cf CF | --ground-lat DEG]\n"
                "  summary tables of a snapshot file (docs/report.md)\n"
                "  --json            JSON instead of text\n"
+               "  --claims          fleet growth and cost per year, and one row per claim of the February 2026\n"
+               "                    interview (docs/economics.md)\n"
                "  --load-w W        load carried through the longest eclipse, W (default: the class's\n"
                "                    compute + bus power)\n"
                "  --ground-cf CF    ground reference with capacity factor CF (default 0.24, US median)\n"
@@ -1737,6 +1742,8 @@ int odt_report_main(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--json")) {
             opt.json = 1;
+        } else if (!strcmp(a, "--claims")) {
+            opt.claims = 1;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             report_usage(stdout);
             return 0;

@@ -27,6 +27,7 @@ struct odt_report_options {
     int ground_method;       /* enum odt_ground_method (power_thermal/ground.h), default capacity factor */
     double ground_cf;        /* ground capacity factor, 0..1 (default 0.24, REFERENCE_NUMBERS.md) */
     double ground_lat_deg;   /* ground latitude, deg (ODT_GROUND_LATITUDE only; default 37) */
+    int claims;              /* 1: the claims report instead (host/claims_report.h) */
 };
 
 /* odt_report_options_init: text, class load, capacity factor 0.24. */

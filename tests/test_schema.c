@@ -51,7 +51,7 @@ static herr_t check_dataset(hid_t loc, const char *name, const H5O_info_t *info,
 
 /* Sizes of the documented dimension symbols in a file. */
 struct dims_of {
-    hsize_t T, M, N, R, C, E, F;
+    hsize_t T, M, N, R, C, E, F, L;
 };
 
 static hsize_t symbol(const struct dims_of *d, const char *s)
@@ -70,6 +70,8 @@ static hsize_t symbol(const struct dims_of *d, const char *s)
         return d->E;
     if (!strcmp(s, "F"))
         return d->F;
+    if (!strcmp(s, "L"))
+        return d->L;
     if (!strcmp(s, "xyz"))
         return 3;
     if (!strcmp(s, "node"))
@@ -157,6 +159,8 @@ static int check_tables(hid_t f, const char *doc, const struct dims_of *dm, int 
             prefix = "/eclipses/";
         } else if (!strncmp(p, "`/failures` [", 13)) {
             prefix = "/failures/";
+        } else if (!strncmp(p, "`/launches` [", 13)) {
+            prefix = "/launches/";
         } else if (prefix && !strncmp(p, "| `", 3)) {
             char row[512];
             const char *nl = strchr(p, '\n');
@@ -186,6 +190,7 @@ static void dims_of_file(hid_t f, struct dims_of *d)
     d->C = len1(f, "series/class");
     d->E = len1(f, "eclipses/eclipse");
     d->F = len1(f, "failures/failure");
+    d->L = len1(f, "launches/launch");
 }
 
 Test(schema, every_dataset_is_documented_with_its_shape_type_and_units)
