@@ -218,7 +218,25 @@ enum odt_status odt_launch_plan_build(const char *file, const struct odt_shell_s
         goto nomem;
     }
     size_t next_empty = 0, empty = N, next_plane = 0;
-    for (size_t q = 0; q < nt; ++q) {
+    /* per: launch with a window: the slots of the launches of one window, their satellite-weighted mean time */
+    const double window = sh->represent_per == ODT_REPRESENT_LAUNCH ? sh->represent_window_s : 0.0;
+    size_t *pool = window > 0.0 ? malloc(sizeof *pool * (N ? N : 1)) : NULL;
+    size_t n_pool = 0;
+    double pool_t0 = 0.0, pool_tsum = 0.0;
+    int32_t pool_launch = -1;
+    if (window > 0.0 && !pool) {
+        free(times), free(h.key), free(h.idx), free(fill), free(placed);
+        goto nomem;
+    }
+    for (size_t q = 0; q <= nt; ++q) {
+        if (window > 0.0 && n_pool > 0 && (q == nt || times[q] >= pool_t0 + window)) {
+            qsort(pool, n_pool, sizeof *pool, cmp_size);
+            if (!emit_cohort(plan, &cap, sh, pool, n_pool, m, pool_launch, pool_tsum / (double)n_pool, life))
+                goto nomem_all;
+            n_pool = 0;
+        }
+        if (q == nt)
+            break;
         const double t = times[q];
         const long want = per_launch(L, L->n_list > 0 ? &L->list[q] : NULL, sat_mass_kg);
         size_t np = 0, replacing = 0;
@@ -255,6 +273,14 @@ enum odt_status odt_launch_plan_build(const char *file, const struct odt_shell_s
         for (size_t k = 0; k < np; ++k)
             if (L->replace)
                 heap_push(&h, t + life, placed[k]);
+        if (window > 0.0) {
+            if (n_pool == 0)
+                pool_t0 = t, pool_tsum = 0.0, pool_launch = li;
+            memcpy(pool + n_pool, placed, np * sizeof *placed);
+            n_pool += np;
+            pool_tsum += (double)np * t;
+            continue;
+        }
         qsort(placed, np, sizeof *placed, cmp_size);
         if (sh->represent_per == ODT_REPRESENT_PLANE) {
             for (size_t a = 0; a < np;) {
@@ -270,10 +296,10 @@ enum odt_status odt_launch_plan_build(const char *file, const struct odt_shell_s
         }
         continue;
     nomem_all:
-        free(times), free(h.key), free(h.idx), free(fill), free(placed);
+        free(times), free(h.key), free(h.idx), free(fill), free(placed), free(pool);
         goto nomem;
     }
-    free(times), free(h.key), free(h.idx), free(fill), free(placed);
+    free(times), free(h.key), free(h.idx), free(fill), free(placed), free(pool);
     free(idx);
     return ODT_OK;
 nomem:

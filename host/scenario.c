@@ -337,7 +337,7 @@ static enum odt_status read_mapping(struct ctx *c, struct fy_node *map, const ch
 {
     void *it = NULL;
     struct fy_node_pair *p;
-    char prefix[96];
+    char prefix[160];
     snprintf(prefix, sizeof prefix, "%s%s", where, where[0] ? ": " : "");
     while ((p = fy_node_mapping_iterate(map, &it)) != NULL) {
         struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
@@ -778,11 +778,13 @@ static const struct key_def launch_item_keys[] = {
 #undef LI
 struct represent_read {
     int per, count;
+    double window_s;
 };
 #define RP(field) offsetof(struct represent_read, field)
 static const struct key_def represent_keys[] = {
     {"per", KT_ENUM, RP(per), 0, 0, false, 0, represent_names, 0},
     {"count", KT_INT, RP(count), 1, 1e6, false, 0, NULL, 0},
+    {"window_days", KT_DOUBLE, RP(window_s), 0, 3650, false, ODT_SEC_PER_DAY, NULL, 0},
 };
 #undef RP
 
@@ -943,7 +945,7 @@ static enum odt_status read_representatives(struct ctx *c, const char *where, st
     sh->represent_line = node_line(key);
     if (!val || fy_node_get_type(val) != FYNT_MAPPING)
         return fail(c, sh->represent_line, "%s: expected a mapping, e.g. {per: launch, count: 1}", w);
-    struct represent_read r = {ODT_REPRESENT_NONE, 0};
+    struct represent_read r = {ODT_REPRESENT_NONE, 0, 0.0};
     enum odt_status st = read_mapping(c, val, w, represent_keys, NKEYS(represent_keys), NULL, &r);
     if (st != ODT_OK)
         return st;
@@ -954,8 +956,11 @@ static enum odt_status read_representatives(struct ctx *c, const char *where, st
         return fail(c, sh->represent_line, "%s: needs 'per' (launch or plane)", w);
     if (r.per == ODT_REPRESENT_LAUNCH && !sh->launch.given)
         return fail(c, sh->represent_line, "%s: per: launch needs a 'launch' block in the entry", w);
+    if (r.window_s > 0.0 && r.per != ODT_REPRESENT_LAUNCH)
+        return fail(c, sh->represent_line, "%s: window_days applies to per: launch", w);
     sh->represent_per = r.per;
     sh->represent_count = r.count;
+    sh->represent_window_s = r.window_s;
     return ODT_OK;
 }
 

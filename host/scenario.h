@@ -121,6 +121,8 @@ struct odt_shell_spec {
     struct odt_launch_spec launch; /* launch schedule (launch.given 0: every satellite in orbit at the epoch) */
     int represent_per;         /* enum odt_represent_per */
     int represent_count;       /* representative satellites per launch or per plane */
+    double represent_window_s; /* per: launch, > 0: the launches within this window form one cohort, launched at
+                                  their satellite-weighted mean time (window_days) */
     int represent_line;
 };
 
