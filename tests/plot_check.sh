@@ -6,10 +6,11 @@
 # temperature of 3 of the 6 satellites, without illumination), plots both, and checks that each
 # PNG exists, is not blank (pixel standard deviation > 0) and was drawn from the data it should
 # be (the fleet series for the power and the state of charge, the records for the node
-# temperatures when they are recorded); that a plot whose datasets the file lacks (tokens,
-# failures) is skipped with a note instead; and that a file that is not HDF5, or is of schema
-# 1.x, gives one clear error and a non-zero exit. Prints "N passed, M failed"; exits 1 on any
-# failure, 77 (skipped) when there is no python3.
+# temperatures when they are recorded); runs tests/data/scenarios/growth_small.yaml (launches)
+# and checks the four --claims figures the same way; that a plot whose datasets the file
+# lacks (tokens, failures) is skipped with a note instead; and that a file that is not HDF5,
+# or is of schema 1.x, gives one clear error and a non-zero exit. Prints "N passed, M
+# failed"; exits 1 on any failure, 77 (skipped) when there is no python3.
 set -u
 BUILD=${1:?usage: plot_check.sh BUILD_DIR}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -119,7 +120,24 @@ said "$TMP/plot2.log" "temperatures.png (node_temperature records of 3 satellite
     "node temperatures from the records of the 3 record satellites"
 said "$TMP/plot2.log" "illumination.png (fleet series)" "illumination not recorded: shadow counts from /series"
 
-# 3. Without the failure table and the token series: those plots are skipped with a note.
+# 3. The claims figures of a growth run (launches), with odtwin report --claims --json.
+OUT5="$TMP/plots_claims"
+if "$ODTWIN" run "$ROOT/tests/data/scenarios/growth_small.yaml" -o "$TMP/growth.h5" --quiet &&
+    python3 "$PLOT" "$TMP/growth.h5" -o "$OUT5" --claims --odtwin "$ODTWIN" >"$TMP/plot5.log" 2>&1; then
+    ok "run growth_small.yaml and plot with --claims"
+else
+    bad "run growth_small.yaml and plot with --claims"
+    cat "$TMP/plot5.log"
+fi
+for name in claims_fleet_growth claims_compute_added claims_cost_per_mtok claims_eclipse_storage; do
+    png_ok "claims: $name.png" "$OUT5/$name.png"
+done
+said "$TMP/plot5.log" "claims_fleet_growth.png (/series satellites_in_service, /launches (10 rows))" \
+    "fleet growth from /series and the 10 launches of /launches"
+said "$TMP/plot5.log" "claims_cost_per_mtok.png (odtwin report --claims --json, /economics)" \
+    "cost per million tokens from odtwin report --claims --json"
+
+# 4. Without the failure table and the token series: those plots are skipped with a note.
 python3 - "$H5" "$TMP/lean.h5" <<'PY'
 import shutil, sys, h5py
 shutil.copy(sys.argv[1], sys.argv[2])
@@ -141,7 +159,7 @@ else
     cat "$TMP/plot3.log"
 fi
 
-# 4. Schema 1.x: refused with one message naming the file.
+# 5. Schema 1.x: refused with one message naming the file.
 python3 - "$H5" "$TMP/old.h5" <<'PY'
 import shutil, sys, h5py, numpy as np
 shutil.copy(sys.argv[1], sys.argv[2])
@@ -157,7 +175,7 @@ else
     cat "$TMP/old.log"
 fi
 
-# 5. A file that is not a snapshot: one message naming the file, non-zero exit.
+# 6. A file that is not a snapshot: one message naming the file, non-zero exit.
 echo "not hdf5" >"$TMP/bad.h5"
 if python3 "$PLOT" "$TMP/bad.h5" -o "$OUT" >"$TMP/bad.log" 2>&1; then
     bad "a file that is not HDF5 is refused"

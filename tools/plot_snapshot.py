@@ -2,6 +2,7 @@
 """Plots of an odtwin snapshot file, schema 2.x (docs/report.md, docs/snapshot.md).
 
 usage: plot_snapshot.py SNAPSHOT.h5 [-o OUTDIR] [--max-records N] [--max-points N]
+                        [--claims [--odtwin PATH]]
 
 Writes PNG files into OUTDIR (default: the snapshot's folder):
 
@@ -15,6 +16,21 @@ Writes PNG files into OUTDIR (default: the snapshot's folder):
   tokens.png         fleet tokens/s (served, demanded, capacity) against time, from /series
   failures.png       cumulative accelerator failures and node restarts, from the /failures table
 
+With --claims, four more (docs/economics.md, the claims of `odtwin report --claims`):
+
+  claims_fleet_growth.png     satellites in service (/series) against time, with the cumulative satellites
+                              launched (/launches) and retired (/fleet launch_time, retire_time, weight)
+  claims_compute_added.png    compute power added in orbit per year against the ground's cumulative AI
+                              compute (log scale), with the crossover year
+  claims_cost_per_mtok.png    cost per million tokens per year, space and ground, with the break-even
+                              launch price
+  claims_eclipse_storage.png  the longest complete umbra pass of each day (/eclipses) and the battery
+                              energy it needs against the usable battery installed (/classes, first class)
+
+The two per-year figures come from `odtwin report SNAPSHOT.h5 --claims --json`, run with the binary of
+--odtwin (default: `odtwin` on PATH, else ../build/odtwin beside this tool); without one they are skipped
+with a note.
+
 Each written plot is printed with the data it was drawn from; a plot whose datasets the file
 lacks is skipped with a note. Only complete records are read (`time` is written last); without /final (a killed run)
 only the series rows of complete records. Needs h5py, numpy and matplotlib
@@ -23,7 +39,10 @@ only the series rows of complete records. Needs h5py, numpy and matplotlib
 """
 
 import argparse
+import json
 import os
+import shutil
+import subprocess
 import sys
 
 import numpy as np
@@ -382,6 +401,326 @@ def plot_failures(f, out, t_end):
     return save(fig, out, "failures.png"), "/failures table, %d rows" % n
 
 
+# ----------------------------------------------------------------------------------------------------------------
+# Claims figures (--claims)
+
+DAY = 86400.0
+YEAR = 365.25 * DAY
+R_EARTH_KM = 6378.137
+
+
+def epoch_of(f):
+    """The epoch (numpy datetime64[ms]) from the attribute epoch_utc of /time (else of the root)."""
+    v = f["time"].attrs.get("epoch_utc", f.attrs.get("epoch_utc", b"1970-01-01T00:00:00Z"))
+    return np.datetime64(text(v).strip().rstrip("Zz"), "ms")
+
+
+def dates(epoch, t):
+    """Seconds since the epoch as datetime64[ms] (for a date axis)."""
+    return epoch + np.round(np.asarray(t, dtype=np.float64) * 1e3).astype("timedelta64[ms]")
+
+
+def day_text(d):
+    return str(np.datetime64(d, "D"))
+
+
+def period_text(f, t_end):
+    e = epoch_of(f)
+    span = "%.1f years" % (t_end / YEAR) if t_end >= 2 * YEAR else "%.0f days" % (t_end / DAY)
+    return "%s to %s (%s)" % (day_text(e), day_text(dates(e, t_end)), span)
+
+
+def class_names(f):
+    if "classes" not in f:
+        return []
+    names = text(f["classes"].attrs.get("names", b""))
+    return [n for n in names.split(",")] if names else []
+
+
+def orbit_text(f):
+    """The fleet entries' orbits: name, mean altitude and inclination of the generated satellites (/fleet)."""
+    if "fleet" not in f or "a_km" not in f["fleet"] or "inc_rad" not in f["fleet"]:
+        return "orbit not recorded"
+    g = f["fleet"]
+    a = g["a_km"][:]
+    inc = np.degrees(g["inc_rad"][:])
+    cls = g["cls"][:] if "cls" in g else np.zeros(len(a), dtype=int)
+    names = class_names(f)
+    parts = []
+    for c in np.unique(cls)[:3]:
+        sel = cls == c
+        name = names[c] if c < len(names) else "class %d" % c
+        parts.append("%s: %.0f km, %.1f deg" % (name, float(np.mean(a[sel])) - R_EARTH_KM, float(np.mean(inc[sel]))))
+    more = len(np.unique(cls)) - 3
+    return "; ".join(parts) + (" and %d more" % more if more > 0 else "")
+
+
+def dollars(s):
+    """A text with $ signs drawn as such (not as mathtext)."""
+    return s.replace("$", r"\$")
+
+
+def caption(fig, lines):
+    fig.text(0.01, 0.005, dollars("\n".join(lines)), fontsize="x-small", va="bottom", ha="left", color="0.25")
+
+
+def plot_fleet_growth(f, out, s, t_end):
+    if not s.has("satellites_in_service") or s.rows == 0:
+        return None, "fleet growth: skipped (no satellites_in_service in /series)"
+    e = epoch_of(f)
+    fig, ax = plt.subplots(figsize=(11, 5.5))
+    ax.plot(dates(e, s.time), s.fleet("satellites_in_service"), linewidth=1.6, label="in service")
+    sources = ["/series satellites_in_service"]
+    launched = 0.0
+    if "launches" in f and "time" in f["launches"] and "satellites" in f["launches"] and len(f["launches/time"]):
+        g = f["launches"]
+        tl = g["time"][:].astype(np.float64)
+        order = np.argsort(tl, kind="stable")
+        cum = np.cumsum(g["satellites"][:].astype(np.float64)[order])
+        launched = float(cum[-1])
+        ax.step(dates(e, np.r_[0.0, tl[order], t_end]), np.r_[0.0, cum, launched], where="post", linewidth=1.0,
+                label="launched, cumulative (%d launches)" % len(tl))
+        sources.append("/launches (%d rows)" % len(tl))
+    retired = 0.0
+    if "fleet" in f and "retire_time" in f["fleet"] and "launch_time" in f["fleet"]:
+        g = f["fleet"]
+        lt = g["launch_time"][:]
+        rt = g["retire_time"][:]
+        w = g["weight"][:].astype(np.float64) if "weight" in g else np.ones(len(rt))
+        sel = (lt <= t_end) & (rt <= t_end)
+        if sel.any():
+            order = np.argsort(rt[sel], kind="stable")
+            cum = np.cumsum(w[sel][order])
+            retired = float(cum[-1])
+            ax.step(dates(e, np.r_[0.0, rt[sel][order], t_end]), np.r_[0.0, cum, retired], where="post",
+                    linewidth=1.0, linestyle="--", label="retired, cumulative (design life over)")
+            sources.append("/fleet retire_time")
+    ax.set_ylim(bottom=0.0)
+    ax.set_xlim(dates(e, 0.0), dates(e, t_end))
+    ax.set_ylabel("satellites (1)")
+    ax.set_title("Fleet growth: %s" % title_of(f))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", loc="upper left")
+    not_flown = 0.0
+    if "launches" in f:
+        not_flown = float(np.asarray(f["launches"].attrs.get("not_flown", 0.0)).reshape(-1)[0])
+    caption(fig, ["Period %s; orbit %s." % (period_text(f, t_end), orbit_text(f)),
+                  "%.0f satellites launched, %.0f retired%s; representative satellites count for the satellites "
+                  "they stand for." % (launched, retired,
+                                       ", %.0f launches not flown (no free slot)" % not_flown if not_flown else "")])
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return save(fig, out, "claims_fleet_growth.png"), ", ".join(sources)
+
+
+def find_odtwin(given):
+    if given:
+        return given
+    found = shutil.which("odtwin")
+    if found:
+        return found
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "odtwin")
+    return os.path.normpath(here) if os.access(here, os.X_OK) else None
+
+
+def claims_json(path, odtwin):
+    """(the parsed `odtwin report PATH --claims --json`, None) or (None, why not)."""
+    exe = find_odtwin(odtwin)
+    if not exe:
+        return None, "no odtwin binary (give --odtwin PATH)"
+    try:
+        r = subprocess.run([exe, "report", path, "--claims", "--json"], capture_output=True, text=True,
+                           timeout=900)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, "%s report --claims --json failed: %s" % (exe, e)
+    if r.returncode != 0:
+        first = (r.stderr.strip().splitlines() or ["exit code %d" % r.returncode])[0]
+        return None, "%s report --claims --json: %s" % (exe, first)
+    try:
+        d = json.loads(r.stdout)
+    except ValueError as e:
+        return None, "%s report --claims --json: not JSON (%s)" % (exe, e)
+    if not isinstance(d, dict) or not d.get("years"):
+        return None, "%s report --claims --json: no years" % exe
+    return d, None
+
+
+def year_column(d, key):
+    return np.array([np.nan if y.get(key) is None else float(y[key]) for y in d["years"]])
+
+
+def economics_text(f, keys):
+    if "economics" not in f:
+        return "/economics not in the file"
+    a = f["economics"].attrs
+    return ", ".join(fmt % float(np.asarray(a[k]).reshape(-1)[0]) for k, fmt in keys if k in a)
+
+
+def partial_years_text(d):
+    part = [(y["year"], y.get("year_fraction")) for y in d["years"]
+            if y.get("year_fraction") is not None and float(y["year_fraction"]) < 0.999]
+    if not part:
+        return ""
+    return " Partial years, annualised: %s." % ", ".join("%d (%.2f of a year)" % (int(y), float(q)) for y, q in part)
+
+
+def plot_compute_added(f, out, d, why, t_end):
+    if d is None:
+        return None, "compute added per year: skipped (%s)" % why
+    years = year_column(d, "year")
+    added = year_column(d, "compute_power_added_w")
+    ground = year_column(d, "ground_compute_w")
+    fig, ax = plt.subplots(figsize=(10, 5.5))
+    frac = year_column(d, "year_fraction")
+    hatch_sel = np.isfinite(frac) & (frac < 0.999)
+    bars = ax.bar(years, np.where(added > 0, added, np.nan), width=0.6,
+                  label="compute power added in orbit in the year")
+    for b, h in zip(bars, hatch_sel):
+        if h:
+            b.set_hatch("//")
+    ax.plot(years, ground, "o-", color="C3", label="ground AI compute, cumulative at the year's end")
+    ax.set_yscale("log")
+    pos = np.r_[added, ground]
+    pos = pos[np.isfinite(pos) & (pos > 0)]
+    if len(pos):  # bars from a decade below the smallest value; two decades above for the notes
+        ax.set_ylim(pos.min() / 10.0, pos.max() * 100.0)
+    ax.set_xlim(np.nanmin(years) - 0.7, np.nanmax(years) + 0.7)
+    ax.set_xticks(years)
+    ax.set_xticklabels(["%d" % y for y in years])
+    ax.set_xlabel("year")
+    ax.set_ylabel("power (W)")
+    ax.grid(alpha=0.3, which="both", axis="y")
+    cross = d.get("summary", {}).get("crossover_year")
+    if cross is not None:
+        ax.axvline(float(cross), color="k", linestyle=":", linewidth=1.0)
+        note = "crossover: %d\nthe orbit's additions pass the ground total" % int(cross)
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.nanmax(added / ground) if np.isfinite(added / ground).any() else np.nan
+        note = "no crossover within the horizon (to %d)\norbit additions at most %.2g of the ground total" \
+               % (int(np.nanmax(years)), ratio)
+    ax.text(0.02, 0.97, note, transform=ax.transAxes, va="top", fontsize="small", wrap=True,
+            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "0.7"})
+    ax.legend(fontsize="small", loc="upper right")
+    ax.set_title("Compute added in orbit per year vs the ground's cumulative: %s" % title_of(f))
+    caption(fig, ["Period %s; orbit %s.%s" % (period_text(f, t_end), orbit_text(f), partial_years_text(d)),
+                  "Orbit: board power of the accelerators launched in the year. Ground (/economics): %s."
+                  % economics_text(f, (("ground_compute_w", "%.3g W"), ("ground_compute_year", "in %.0f"),
+                                       ("ground_compute_growth", "growing %.2gx a year")))])
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return save(fig, out, "claims_compute_added.png"), "odtwin report --claims --json, %d years" % len(years)
+
+
+def plot_cost_per_mtok(f, out, d, why, t_end):
+    if d is None:
+        return None, "cost per million tokens: skipped (%s)" % why
+    years = year_column(d, "year")
+    space = year_column(d, "space_per_mtok")
+    ground = year_column(d, "ground_per_mtok")
+    if not (np.isfinite(space).any() or np.isfinite(ground).any()):
+        return None, "cost per million tokens: skipped (no year with a cost per token in the claims JSON)"
+    fig, ax = plt.subplots(figsize=(10, 5.5))
+    ax.plot(years, space, "o-", label="space")
+    ax.plot(years, ground, "s-", label="ground (same accelerators and demand)")
+    pos = np.r_[space, ground]
+    pos = pos[np.isfinite(pos) & (pos > 0)]
+    if len(pos) and pos.max() > 30.0 * pos.min():  # headroom above for the notes
+        ax.set_yscale("log")
+        ax.set_ylim(pos.min() / 3.0, pos.max() * 30.0)
+    elif len(pos):
+        ax.set_ylim(0.0, pos.max() * 1.5)
+    ax.set_xlim(np.nanmin(years) - 0.5, np.nanmax(years) + 0.5)
+    ax.set_xticks(years)
+    ax.set_xticklabels(["%d" % y for y in years])
+    ax.set_xlabel("year")
+    ax.set_ylabel(dollars("cost per million tokens ($/Mtok)"))
+    ax.grid(alpha=0.3, which="both")
+    summ = d.get("summary", {})
+    be = summ.get("breakeven_launch_per_kg")
+    lines = ["break-even launch price: %s" % ("%.4g $/kg" % be if be is not None else
+                                              "none (space dearer than the ground even with free launch)")]
+    if summ.get("space_per_mtok") is not None and summ.get("ground_per_mtok") is not None:
+        lines.append("over the horizon: space %.3g $/Mtok, ground %.3g $/Mtok"
+                     % (summ["space_per_mtok"], summ["ground_per_mtok"]))
+    ax.text(0.02, 0.97, dollars("\n".join(lines)), transform=ax.transAxes, va="top", fontsize="small",
+            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "0.7"})
+    ax.legend(fontsize="small", loc="upper right")
+    ax.set_title("Cost per million tokens, space vs ground: %s" % title_of(f))
+    caption(fig, ["Period %s; orbit %s.%s" % (period_text(f, t_end), orbit_text(f), partial_years_text(d)),
+                  "Prices (/economics): %s." % economics_text(f, (
+                      ("launch_price_per_kg", "launch %.0f $/kg"), ("launch_learning", "learning %.2g per doubling"),
+                      ("launch_price_floor_per_kg", "floor %.0f $/kg"),
+                      ("satellite_cost_per_kg", "satellite %.0f $/kg"),
+                      ("accelerator_price", "accelerator %.0f $"), ("ground_build_cost_per_w", "ground build %.3g $/W"),
+                      ("electricity_per_kwh", "electricity %.3g $/kWh"), ("pue", "PUE %.2f")))])
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return save(fig, out, "claims_cost_per_mtok.png"), "odtwin report --claims --json, /economics"
+
+
+def plot_eclipse_storage(f, out, t_end, block=1 << 20):
+    need = ("kind", "start", "duration", "complete")
+    if "eclipses" not in f or not all(k in f["eclipses"] for k in need):
+        return None, "eclipse storage: skipped (no /eclipses table with %s)" % ", ".join(need)
+    cneed = ("compute_power_w", "bus_power_w", "battery_discharge_efficiency", "battery_capacity_j",
+             "battery_soc_max", "battery_soc_min")
+    if "classes" not in f or not all(k in f["classes"] for k in cneed):
+        return None, "eclipse storage: skipped (/classes lacks %s)" % ", ".join(cneed)
+    g = f["eclipses"]
+    n = min(len(g[k]) for k in need)
+    if "final" not in f and "eclipse_rows" in f:
+        n = min(n, int(f["eclipse_rows"][records(f) - 1]))
+    days = max(1, int(np.ceil(t_end / DAY)))
+    longest = np.zeros(days)
+    passes = 0
+    for q0 in range(0, n, block):
+        q1 = min(n, q0 + block)
+        sel = (g["kind"][q0:q1] == 1) & (g["complete"][q0:q1] == 1)
+        if not sel.any():
+            continue
+        st = g["start"][q0:q1][sel]
+        du = g["duration"][q0:q1][sel]
+        day = np.clip((st // DAY).astype(np.int64), 0, days - 1)
+        np.maximum.at(longest, day, du)
+        passes += int(sel.sum())
+    c = f["classes"]
+    load = float(c["compute_power_w"][0]) + float(c["bus_power_w"][0])
+    eff = float(c["battery_discharge_efficiency"][0])
+    usable = float(c["battery_capacity_j"][0]) * (float(c["battery_soc_max"][0]) - float(c["battery_soc_min"][0]))
+    need_wh = longest * load / eff / 3600.0
+    usable_wh = usable / 3600.0
+    e = epoch_of(f)
+    x = dates(e, (np.arange(days) + 0.5) * DAY)
+    fig, axes = plt.subplots(2, 1, figsize=(11, 7), sharex=True)
+    ax = axes[0]
+    ax.plot(x, longest / 60.0, drawstyle="steps-mid", linewidth=1.0)
+    ax.set_ylim(bottom=0.0, top=max(1.0, 1.1 * float(longest.max()) / 60.0))
+    ax.set_ylabel("longest umbra pass (min)")
+    ax.set_title("Eclipse seasons and the storage they need: %s" % title_of(f))
+    ax.grid(alpha=0.3)
+    if passes == 0:
+        ax.text(0.5, 0.5, "no complete umbra pass in the run", transform=ax.transAxes, ha="center", va="center")
+    ax = axes[1]
+    ax.plot(x, need_wh, drawstyle="steps-mid", linewidth=1.0, label="needed through the day's longest umbra")
+    ax.axhline(usable_wh, color="C3", linestyle="--", linewidth=1.2,
+               label="usable installed (%.0f Wh)" % usable_wh)
+    ax.set_ylim(bottom=0.0, top=1.35 * max(usable_wh, float(need_wh.max()), 1.0))  # the legend above the line
+    ax.set_ylabel("battery energy (Wh)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", loc="upper right")
+    ax.set_xlim(dates(e, 0.0), dates(e, days * DAY))
+    over = int((need_wh > usable_wh).sum())
+    names = class_names(f)
+    cname = names[0] if names else "class 0"
+    caption(fig, ["Period %s; orbit %s; shadow model %s; %d complete umbra passes, %d days over the usable battery."
+                  % (period_text(f, t_end), orbit_text(f), text(g.attrs.get("model", b"?")), passes, over),
+                  "Energy = duration x (compute %.0f W + bus %.0f W) / discharge efficiency %.3g; usable = capacity "
+                  "%.0f Wh x (soc_max %.2f - soc_min %.2f); class %s (the first class)."
+                  % (float(c["compute_power_w"][0]), float(c["bus_power_w"][0]), eff,
+                     float(c["battery_capacity_j"][0]) / 3600.0, float(c["battery_soc_max"][0]),
+                     float(c["battery_soc_min"][0]), cname)])
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return save(fig, out, "claims_eclipse_storage.png"), "/eclipses, %d complete umbra passes; /classes" % passes
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="PNG plots of an odtwin snapshot file (schema 2.x)")
     ap.add_argument("snapshot", help="HDF5 snapshot written by odtwin run")
@@ -390,6 +729,12 @@ def main(argv=None):
                     help="records of the per-satellite plots, at most, evenly spread (default 2000)")
     ap.add_argument("--max-points", type=int, default=4000,
                     help="points of the fleet-series plots, at most: longer series are binned (default 4000)")
+    ap.add_argument("--claims", action="store_true",
+                    help="also the four claims figures (claims_*.png): fleet growth, compute added per year, cost "
+                         "per million tokens, eclipse storage")
+    ap.add_argument("--odtwin", metavar="PATH",
+                    help="odtwin binary for `odtwin report --claims --json` (default: odtwin on PATH, else "
+                         "../build/odtwin beside this tool)")
     a = ap.parse_args(argv)
     out = a.outdir or os.path.dirname(os.path.abspath(a.snapshot))
     try:
@@ -423,6 +768,10 @@ def main(argv=None):
             t_end = float(f["final"].attrs["time"]) if "final" in f else float(f["time"][t - 1])
             results = [plot_power(f, out, s), plot_illumination(f, out, idx, s), plot_temperatures(f, out, idx, s),
                        plot_tokens(f, out, s), plot_failures(f, out, t_end)]
+            if a.claims:
+                d, why = claims_json(a.snapshot, a.odtwin)
+                results += [plot_fleet_growth(f, out, s, t_end), plot_compute_added(f, out, d, why, t_end),
+                            plot_cost_per_mtok(f, out, d, why, t_end), plot_eclipse_storage(f, out, t_end)]
     except (SnapshotError, OSError, KeyError) as e:
         print("plot_snapshot.py: error: %s: %s" % (a.snapshot, e), file=sys.stderr)
         return 1
