@@ -165,6 +165,7 @@ static void init_satellite(const struct odt_shell_spec *spec, int s, size_t i, s
     f->retire_time[i] = spec->sat.design_life_s;
     f->weight[i] = 1.0;
     f->life_status[i] = ODT_LIFE_PLANNED; /* in service from the zero-length evaluation at the epoch */
+    f->umbra_start[i] = f->shadow_start[i] = NAN; /* no open eclipse interval until it is in service */
     m->id[i] = (int32_t)i;
     m->shell[i] = s;
 }
