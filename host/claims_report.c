@@ -9,6 +9,7 @@
 #include "host/economics.h"
 #include "host/ephem.h"
 #include "host/h5io.h"
+#include "power_thermal/battery.h"
 
 #define YEAR_S ODT_SEC_PER_YEAR
 
@@ -95,7 +96,7 @@ enum odt_status odt_claims_report(hid_t file, const char *path, int json, FILE *
     double *l_t = NULL, *l_shell = NULL, *l_sat = NULL, *l_mass = NULL, *weight = NULL, *launch = NULL,
            *retire = NULL, *f_sat = NULL, *f_kind = NULL, *f_num = NULL, *f_t = NULL, *e_kind = NULL,
            *e_start = NULL, *e_dur = NULL, *e_comp = NULL, *sun_t = NULL, *el_t = NULL, *lost = NULL, *ideal = NULL,
-           *a_km = NULL, *inc = NULL;
+           *a_km = NULL, *inc = NULL, *shell = NULL;
     double *cls[10] = {NULL};
     struct odt_econ_year *years = NULL;
 
@@ -172,6 +173,7 @@ enum odt_status odt_claims_report(hid_t file, const char *path, int json, FILE *
     launch = read_all(&c, "/fleet/launch_time", 1, d);
     retire = read_all(&c, "/fleet/retire_time", 1, d);
     a_km = read_all(&c, "/fleet/a_km", 1, d);
+    shell = read_all(&c, "/fleet/shell", 1, d);
     inc = read_all(&c, "/fleet/inc_rad", 1, d);
     f_sat = read_all(&c, "/failures/satellite", 1, d);
     nf = f_sat ? d[0] : 0;
@@ -187,7 +189,7 @@ enum odt_status odt_claims_report(hid_t file, const char *path, int json, FILE *
     el_t = read_all(&c, "/final/elapsed_time", 1, d);
     lost = read_all(&c, "/final/capacity_lost_failures", 1, d);
     ideal = read_all(&c, "/final/capacity_ideal", 1, d);
-    if (!l_t || !l_shell || !l_sat || !l_mass || !weight || !launch || !retire || !a_km || !inc || !f_sat || !f_kind ||
+    if (!l_t || !l_shell || !l_sat || !l_mass || !weight || !launch || !retire || !a_km || !inc || !shell || !f_sat || !f_kind ||
         !f_num || !f_t || !e_kind || !e_start || !e_dur || !e_comp || !sun_t || !el_t || !lost || !ideal) {
         st = cr_fail(&c, ODT_ERR_PARSE, "a dataset of /launches, /fleet, /failures, /eclipses or /final is missing "
                      "(a file from an older version, or a run that did not finish: run it again or resume it)");
@@ -271,8 +273,19 @@ enum odt_status odt_claims_report(hid_t file, const char *path, int json, FILE *
     }
     double w_sun = 0.0, w_el = 0.0, w_lost = 0.0, w_ideal = 0.0, failed = 0.0;
     for (hsize_t i = 0; i < n; ++i) {
+        const hsize_t s = shell[i] >= 0.0 && (hsize_t)shell[i] < nc ? (hsize_t)shell[i] : 0;
         if (launch[i] < horizon) /* every satellite in service within the run, launched or in orbit at the epoch */
-            acc_launched_all += weight[i] * (cls[C_ACC][0] + cls[C_SPARE][0]);
+            acc_launched_all += weight[i] * (cls[C_ACC][s] + cls[C_SPARE][s]);
+        if (launch[i] <= 0.0) { /* in orbit at the epoch (no launch block): bought and launched then, in year 0 */
+            struct odt_econ_year *y = &years[0];
+            const double mass = isfinite(cls[C_MASS][s]) ? cls[C_MASS][s] : 0.0;
+            y->satellites_launched += weight[i];
+            y->mass_launched_kg += weight[i] * mass;
+            y->accelerators_launched += weight[i] * (cls[C_ACC][s] + cls[C_SPARE][s]);
+            y->compute_power_added_w += weight[i] * cls[C_ACC][s] * cls[C_BOARD][s];
+            sats_launched += weight[i];
+            mass_launched += weight[i] * mass;
+        }
         if (retire[i] < horizon && launch[i] < horizon)
             years[YEAR_OF(retire[i])].satellites_retired += weight[i];
         w_sun += weight[i] * sun_t[i];
@@ -295,12 +308,11 @@ enum odt_status odt_claims_report(hid_t file, const char *path, int json, FILE *
         y->satellites_in_service /= span; /* time means */
         y->accelerators_in_service /= span;
         y->compute_power_w /= span;
-        /* flows as rates per year */
+        /* what the fleet does, as rates per year (the cost model charges a year's depreciation and operations
+           against a year's tokens); what was bought and launched stays as counted */
         y->satellite_mass_kg_mean = y->satellites_launched > 0.0 ? y->mass_launched_kg / y->satellites_launched : 0.0;
-        y->launches /= frac[k], y->satellites_launched /= frac[k], y->mass_launched_kg /= frac[k];
-        y->accelerators_launched /= frac[k], y->compute_power_added_w /= frac[k];
         y->token_capacity /= frac[k], y->tokens_delivered /= frac[k], y->tokens_demanded /= frac[k];
-        y->satellites_retired /= frac[k], y->accelerators_failed /= frac[k];
+        y->accelerators_failed /= frac[k];
     }
     struct odt_econ_summary sum;
     char why[300];
@@ -337,7 +349,7 @@ enum odt_status odt_claims_report(hid_t file, const char *path, int json, FILE *
     ci.sunlit_fraction = w_el > 0.0 ? w_sun / w_el : NAN;
     ci.max_eclipse_s = max_ecl;
     ci.eclipse_season_days = season_days;
-    ci.battery_wh_needed = max_ecl * (cls[C_COMPUTE][0] + cls[C_BUS][0]) / (eta_d > 0.0 ? eta_d : 1.0) / 3600.0;
+    ci.battery_wh_needed = odt_battery_eclipse_energy_j(cls[C_COMPUTE][0] + cls[C_BUS][0], max_ecl, eta_d) / 3600.0;
     ci.battery_wh_installed = cls[C_BATT][0] * (soc_max - soc_min) / 3600.0;
     ci.unserved_fraction_without_battery = NAN;
     ci.accel_failed_fraction = acc_launched_all > 0.0 ? failed / acc_launched_all : NAN;
@@ -403,7 +415,7 @@ enum odt_status odt_claims_report(hid_t file, const char *path, int json, FILE *
     } else {
         fprintf(out, "odtwin report --claims: %s\n", path);
         fprintf(out, "  horizon %.2f years from %.2f; orbit %s; years are Julian years from the epoch (a partial "
-                     "last year is given as rates per year)\n", horizon / YEAR_S, first_year, orbit);
+                     "last year gives tokens and failures as rates per year, launches and costs as counted)\n", horizon / YEAR_S, first_year, orbit);
         fprintf(out, "\nFleet growth and cost per year\n");
         fprintf(out, "  %-8s %9s %11s %11s %10s %10s %12s %12s %11s %11s %11s\n", "year", "launches", "sats_launch",
                 "in_service", "retired", "orbit_GW", "tokens", "launch_$/kg", "cost_$", "space_$/Mt", "ground_$/Mt");
@@ -412,12 +424,13 @@ enum odt_status odt_claims_report(hid_t file, const char *path, int json, FILE *
             fprintf(out, "  %-8.2f %9.0f %11.0f %11.0f %10.0f %10.4f %12.4g %12.1f %11.4g %11.4g %11.4g%s\n", y->year,
                     y->launches, y->satellites_launched, y->satellites_in_service, y->satellites_retired,
                     y->compute_power_w / 1e9, y->tokens_delivered, y->launch_price_per_kg, y->cost_year,
-                    y->space_per_mtok, y->ground_per_mtok, frac[k] < 1.0 - 1e-9 ? " (partial, per year)" : "");
+                    y->space_per_mtok, y->ground_per_mtok, frac[k] < 1.0 - 1e-9 ? " (partial year: tokens per year)" : "");
         }
         fprintf(out, "\nOver the horizon\n");
         fprintf(out, "  satellites launched     %.0f (%.1f t)\n", sats_launched, mass_launched / 1e3);
         fprintf(out, "  cost spent              %.4g $\n", sum.cost_cumulative);
-        fprintf(out, "  tokens delivered        %.4g\n", sum.tokens_delivered);
+        fprintf(out, "  tokens delivered        %.4g%s\n", sum.tokens_delivered,
+                frac[ny - 1] < 1.0 - 1e-9 ? " (the partial year as its rate per year)" : "");
         fprintf(out, "  cost per Mtoken         space %.4g $, ground reference %.4g $\n", sum.space_per_mtok,
                 sum.ground_per_mtok);
         if (isfinite(sum.breakeven_launch_per_kg))
@@ -442,7 +455,7 @@ done:
     free(time), free(demand), free(sis), free(aw), free(cap), free(served);
     free(l_t), free(l_shell), free(l_sat), free(l_mass), free(weight), free(launch), free(retire);
     free(f_sat), free(f_kind), free(f_num), free(f_t), free(e_kind), free(e_start), free(e_dur), free(e_comp);
-    free(sun_t), free(el_t), free(lost), free(ideal), free(a_km), free(inc);
+    free(sun_t), free(el_t), free(lost), free(ideal), free(a_km), free(inc), free(shell);
     for (int k = 0; k < 10; ++k)
         free(cls[k]);
     free(years);

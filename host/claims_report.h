@@ -8,7 +8,10 @@
  * classes (/classes: accelerators, board power, design life, launch mass), the
  * events (/eclipses, /failures with /fleet/weight), the end state (/final) and
  * the prices (/economics). Years are Julian years (365.25 d) from the epoch,
- * labelled by the decimal calendar year at their start. With several fleet
+ * labelled by the decimal calendar year at their start; a partial last year
+ * gives tokens and failures as rates per year, launches and money as counted. Satellites in orbit at
+ * the epoch (fleet entries without a launch block) are charged as bought and
+ * launched at the epoch, in the first year. With several fleet
  * entries, the cost model uses the first entry's accelerator (its price, board
  * power and throughput) and design life; the physical sums cover every entry.
  */

@@ -230,8 +230,11 @@ enum odt_status odt_launch_plan_build(const char *file, const struct odt_shell_s
     }
     for (size_t q = 0; q <= nt; ++q) {
         if (window > 0.0 && n_pool > 0 && (q == nt || times[q] >= pool_t0 + window)) {
+            const double t_mean = pool_tsum / (double)n_pool;
+            for (size_t k = 0; k < n_pool && L->replace; ++k) /* the slots free up when their representative retires */
+                heap_push(&h, t_mean + life, pool[k]);
             qsort(pool, n_pool, sizeof *pool, cmp_size);
-            if (!emit_cohort(plan, &cap, sh, pool, n_pool, m, pool_launch, pool_tsum / (double)n_pool, life))
+            if (!emit_cohort(plan, &cap, sh, pool, n_pool, m, pool_launch, t_mean, life))
                 goto nomem_all;
             n_pool = 0;
         }
@@ -270,9 +273,6 @@ enum odt_status odt_launch_plan_build(const char *file, const struct odt_shell_s
         pl->satellites = (int32_t)np;
         pl->replacing = (int32_t)replacing;
         pl->mass_kg = isfinite(sat_mass_kg) ? (double)np * sat_mass_kg : NAN;
-        for (size_t k = 0; k < np; ++k)
-            if (L->replace)
-                heap_push(&h, t + life, placed[k]);
         if (window > 0.0) {
             if (n_pool == 0)
                 pool_t0 = t, pool_tsum = 0.0, pool_launch = li;
@@ -281,6 +281,8 @@ enum odt_status odt_launch_plan_build(const char *file, const struct odt_shell_s
             pool_tsum += (double)np * t;
             continue;
         }
+        for (size_t k = 0; k < np && L->replace; ++k)
+            heap_push(&h, t + life, placed[k]);
         qsort(placed, np, sizeof *placed, cmp_size);
         if (sh->represent_per == ODT_REPRESENT_PLANE) {
             for (size_t a = 0; a < np;) {

@@ -16,6 +16,7 @@
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "host/report.h"
 #include "host/claims_report.h"
+#include "power_thermal/battery.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -1186,7 +1187,7 @@ static enum odt_status sec_eclipses(struct rep *r, struct out *o)
     const double p = r->opt.load_w > 0.0 ? r->opt.load_w : r->col[CC_COMPUTE_W][c] + r->col[CC_BUS_W][c];
     const double eta = r->col[CC_ETA_DIS][c];
     const double window = r->col[CC_SOC_MAX][c] - r->col[CC_SOC_MIN][c];
-    const double e = eta > 0.0 ? p * s.longest[basis] / eta : NAN;
+    const double e = odt_battery_eclipse_energy_j(p, s.longest[basis], eta);
     out_str(o, "basis", "basis", basis == 2 ? "shadow" : "umbra");
     out_int(o, "satellite", "satellite", sidx, "");
     out_str(o, "class", "class", r->class_name[c]);

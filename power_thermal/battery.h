@@ -15,6 +15,7 @@
 #ifndef ODT_BATTERY_H
 #define ODT_BATTERY_H
 
+#include <math.h>
 #include "orbit/odt_defs.h"
 
 struct odt_battery_params {
@@ -80,6 +81,16 @@ ODT_HD static inline void odt_power_balance(const struct odt_battery_params *b, 
         fl->p_served_w = p_load_w - fl->p_unserved_w;
     }
     *energy_j = e;
+}
+
+/*
+ * odt_battery_eclipse_energy_j: the energy a battery gives up to carry load_w through an eclipse of
+ * eclipse_s seconds with discharge efficiency eta (J): E = P t / eta (NaN for eta <= 0). The report's
+ * battery sizing and the claims report use it.
+ */
+ODT_HD static inline double odt_battery_eclipse_energy_j(double load_w, double eclipse_s, double eta)
+{
+    return eta > 0.0 ? load_w * eclipse_s / eta : NAN;
 }
 
 #endif /* ODT_BATTERY_H */

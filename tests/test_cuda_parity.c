@@ -585,7 +585,7 @@ static void serial_row(const struct setup *s, const struct odt_fleet *cur, const
         }
         ptol[at + ODT_SV_N_UMBRA] = ptol[at + ODT_SV_N_SHADOW] = ptol[at + ODT_SV_N_SERVING] = excl[c];
         ptol[at + ODT_SV_N_ACTIVE] = ptol[at + ODT_SV_N_BATTERY] = ptol[at + ODT_SV_N_IN_SERVICE] = 0.0;
-        ptol[at + ODT_SV_ACCEL_WORKING] = excl[c] * 16.0; /* an excused satellite's failures */
+        ptol[at + ODT_SV_ACCEL_WORKING] = 0.0; /* failures come from the same Philox draws on both: exact */
     }
     free(big);
 }
