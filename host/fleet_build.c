@@ -94,10 +94,11 @@ void odt_fleet_sat_mass(const struct odt_shell_spec *spec, const struct odt_sat_
                         struct odt_mass_breakdown *b)
 {
     struct odt_mass_inputs in;
-    in.array_area_m2 = spec->sat.array_area_m2;
-    in.radiator_area_m2 = spec->sat.radiator_area_m2; /* the panel, whatever its radiating faces */
-    in.battery_capacity_wh = spec->sat.battery_capacity_j / 3600.0;
-    in.accelerators = spec->sat.accelerators + spec->sat.spares;
+    in.array_area_m2 = c->array.area_m2;
+    in.radiator_area_m2 = c->thermal.face[ODT_TN_RADIATOR][ODT_TN_FRONT].area_m2; /* the panel, whatever its
+                                                                                 radiating faces */
+    in.battery_capacity_wh = c->battery.capacity_j / 3600.0;
+    in.accelerators = c->node.n_accel + c->node.n_spares;
     in.compute_power_w = (double)c->node.n_accel * c->node.type.board_power_w;
     if (odt_mass_satellite(&spec->sat.mass, &in, b) != ODT_OK)
         memset(b, 0, sizeof *b), b->total_kg = NAN;
@@ -147,7 +148,7 @@ static void init_satellite(const struct odt_shell_spec *spec, int s, size_t i, s
                            struct odt_fleet_meta *m)
 {
     f->cls[i] = s;
-    f->battery_energy[i] = spec->sat.battery_soc_initial * spec->sat.battery_capacity_j;
+    f->battery_energy[i] = spec->sat.battery_soc_initial * spec->sat.cls.battery.capacity_j;
     f->battery_health[i] = 1.0;
     struct odt_battery_aging_state ag;
     odt_battery_aging_init(&ag, spec->sat.battery_soc_initial);
@@ -159,8 +160,8 @@ static void init_satellite(const struct odt_shell_spec *spec, int s, size_t i, s
         f->node_temperature[(size_t)d * f->n + i] = spec->sat.initial_temperature_k;
     f->temperature[i] = spec->sat.initial_temperature_k;
     f->illumination[i] = 1.0; /* replaced by the zero-length step at the epoch */
-    f->accel_working[i] = spec->sat.accelerators;
-    f->accel_spares[i] = spec->sat.spares;
+    f->accel_working[i] = spec->sat.cls.node.n_accel;
+    f->accel_spares[i] = spec->sat.cls.node.n_spares;
     f->launch_time[i] = 0.0;
     f->retire_time[i] = spec->sat.design_life_s;
     f->weight[i] = 1.0;
@@ -226,10 +227,8 @@ enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet 
     }
     for (int s = 0; s < sc->n_shells; ++s) {
         const struct odt_shell_spec *spec = &sc->shells[s];
-        struct odt_sat_class cls;
-        odt_sat_spec_class(&spec->sat, sc->albedo, sc->earth_ir_w_m2, &cls);
         struct odt_mass_breakdown mb;
-        odt_fleet_sat_mass(spec, &cls, &mb);
+        odt_fleet_sat_mass(spec, &spec->sat.cls, &mb);
         m->sat_mass_kg[s] = mb.total_kg;
         if (spec->source == ODT_SOURCE_CATALOG) {
             n += spec->catalog.n;
@@ -299,7 +298,7 @@ enum odt_status odt_fleet_build(const struct odt_scenario *sc, struct odt_fleet 
     size_t i = 0, isg = 0;
     for (int s = 0; s < sc->n_shells; ++s) {
         const struct odt_shell_spec *spec = &sc->shells[s];
-        odt_sat_spec_class(&spec->sat, sc->albedo, sc->earth_ir_w_m2, &m->classes[s]);
+        m->classes[s] = spec->sat.cls;
         if (spec->source == ODT_SOURCE_CATALOG) {
             for (size_t e = 0; e < spec->catalog.n; ++e, ++i, ++isg)
                 add_catalog_satellite(sc, spec, s, &spec->catalog.entries[e], e, i, isg, f, m);

@@ -1214,7 +1214,7 @@ static const char *radiator_absorptivity(struct rep *r, double *alpha)
     if (!r->scenario_ok || r->sc.n_shells != r->n_classes)
         return NULL;
     for (int c = 0; c < r->n_classes; ++c)
-        alpha[c] = r->sc.shells[c].sat.radiator_absorptivity;
+        alpha[c] = r->sc.shells[c].sat.cls.thermal.face[ODT_TN_RADIATOR][ODT_TN_FRONT].absorptivity;
     return "scenario";
 }
 

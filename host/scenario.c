@@ -393,69 +393,69 @@ static const char *const accel_names[] = {"h200", "b200", NULL};
 
 #define SAT(field) offsetof(struct odt_sat_spec, field)
 static const struct key_def sat_keys[] = {
-    {"array_area_m2", KT_DOUBLE, SAT(array_area_m2), 0, 1e7, false, 0, NULL, 0},
-    {"cell_efficiency", KT_DOUBLE, SAT(cell_efficiency), 0, 1, true, 0, NULL, 0},
-    {"cell_temp_coeff_per_k", KT_DOUBLE, SAT(cell_temp_coeff_per_k), -0.01, 0.01, false, 0, NULL, 0},
-    {"cell_reference_temp_k", KT_DOUBLE, SAT(cell_reference_temp_k), 0, 1000, true, 0, NULL, 0},
-    {"packing_factor", KT_DOUBLE, SAT(packing_factor), 0, 1, true, 0, NULL, 0},
-    {"pcu_efficiency", KT_DOUBLE, SAT(pcu_efficiency), 0, 1, true, 0, NULL, 0},
-    {"degradation_per_year", KT_DOUBLE, SAT(degradation_per_year), 0, 1, false, 0, NULL, 0},
-    {"array_fluence_per_year", KT_DOUBLE, SAT(array_fluence_per_year), 0, 1e18, false, 0, NULL, 0},
-    {"array_pointing", KT_ENUM, SAT(array_pointing), 0, 0, false, 0, pointing_names, 0},
-    {"array_axis_lvlh", KT_VEC3, SAT(array_axis_lvlh), 0, 0, false, 0, NULL, 0},
-    {"array_absorptivity", KT_DOUBLE, SAT(array_absorptivity), 0, 1, false, 0, NULL, 0},
-    {"array_emissivity", KT_DOUBLE, SAT(array_emissivity), 0, 1, false, 0, NULL, 0},
-    {"array_heat_capacity_j_per_k", KT_DOUBLE, SAT(array_heat_capacity_j_per_k), 0, INF, true, 0, NULL, 0},
-    {"battery_capacity_wh", KT_DOUBLE, SAT(battery_capacity_j), 0, 1e9, false, 3600.0, NULL, 0},
-    {"battery_soc_min", KT_DOUBLE, SAT(battery_soc_min), 0, 1, false, 0, NULL, 0},
-    {"battery_soc_max", KT_DOUBLE, SAT(battery_soc_max), 0, 1, false, 0, NULL, 0},
+    {"array_area_m2", KT_DOUBLE, SAT(cls.array.area_m2), 0, 1e7, false, 0, NULL, 0},
+    {"cell_efficiency", KT_DOUBLE, SAT(cls.array.cell_efficiency), 0, 1, true, 0, NULL, 0},
+    {"cell_temp_coeff_per_k", KT_DOUBLE, SAT(cls.array.temp_coeff_per_k), -0.01, 0.01, false, 0, NULL, 0},
+    {"cell_reference_temp_k", KT_DOUBLE, SAT(cls.array.t_ref_k), 0, 1000, true, 0, NULL, 0},
+    {"packing_factor", KT_DOUBLE, SAT(cls.array.packing_factor), 0, 1, true, 0, NULL, 0},
+    {"pcu_efficiency", KT_DOUBLE, SAT(cls.array.pcu_efficiency), 0, 1, true, 0, NULL, 0},
+    {"degradation_per_year", KT_DOUBLE, SAT(cls.array.degradation_per_yr), 0, 1, false, 0, NULL, 0},
+    {"array_fluence_per_year", KT_DOUBLE, SAT(cls.array_fluence_per_yr), 0, 1e18, false, 0, NULL, 0},
+    {"array_pointing", KT_ENUM, SAT(cls.array.pointing), 0, 0, false, 0, pointing_names, 0},
+    {"array_axis_lvlh", KT_VEC3, SAT(cls.array.axis_lvlh), 0, 0, false, 0, NULL, 0},
+    {"array_absorptivity", KT_DOUBLE, SAT(cls.array.absorptivity), 0, 1, false, 0, NULL, 0},
+    {"array_emissivity", KT_DOUBLE, SAT(cls.thermal.face[ODT_TN_ARRAY][ODT_TN_FRONT].emissivity), 0, 1, false, 0, NULL, 0},
+    {"array_heat_capacity_j_per_k", KT_DOUBLE, SAT(cls.thermal.c_j_k[ODT_TN_ARRAY]), 0, INF, true, 0, NULL, 0},
+    {"battery_capacity_wh", KT_DOUBLE, SAT(cls.battery.capacity_j), 0, 1e9, false, 3600.0, NULL, 0},
+    {"battery_soc_min", KT_DOUBLE, SAT(cls.battery.soc_min), 0, 1, false, 0, NULL, 0},
+    {"battery_soc_max", KT_DOUBLE, SAT(cls.battery.soc_max), 0, 1, false, 0, NULL, 0},
     {"battery_soc_initial", KT_DOUBLE, SAT(battery_soc_initial), 0, 1, false, 0, NULL, 0},
-    {"battery_charge_efficiency", KT_DOUBLE, SAT(battery_charge_efficiency), 0, 1, true, 0, NULL, 0},
-    {"battery_discharge_efficiency", KT_DOUBLE, SAT(battery_discharge_efficiency), 0, 1, true, 0, NULL, 0},
-    {"battery_max_charge_w", KT_DOUBLE, SAT(battery_max_charge_w), 0, INF, false, 0, NULL, 0},
-    {"battery_max_discharge_w", KT_DOUBLE, SAT(battery_max_discharge_w), 0, INF, false, 0, NULL, 0},
+    {"battery_charge_efficiency", KT_DOUBLE, SAT(cls.battery.eta_charge), 0, 1, true, 0, NULL, 0},
+    {"battery_discharge_efficiency", KT_DOUBLE, SAT(cls.battery.eta_discharge), 0, 1, true, 0, NULL, 0},
+    {"battery_max_charge_w", KT_DOUBLE, SAT(cls.battery.p_charge_max_w), 0, INF, false, 0, NULL, 0},
+    {"battery_max_discharge_w", KT_DOUBLE, SAT(cls.battery.p_discharge_max_w), 0, INF, false, 0, NULL, 0},
     {"accelerator", KT_ENUM, SAT(accelerator), 0, 0, false, 0, accel_names, 0},
-    {"accelerators", KT_INT, SAT(accelerators), 0, 100000, false, 0, NULL, 0},
-    {"spares", KT_INT, SAT(spares), 0, 100000, false, 0, NULL, 0},
+    {"accelerators", KT_INT, SAT(cls.node.n_accel), 0, 100000, false, 0, NULL, 0},
+    {"spares", KT_INT, SAT(cls.node.n_spares), 0, 100000, false, 0, NULL, 0},
     {"accelerator_board_power_w", KT_DOUBLE, SAT(accel_board_power_w), 0, 1e6, true, 0, NULL, 0},
     {"accelerator_tokens_per_s", KT_DOUBLE, SAT(accel_tokens_per_s), 0, 1e12, true, 0, NULL, 0},
-    {"bus_power_w", KT_DOUBLE, SAT(bus_power_w), 0, INF, false, 0, NULL, 0},
-    {"throttle_temp_k", KT_DOUBLE, SAT(throttle_temp_k), 0, 1000, true, 0, NULL, 0},
-    {"shutdown_temp_k", KT_DOUBLE, SAT(shutdown_temp_k), 0, 1000, true, 0, NULL, 0},
-    {"queue_limit_tokens", KT_DOUBLE, SAT(queue_limit_tokens), 0, 9e15, false, 0, NULL, 0},
-    {"latency_objective_s", KT_DOUBLE, SAT(latency_objective_s), 0, 1e9, false, 0, NULL, 0},
-    {"service_time_s", KT_DOUBLE, SAT(service_time_s), 0, 1e6, false, 0, NULL, 0},
-    {"burn_in_h", KT_DOUBLE, SAT(burn_in_h), 0, 1e6, false, 0, NULL, 0},
-    {"weak_fraction", KT_DOUBLE, SAT(weak_fraction), 0, 1, false, 0, NULL, 0},
-    {"weibull_shape", KT_DOUBLE, SAT(weibull_shape), 0, 1, true, 0, NULL, 0},
-    {"weibull_scale_h", KT_DOUBLE, SAT(weibull_scale_h), 0, 1e9, true, 0, NULL, 0},
-    {"random_failure_rate_per_year", KT_DOUBLE, SAT(random_failure_rate_per_year), 0, 100, false, 0, NULL, 0},
-    {"restart_rate_per_day", KT_DOUBLE, SAT(restart_rate_per_day), 0, 1e4, false, 0, NULL, 0},
-    {"restart_saa_factor", KT_DOUBLE, SAT(restart_saa_factor), 0, 1e4, false, 0, NULL, 0},
-    {"restart_downtime_s", KT_DOUBLE, SAT(restart_downtime_s), 0, 1e9, false, 0, NULL, 0},
-    {"radiator_area_m2", KT_DOUBLE, SAT(radiator_area_m2), 0, 1e7, true, 0, NULL, 0},
+    {"bus_power_w", KT_DOUBLE, SAT(cls.node.bus_power_w), 0, INF, false, 0, NULL, 0},
+    {"throttle_temp_k", KT_DOUBLE, SAT(cls.node.t_throttle_k), 0, 1000, true, 0, NULL, 0},
+    {"shutdown_temp_k", KT_DOUBLE, SAT(cls.node.t_shutdown_k), 0, 1000, true, 0, NULL, 0},
+    {"queue_limit_tokens", KT_DOUBLE, SAT(cls.queue.limit_tokens), 0, 9e15, false, 0, NULL, 0},
+    {"latency_objective_s", KT_DOUBLE, SAT(cls.queue.latency_objective_s), 0, 1e9, false, 0, NULL, 0},
+    {"service_time_s", KT_DOUBLE, SAT(cls.queue.service_time_s), 0, 1e6, false, 0, NULL, 0},
+    {"burn_in_h", KT_DOUBLE, SAT(cls.rel.burn_in_s), 0, 1e6, false, 3600.0, NULL, 0},
+    {"weak_fraction", KT_DOUBLE, SAT(cls.rel.weak_fraction), 0, 1, false, 0, NULL, 0},
+    {"weibull_shape", KT_DOUBLE, SAT(cls.rel.weibull_shape), 0, 1, true, 0, NULL, 0},
+    {"weibull_scale_h", KT_DOUBLE, SAT(cls.rel.weibull_scale_s), 0, 1e9, true, 3600.0, NULL, 0},
+    {"random_failure_rate_per_year", KT_DOUBLE, SAT(cls.rel.random_rate_per_yr), 0, 100, false, 0, NULL, 0},
+    {"restart_rate_per_day", KT_DOUBLE, SAT(cls.rel.sefi_rate_per_day), 0, 1e4, false, 0, NULL, 0},
+    {"restart_saa_factor", KT_DOUBLE, SAT(cls.rel.sefi_saa_factor), 0, 1e4, false, 0, NULL, 0},
+    {"restart_downtime_s", KT_DOUBLE, SAT(cls.rel.sefi_downtime_s), 0, 1e9, false, 0, NULL, 0},
+    {"radiator_area_m2", KT_DOUBLE, SAT(cls.thermal.face[ODT_TN_RADIATOR][ODT_TN_FRONT].area_m2), 0, 1e7, true, 0, NULL, 0},
     {"radiator_sides", KT_INT, SAT(radiator_sides), 1, 2, false, 0, NULL, 0},
-    {"radiator_emissivity", KT_DOUBLE, SAT(radiator_emissivity), 0, 1, true, 0, NULL, 0},
-    {"radiator_absorptivity", KT_DOUBLE, SAT(radiator_absorptivity), 0, 1, false, 0, NULL, 0},
-    {"radiator_heat_capacity_j_per_k", KT_DOUBLE, SAT(radiator_heat_capacity_j_per_k), 0, INF, true, 0, NULL, 0},
-    {"payload_heat_capacity_j_per_k", KT_DOUBLE, SAT(payload_heat_capacity_j_per_k), 0, INF, true, 0, NULL, 0},
-    {"payload_radiator_conductance_w_per_k", KT_DOUBLE, SAT(payload_radiator_conductance_w_per_k), 0, INF, true, 0,
+    {"radiator_emissivity", KT_DOUBLE, SAT(cls.thermal.face[ODT_TN_RADIATOR][ODT_TN_FRONT].emissivity), 0, 1, true, 0, NULL, 0},
+    {"radiator_absorptivity", KT_DOUBLE, SAT(cls.thermal.face[ODT_TN_RADIATOR][ODT_TN_FRONT].absorptivity), 0, 1, false, 0, NULL, 0},
+    {"radiator_heat_capacity_j_per_k", KT_DOUBLE, SAT(cls.thermal.c_j_k[ODT_TN_RADIATOR]), 0, INF, true, 0, NULL, 0},
+    {"payload_heat_capacity_j_per_k", KT_DOUBLE, SAT(cls.thermal.c_j_k[ODT_TN_PAYLOAD]), 0, INF, true, 0, NULL, 0},
+    {"payload_radiator_conductance_w_per_k", KT_DOUBLE, SAT(cls.thermal.g_w_k[ODT_TN_PAYLOAD][ODT_TN_RADIATOR]), 0, INF, true, 0,
      NULL, 0},
-    {"payload_temp_limit_k", KT_DOUBLE, SAT(payload_temp_limit_k), 0, 1000, true, 0, NULL, 0},
-    {"bus_heat_capacity_j_per_k", KT_DOUBLE, SAT(bus_heat_capacity_j_per_k), 0, INF, true, 0, NULL, 0},
-    {"bus_radiator_area_m2", KT_DOUBLE, SAT(bus_radiator_area_m2), 0, 1e7, false, 0, NULL, 0},
-    {"bus_emissivity", KT_DOUBLE, SAT(bus_emissivity), 0, 1, false, 0, NULL, 0},
-    {"bus_absorptivity", KT_DOUBLE, SAT(bus_absorptivity), 0, 1, false, 0, NULL, 0},
-    {"bus_payload_conductance_w_per_k", KT_DOUBLE, SAT(bus_payload_conductance_w_per_k), 0, INF, false, 0, NULL, 0},
-    {"array_bus_conductance_w_per_k", KT_DOUBLE, SAT(array_bus_conductance_w_per_k), 0, INF, false, 0, NULL, 0},
+    {"payload_temp_limit_k", KT_DOUBLE, SAT(cls.thermal.t_limit_payload_k), 0, 1000, true, 0, NULL, 0},
+    {"bus_heat_capacity_j_per_k", KT_DOUBLE, SAT(cls.thermal.c_j_k[ODT_TN_BUS]), 0, INF, true, 0, NULL, 0},
+    {"bus_radiator_area_m2", KT_DOUBLE, SAT(cls.thermal.face[ODT_TN_BUS][ODT_TN_FRONT].area_m2), 0, 1e7, false, 0, NULL, 0},
+    {"bus_emissivity", KT_DOUBLE, SAT(cls.thermal.face[ODT_TN_BUS][ODT_TN_FRONT].emissivity), 0, 1, false, 0, NULL, 0},
+    {"bus_absorptivity", KT_DOUBLE, SAT(cls.thermal.face[ODT_TN_BUS][ODT_TN_FRONT].absorptivity), 0, 1, false, 0, NULL, 0},
+    {"bus_payload_conductance_w_per_k", KT_DOUBLE, SAT(cls.thermal.g_w_k[ODT_TN_PAYLOAD][ODT_TN_BUS]), 0, INF, false, 0, NULL, 0},
+    {"array_bus_conductance_w_per_k", KT_DOUBLE, SAT(cls.thermal.g_w_k[ODT_TN_ARRAY][ODT_TN_BUS]), 0, INF, false, 0, NULL, 0},
     {"initial_temperature_k", KT_DOUBLE, SAT(initial_temperature_k), 0, 1000, true, 0, NULL, 0},
-    {"battery_cycle_life", KT_DOUBLE, SAT(aging.cycle_life), 0, 1e9, false, 0, NULL, 0},
-    {"battery_cycle_life_dod", KT_DOUBLE, SAT(aging.dod_ref), 0, 1, true, 0, NULL, 0},
-    {"battery_dod_exponent", KT_DOUBLE, SAT(aging.dod_exponent), 0, 10, false, 0, NULL, 0},
-    {"battery_eol_fade", KT_DOUBLE, SAT(aging.eol_fade), 0, 1, false, 0, NULL, 0},
-    {"battery_calendar_fade_per_sqrt_year", KT_DOUBLE, SAT(aging.calendar_fade_per_sqrt_year), 0, 1, false, 0, NULL,
+    {"battery_cycle_life", KT_DOUBLE, SAT(cls.aging.cycle_life), 0, 1e9, false, 0, NULL, 0},
+    {"battery_cycle_life_dod", KT_DOUBLE, SAT(cls.aging.dod_ref), 0, 1, true, 0, NULL, 0},
+    {"battery_dod_exponent", KT_DOUBLE, SAT(cls.aging.dod_exponent), 0, 10, false, 0, NULL, 0},
+    {"battery_eol_fade", KT_DOUBLE, SAT(cls.aging.eol_fade), 0, 1, false, 0, NULL, 0},
+    {"battery_calendar_fade_per_sqrt_year", KT_DOUBLE, SAT(cls.aging.calendar_fade_per_sqrt_year), 0, 1, false, 0, NULL,
      0},
-    {"battery_fade_max", KT_DOUBLE, SAT(aging.fade_max), 0, 1, false, 0, NULL, 0},
+    {"battery_fade_max", KT_DOUBLE, SAT(cls.aging.fade_max), 0, 1, false, 0, NULL, 0},
     {"array_kg_per_m2", KT_DOUBLE, SAT(mass.array_kg_per_m2), 0, 1e4, false, 0, NULL, 0},
     {"radiator_kg_per_m2", KT_DOUBLE, SAT(mass.radiator_kg_per_m2), 0, 1e4, false, 0, NULL, 0},
     {"battery_wh_per_kg", KT_DOUBLE, SAT(mass.battery_wh_per_kg), 0, 1e5, true, 0, NULL, 0},
@@ -525,108 +525,35 @@ static const struct key_def top_keys[] = {
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
 
 /*
- * Defaults of a satellite design: a node of 8 accelerators of 700 W (H100/H200
- * SXM board power) and a 0.5 kW bus; the sources of the array, battery and
- * thermal figures are in power_thermal/array.h, battery.h, thermal_network.h
- * and docs/scenario.md.
+ * The default design: each model's defaults function (array.h, battery.h, battery_aging.h, accelerator.h,
+ * queue.h, reliability.h, thermal_network.h, host/economics.h), and for the choices beside the models: a
+ * two-sided radiator panel, the battery at 80 % and every node at 20 C at the start, a five-year design life
+ * (Starlink satellites are designed for about five years in orbit: SpaceX FCC filing SAT-MOD-20200417-00037).
  */
-static void sat_defaults(struct odt_sat_spec *s)
+void odt_sat_spec_defaults(struct odt_sat_spec *s)
 {
     memset(s, 0, sizeof *s);
-    struct odt_array_model am;
-    odt_array_model_init(&am);
-    s->array_area_m2 = am.area_m2;
-    s->cell_efficiency = am.cell_efficiency;
-    s->cell_temp_coeff_per_k = am.temp_coeff_per_k;
-    s->cell_reference_temp_k = am.t_ref_k;
-    s->packing_factor = am.packing_factor;
-    s->pcu_efficiency = am.pcu_efficiency;
-    s->degradation_per_year = am.degradation_per_yr;
-    s->array_fluence_per_year = 0.0;
-    s->array_absorptivity = am.absorptivity;
-    s->array_pointing = am.pointing;
-    for (int k = 0; k < 3; ++k)
-        s->array_axis_lvlh[k] = am.axis_lvlh[k];
-    struct odt_tn_params tp;
-    odt_tn_defaults(&tp);
-    s->array_emissivity = tp.face[ODT_TN_ARRAY][ODT_TN_FRONT].emissivity;
-    s->array_heat_capacity_j_per_k = tp.c_j_k[ODT_TN_ARRAY];
-    s->battery_capacity_j = 5000.0 * 3600.0;
-    s->battery_soc_min = 0.2;
-    s->battery_soc_max = 0.95;
-    s->battery_soc_initial = 0.8;
-    s->battery_charge_efficiency = 0.95;
-    s->battery_discharge_efficiency = 0.95;
-    s->battery_max_charge_w = 5000.0;
-    s->battery_max_discharge_w = 8000.0;
-    const struct odt_node_spec ns = odt_node_spec_default();
+    struct odt_sat_class *c = &s->cls;
+    odt_array_model_init(&c->array);
+    c->array_fluence_per_yr = 0.0;
+    c->battery = odt_battery_params_default();
+    odt_battery_aging_defaults(&c->aging);
+    odt_tn_defaults(&c->thermal);
+    c->node = odt_node_spec_default();
+    c->queue = odt_queue_params_default();
+    c->rel = odt_rel_params_default();
     s->accelerator = ODT_ACCEL_H200;
-    s->accelerators = ns.n_accel;
-    s->spares = ns.n_spares;
-    s->bus_power_w = ns.bus_power_w;
-    s->throttle_temp_k = ns.t_throttle_k;
-    s->shutdown_temp_k = ns.t_shutdown_k;
-    const struct odt_queue_params qp = odt_queue_params_default();
-    s->queue_limit_tokens = qp.limit_tokens;
-    s->latency_objective_s = qp.latency_objective_s;
-    s->service_time_s = qp.service_time_s;
-    const struct odt_rel_params rp = odt_rel_params_default();
-    s->burn_in_h = rp.burn_in_s / 3600.0;
-    s->weak_fraction = rp.weak_fraction;
-    s->weibull_shape = rp.weibull_shape;
-    s->weibull_scale_h = rp.weibull_scale_s / 3600.0;
-    s->random_failure_rate_per_year = rp.random_rate_per_yr;
-    s->restart_rate_per_day = rp.sefi_rate_per_day;
-    s->restart_saa_factor = rp.sefi_saa_factor;
-    s->restart_downtime_s = rp.sefi_downtime_s;
-    s->radiator_area_m2 = tp.face[ODT_TN_RADIATOR][ODT_TN_FRONT].area_m2;
     s->radiator_sides = 2;
-    s->radiator_emissivity = tp.face[ODT_TN_RADIATOR][ODT_TN_FRONT].emissivity;
-    s->radiator_absorptivity = tp.face[ODT_TN_RADIATOR][ODT_TN_FRONT].absorptivity;
-    s->radiator_heat_capacity_j_per_k = tp.c_j_k[ODT_TN_RADIATOR];
-    s->payload_heat_capacity_j_per_k = tp.c_j_k[ODT_TN_PAYLOAD];
-    s->payload_radiator_conductance_w_per_k = tp.g_w_k[ODT_TN_PAYLOAD][ODT_TN_RADIATOR];
-    s->payload_temp_limit_k = tp.t_limit_payload_k;
-    s->bus_heat_capacity_j_per_k = tp.c_j_k[ODT_TN_BUS];
-    s->bus_radiator_area_m2 = tp.face[ODT_TN_BUS][ODT_TN_FRONT].area_m2;
-    s->bus_emissivity = tp.face[ODT_TN_BUS][ODT_TN_FRONT].emissivity;
-    s->bus_absorptivity = tp.face[ODT_TN_BUS][ODT_TN_FRONT].absorptivity;
-    s->bus_payload_conductance_w_per_k = tp.g_w_k[ODT_TN_PAYLOAD][ODT_TN_BUS];
-    s->array_bus_conductance_w_per_k = tp.g_w_k[ODT_TN_ARRAY][ODT_TN_BUS];
+    s->battery_soc_initial = ODT_BATTERY_SOC_INITIAL_DEFAULT;
     s->initial_temperature_k = 293.15;
-    /* Starlink satellites are designed for about five years in orbit (SpaceX FCC filings, SAT-MOD-20200417-00037) */
     s->design_life_s = 5.0 * ODT_SEC_PER_YEAR;
-    odt_battery_aging_defaults(&s->aging);
     odt_mass_params_default(&s->mass);
+    odt_sat_spec_finish(s, c->thermal.albedo, c->thermal.earth_ir_w_m2);
 }
 
-void odt_sat_spec_class(const struct odt_sat_spec *s, double albedo, double earth_ir_w_m2, struct odt_sat_class *c)
+void odt_sat_spec_finish(struct odt_sat_spec *s, double albedo, double earth_ir_w_m2)
 {
-    memset(c, 0, sizeof *c);
-    odt_array_model_init(&c->array);
-    c->array.area_m2 = s->array_area_m2;
-    c->array.cell_efficiency = s->cell_efficiency;
-    c->array.temp_coeff_per_k = s->cell_temp_coeff_per_k;
-    c->array.t_ref_k = s->cell_reference_temp_k;
-    c->array.packing_factor = s->packing_factor;
-    c->array.pcu_efficiency = s->pcu_efficiency;
-    c->array.degradation_per_yr = s->degradation_per_year;
-    c->array.absorptivity = s->array_absorptivity;
-    c->array.pointing = s->array_pointing;
-    for (int k = 0; k < 3; ++k)
-        c->array.axis_lvlh[k] = s->array_axis_lvlh[k];
-    c->array_fluence_per_yr = s->array_fluence_per_year;
-
-    c->battery.capacity_j = s->battery_capacity_j;
-    c->battery.soc_min = s->battery_soc_min;
-    c->battery.soc_max = s->battery_soc_max;
-    c->battery.eta_charge = s->battery_charge_efficiency;
-    c->battery.eta_discharge = s->battery_discharge_efficiency;
-    c->battery.p_charge_max_w = s->battery_max_charge_w;
-    c->battery.p_discharge_max_w = s->battery_max_discharge_w;
-    c->aging = s->aging;
-
-    c->node = odt_node_spec_default();
+    struct odt_sat_class *c = &s->cls;
     c->node.type = s->accelerator == ODT_ACCEL_B200 ? odt_accel_type_b200() : odt_accel_type_h200();
     if (s->accel_board_power_w > 0.0) { /* a custom board power keeps the type's idle and cap fractions */
         const double k = s->accel_board_power_w / c->node.type.board_power_w;
@@ -635,70 +562,48 @@ void odt_sat_spec_class(const struct odt_sat_spec *s, double albedo, double eart
     }
     if (s->accel_tokens_per_s > 0.0)
         c->node.type.tokens_per_s_full = s->accel_tokens_per_s;
-    c->node.n_accel = s->accelerators;
-    c->node.n_spares = s->spares;
-    c->node.bus_power_w = s->bus_power_w;
-    c->node.t_throttle_k = s->throttle_temp_k;
-    c->node.t_shutdown_k = s->shutdown_temp_k;
-    c->queue.limit_tokens = floor(s->queue_limit_tokens);
-    c->queue.latency_objective_s = s->latency_objective_s;
-    c->queue.service_time_s = s->service_time_s;
-    c->rel = odt_rel_params_default();
-    c->rel.burn_in_s = s->burn_in_h * 3600.0;
-    c->rel.weak_fraction = s->weak_fraction;
-    c->rel.weibull_shape = s->weibull_shape;
-    c->rel.weibull_scale_s = s->weibull_scale_h * 3600.0;
-    c->rel.random_rate_per_yr = s->random_failure_rate_per_year;
-    c->rel.sefi_rate_per_day = s->restart_rate_per_day;
-    c->rel.sefi_saa_factor = s->restart_saa_factor;
-    c->rel.sefi_downtime_s = s->restart_downtime_s;
+    c->queue.limit_tokens = floor(c->queue.limit_tokens);
 
     /* the thermal network: the array's faces are the array of the power model (one area, one absorptivity) */
     struct odt_tn_params *t = &c->thermal;
-    odt_tn_defaults(t);
     t->albedo = albedo;
     t->earth_ir_w_m2 = earth_ir_w_m2;
-    t->c_j_k[ODT_TN_ARRAY] = s->array_heat_capacity_j_per_k;
-    t->c_j_k[ODT_TN_RADIATOR] = s->radiator_heat_capacity_j_per_k;
-    t->c_j_k[ODT_TN_PAYLOAD] = s->payload_heat_capacity_j_per_k;
-    t->c_j_k[ODT_TN_BUS] = s->bus_heat_capacity_j_per_k;
     struct odt_tn_face *af = &t->face[ODT_TN_ARRAY][ODT_TN_FRONT], *ab = &t->face[ODT_TN_ARRAY][ODT_TN_BACK];
-    af->area_m2 = ab->area_m2 = s->array_area_m2;
-    af->absorptivity = s->array_absorptivity;
-    af->emissivity = ab->emissivity = s->array_emissivity;
-    struct odt_tn_face *rf = &t->face[ODT_TN_RADIATOR][ODT_TN_FRONT], *rb = &t->face[ODT_TN_RADIATOR][ODT_TN_BACK];
-    rf->area_m2 = s->radiator_area_m2;
-    rb->area_m2 = s->radiator_sides == 2 ? s->radiator_area_m2 : 0.0;
-    rf->emissivity = rb->emissivity = s->radiator_emissivity;
-    rf->absorptivity = rb->absorptivity = s->radiator_absorptivity;
-    struct odt_tn_face *bf = &t->face[ODT_TN_BUS][ODT_TN_FRONT];
-    bf->area_m2 = s->bus_radiator_area_m2;
-    bf->emissivity = s->bus_emissivity;
-    bf->absorptivity = s->bus_absorptivity;
-    for (int a = 0; a < ODT_TN_MAX_NODES; ++a)
-        for (int b = 0; b < ODT_TN_MAX_NODES; ++b)
-            t->g_w_k[a][b] = 0.0;
-    odt_tn_link(t, ODT_TN_PAYLOAD, ODT_TN_RADIATOR, s->payload_radiator_conductance_w_per_k);
-    odt_tn_link(t, ODT_TN_PAYLOAD, ODT_TN_BUS, s->bus_payload_conductance_w_per_k);
-    odt_tn_link(t, ODT_TN_ARRAY, ODT_TN_BUS, s->array_bus_conductance_w_per_k);
-    t->t_limit_payload_k = s->payload_temp_limit_k;
+    af->area_m2 = ab->area_m2 = c->array.area_m2;
+    af->absorptivity = c->array.absorptivity;
+    ab->emissivity = af->emissivity;
+    const struct odt_tn_face *rf = &t->face[ODT_TN_RADIATOR][ODT_TN_FRONT];
+    struct odt_tn_face *rb = &t->face[ODT_TN_RADIATOR][ODT_TN_BACK];
+    rb->area_m2 = s->radiator_sides == 2 ? rf->area_m2 : 0.0;
+    rb->emissivity = rf->emissivity;
+    rb->absorptivity = rf->absorptivity;
+    static const int links[3][2] = {{ODT_TN_PAYLOAD, ODT_TN_RADIATOR}, {ODT_TN_PAYLOAD, ODT_TN_BUS},
+                                    {ODT_TN_ARRAY, ODT_TN_BUS}};
+    for (int k = 0; k < 3; ++k)
+        odt_tn_link(t, links[k][0], links[k][1], t->g_w_k[links[k][0]][links[k][1]]);
 }
 
 static enum odt_status check_sat(struct ctx *c, int line, const char *where, const struct odt_sat_spec *s)
 {
     char why[300];
+    const struct odt_sat_class *k = &s->cls;
     if (odt_mass_params_check(&s->mass, why, sizeof why) != ODT_OK)
         return fail(c, line, "%s: %s", where, why);
-    if (s->throttle_temp_k >= s->shutdown_temp_k)
-        return fail(c, line, "%s: throttle_temp_k (%g) must be below shutdown_temp_k (%g)", where, s->throttle_temp_k,
-                    s->shutdown_temp_k);
-    if (s->battery_soc_min > s->battery_soc_max)
-        return fail(c, line, "%s: battery_soc_min (%g) is above battery_soc_max (%g)", where, s->battery_soc_min,
-                    s->battery_soc_max);
-    if (s->battery_capacity_j > 0.0 &&
-        (s->battery_soc_initial < s->battery_soc_min || s->battery_soc_initial > s->battery_soc_max))
+    if (k->node.t_throttle_k >= k->node.t_shutdown_k)
+        return fail(c, line, "%s: throttle_temp_k (%g) must be below shutdown_temp_k (%g)", where,
+                    k->node.t_throttle_k, k->node.t_shutdown_k);
+    if (k->battery.soc_min > k->battery.soc_max)
+        return fail(c, line, "%s: battery_soc_min (%g) is above battery_soc_max (%g)", where, k->battery.soc_min,
+                    k->battery.soc_max);
+    if (k->battery.capacity_j > 0.0 &&
+        (s->battery_soc_initial < k->battery.soc_min || s->battery_soc_initial > k->battery.soc_max))
         return fail(c, line, "%s: battery_soc_initial (%g) is outside [battery_soc_min, battery_soc_max] = [%g, %g]",
-                    where, s->battery_soc_initial, s->battery_soc_min, s->battery_soc_max);
+                    where, s->battery_soc_initial, k->battery.soc_min, k->battery.soc_max);
+    /* the key ranges keep each value valid; the network as a whole must be one the step can integrate
+       (odt_tn_params_check), or every temperature of the class would stay frozen at its start */
+    if (odt_tn_params_check(&k->thermal) != ODT_OK)
+        return fail(c, line, "%s: the thermal network is not valid: every heat capacity must be > 0 and every "
+                    "conductance >= 0", where);
     return ODT_OK;
 }
 
@@ -708,7 +613,10 @@ static enum odt_status read_sat(struct ctx *c, struct fy_node *key, struct fy_no
     if (!val || fy_node_get_type(val) != FYNT_MAPPING)
         return fail(c, node_line(key), "%s: expected a mapping of satellite parameters", where);
     enum odt_status st = read_mapping(c, val, where, sat_keys, NKEYS(sat_keys), NULL, s);
-    return st != ODT_OK ? st : check_sat(c, node_line(key), where, s);
+    if (st != ODT_OK)
+        return st;
+    odt_sat_spec_finish(s, c->sc->albedo, c->sc->earth_ir_w_m2);
+    return check_sat(c, node_line(key), where, s);
 }
 
 /* A fleet entry taken from a TLE/OMM catalogue, propagated with SGP4. */
@@ -1335,7 +1243,8 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
         sc->dispatch_interval_s = sc->step_s * floor(sc->dispatch_interval_s / sc->step_s);
 
     struct odt_sat_spec dflt;
-    sat_defaults(&dflt);
+    odt_sat_spec_defaults(&dflt);
+    odt_sat_spec_finish(&dflt, sc->albedo, sc->earth_ir_w_m2);
     struct fy_node *satk = NULL, *satv = lookup(root, "satellite", &satk);
     if (satk && (st = read_sat(c, satk, satv, "satellite", &dflt)) != ODT_OK)
         return st;

@@ -25,43 +25,34 @@ enum odt_walker_pattern { ODT_WALKER_DELTA = 0, ODT_WALKER_STAR = 1 };
 /* Which satellites the per-satellite records hold (snapshot_satellites). */
 enum odt_snapshot_select { ODT_SELECT_ALL = 0, ODT_SELECT_EVERY = 1, ODT_SELECT_PER_PLANE = 2, ODT_SELECT_IDS = 3 };
 
-/* One satellite design as written in a `satellite:` block (SI units; see
- * docs/scenario.md). odt_sat_spec_class turns it into the model parameters. */
+/*
+ * One satellite design as written in a `satellite:` block (docs/scenario.md). The key table of
+ * host/scenario.c writes each key straight into the model parameters of cls (through its unit scale: Wh -> J,
+ * h -> s); the defaults are the models' own defaults functions. Beside cls are the few choices that are not a
+ * model parameter themselves. odt_sat_spec_finish derives what one key sets in several places of cls.
+ */
 struct odt_sat_spec {
-    /* solar array */
-    double array_area_m2, cell_efficiency, cell_temp_coeff_per_k, cell_reference_temp_k;
-    double packing_factor, pcu_efficiency, degradation_per_year, array_fluence_per_year;
-    double array_absorptivity, array_emissivity, array_heat_capacity_j_per_k;
-    int array_pointing;           /* enum odt_pointing */
-    double array_axis_lvlh[3];    /* body-fixed normal or single-axis rotation axis, LVLH */
-    /* battery */
-    double battery_capacity_j, battery_soc_min, battery_soc_max, battery_soc_initial;
-    double battery_charge_efficiency, battery_discharge_efficiency, battery_max_charge_w, battery_max_discharge_w;
-    /* compute node */
-    int accelerator;              /* enum odt_accel_kind */
-    int accelerators, spares;
-    double accel_board_power_w, accel_tokens_per_s; /* 0: the type's value */
-    double bus_power_w, throttle_temp_k, shutdown_temp_k;
-    double queue_limit_tokens, latency_objective_s, service_time_s;
-    /* reliability */
-    double burn_in_h, weak_fraction, weibull_shape, weibull_scale_h, random_failure_rate_per_year;
-    double restart_rate_per_day, restart_saa_factor, restart_downtime_s;
-    /* thermal network */
-    double radiator_area_m2;      /* radiator panel area per face, m^2 */
-    int radiator_sides;           /* 1 or 2 radiating faces */
-    double radiator_emissivity, radiator_absorptivity, radiator_heat_capacity_j_per_k;
-    double payload_heat_capacity_j_per_k, payload_radiator_conductance_w_per_k, payload_temp_limit_k;
-    double bus_heat_capacity_j_per_k, bus_radiator_area_m2, bus_emissivity, bus_absorptivity;
-    double bus_payload_conductance_w_per_k, array_bus_conductance_w_per_k;
-    double initial_temperature_k; /* every node at the start */
-    struct odt_mass_params mass;  /* specific masses (host/economics.h): the satellite's launch mass */
-    struct odt_battery_aging_params aging; /* battery fade (power_thermal/battery_aging.h), as the class uses it */
-    /* life */
-    double design_life_s;         /* design life from launch (or from the epoch for a fleet already in orbit), s */
+    struct odt_sat_class cls;      /* the model parameters, complete once finished */
+    int accelerator;               /* enum odt_accel_kind: the model of cls.node.type */
+    double accel_board_power_w;    /* > 0: board power in place of the model's (its idle power scaled alike) */
+    double accel_tokens_per_s;     /* > 0: full-clock tokens/s in place of the model's */
+    int radiator_sides;            /* 1 or 2 radiating faces of the radiator panel */
+    double battery_soc_initial;    /* state of charge at the epoch, or at launch */
+    double initial_temperature_k;  /* every thermal node at the start */
+    struct odt_mass_params mass;   /* specific masses (host/economics.h): the satellite's launch mass */
+    double design_life_s;          /* design life from launch (or from the epoch for a fleet already in orbit), s */
 };
 
-/* odt_sat_spec_class: the model parameters of a design in an environment (albedo, Earth IR W/m^2). */
-void odt_sat_spec_class(const struct odt_sat_spec *s, double albedo, double earth_ir_w_m2, struct odt_sat_class *c);
+/* odt_sat_spec_defaults: the default design, from the models' defaults functions. */
+void odt_sat_spec_defaults(struct odt_sat_spec *s);
+
+/*
+ * odt_sat_spec_finish: make cls consistent with the keys in an environment (albedo, Earth IR W/m^2): the
+ * accelerator model and its overrides; the thermal network's array faces from the power model's array (one
+ * area, one absorptivity, the emissivity on both faces); the radiator's back face from its front and
+ * radiator_sides; the conductances made symmetric; the queue limit a whole number of tokens. Idempotent.
+ */
+void odt_sat_spec_finish(struct odt_sat_spec *s, double albedo, double earth_ir_w_m2);
 
 /* How launches fill a shell's planes (launch: fill). */
 enum odt_launch_fill { ODT_FILL_PLANES = 0, ODT_FILL_ROUND_ROBIN = 1 };

@@ -28,6 +28,28 @@ struct odt_battery_params {
     double p_discharge_max_w;  /* largest discharge power at the bus, W */
 };
 
+/*
+ * odt_battery_params_default: the default pack of the default node (8 accelerators of 700 W and a 0.5 kW bus,
+ * 6.1 kW at full clock): 5 kWh at 100 % state of charge, of which the 0.20..0.95 window uses 3.75 kWh, i.e. about
+ * 35 minutes of the full node at 0.95 discharge efficiency, the length of the longest umbra pass at 550-650 km;
+ * charge and discharge efficiency 0.95 each; charge limited to 5 kW and discharge to 8 kW (1C and 1.6C).
+ */
+ODT_HD static inline struct odt_battery_params odt_battery_params_default(void)
+{
+    struct odt_battery_params b;
+    b.capacity_j = 5000.0 * 3600.0;
+    b.soc_min = 0.2;
+    b.soc_max = 0.95;
+    b.eta_charge = 0.95;
+    b.eta_discharge = 0.95;
+    b.p_charge_max_w = 5000.0;
+    b.p_discharge_max_w = 8000.0;
+    return b;
+}
+
+/* The state of charge a battery starts with, at the epoch or at launch (default 0.80). */
+#define ODT_BATTERY_SOC_INITIAL_DEFAULT 0.8
+
 struct odt_power_flows {
     double p_served_w;     /* load actually supplied, W */
     double p_charge_w;     /* power into the battery at the bus, W */

@@ -146,7 +146,7 @@ Test(scenario, valid_walker)
     cr_assert_eq(sc.epoch.day, 21);
     cr_assert_str_eq(sc.name, "t");
     /* the defaults of a satellite design apply when no satellite block is given */
-    cr_assert_eq(s->sat.battery_capacity_j, 5000.0 * 3600.0, "battery_capacity_wh is stored in J");
+    cr_assert_eq(s->sat.cls.battery.capacity_j, 5000.0 * 3600.0, "battery_capacity_wh is stored in J");
     odt_scenario_free(&sc);
 }
 
@@ -186,10 +186,10 @@ Test(scenario, mixed_two_entry_fleet)
     cr_assert_eq(sc.shells[1].line, 16);
     cr_assert_eq(sc.shells[0].ltan_h, 6.0);
     /* the top-level satellite block is the default of every entry; an entry may override */
-    cr_assert_eq(sc.shells[0].sat.array_area_m2, 30.0);
-    cr_assert_eq(sc.shells[1].sat.array_area_m2, 10.0);
-    cr_assert_eq(sc.shells[0].sat.battery_capacity_j, 2000.0 * 3600.0);
-    cr_assert_eq(sc.shells[1].sat.battery_capacity_j, 2000.0 * 3600.0);
+    cr_assert_eq(sc.shells[0].sat.cls.array.area_m2, 30.0);
+    cr_assert_eq(sc.shells[1].sat.cls.array.area_m2, 10.0);
+    cr_assert_eq(sc.shells[0].sat.cls.battery.capacity_j, 2000.0 * 3600.0);
+    cr_assert_eq(sc.shells[1].sat.cls.battery.capacity_j, 2000.0 * 3600.0);
 
     /* and the fleet builder turns it into 22 satellites in two classes */
     struct odt_fleet f;
@@ -210,6 +210,214 @@ Test(scenario, mixed_two_entry_fleet)
     odt_fleet_free(&f);
     odt_fleet_meta_free(&m);
     odt_scenario_free(&sc);
+}
+
+/*
+ * Every `satellite:` key lands in the model parameter the step uses, through its unit: each key set to a value
+ * of its own (none a default), the built class compared field by field with the values written here by hand
+ * (Wh x 3600 = J, h x 3600 = s, years x 365.25 d); what one key sets in several places (the array's area in
+ * the thermal network's array faces, the radiator's back face, symmetric conductances) is checked there too.
+ */
+Test(scenario, satellite_keys_reach_the_class)
+{
+    static const char text[] = HDR
+        "albedo: 0.31\n"
+        "earth_ir_w_m2: 230\n"
+        "satellite:\n"
+        "  array_area_m2: 31\n"
+        "  cell_efficiency: 0.31\n"
+        "  cell_temp_coeff_per_k: -0.0005\n"
+        "  cell_reference_temp_k: 300\n"
+        "  packing_factor: 0.85\n"
+        "  pcu_efficiency: 0.93\n"
+        "  degradation_per_year: 0.02\n"
+        "  array_fluence_per_year: 1e14\n"
+        "  array_pointing: single_axis\n"
+        "  array_axis_lvlh: [1, 0, 0]\n"
+        "  array_absorptivity: 0.91\n"
+        "  array_emissivity: 0.84\n"
+        "  array_heat_capacity_j_per_k: 61000\n"
+        "  battery_capacity_wh: 4000\n"
+        "  battery_soc_min: 0.25\n"
+        "  battery_soc_max: 0.9\n"
+        "  battery_soc_initial: 0.7\n"
+        "  battery_charge_efficiency: 0.96\n"
+        "  battery_discharge_efficiency: 0.97\n"
+        "  battery_max_charge_w: 4100\n"
+        "  battery_max_discharge_w: 8100\n"
+        "  accelerator: b200\n"
+        "  accelerators: 6\n"
+        "  spares: 2\n"
+        "  accelerator_board_power_w: 900\n"
+        "  accelerator_tokens_per_s: 5000\n"
+        "  bus_power_w: 450\n"
+        "  throttle_temp_k: 350\n"
+        "  shutdown_temp_k: 365\n"
+        "  queue_limit_tokens: 123456.7\n"
+        "  latency_objective_s: 4\n"
+        "  service_time_s: 1.5\n"
+        "  burn_in_h: 168\n"
+        "  weak_fraction: 0.05\n"
+        "  weibull_shape: 0.6\n"
+        "  weibull_scale_h: 40\n"
+        "  random_failure_rate_per_year: 0.03\n"
+        "  restart_rate_per_day: 0.02\n"
+        "  restart_saa_factor: 6\n"
+        "  restart_downtime_s: 200\n"
+        "  radiator_area_m2: 9\n"
+        "  radiator_sides: 1\n"
+        "  radiator_emissivity: 0.88\n"
+        "  radiator_absorptivity: 0.12\n"
+        "  radiator_heat_capacity_j_per_k: 41000\n"
+        "  payload_heat_capacity_j_per_k: 51000\n"
+        "  payload_radiator_conductance_w_per_k: 510\n"
+        "  payload_temp_limit_k: 352\n"
+        "  bus_heat_capacity_j_per_k: 99000\n"
+        "  bus_radiator_area_m2: 2.5\n"
+        "  bus_emissivity: 0.79\n"
+        "  bus_absorptivity: 0.11\n"
+        "  bus_payload_conductance_w_per_k: 3\n"
+        "  array_bus_conductance_w_per_k: 0.6\n"
+        "  initial_temperature_k: 290\n"
+        "  battery_cycle_life: 30000\n"
+        "  battery_cycle_life_dod: 0.4\n"
+        "  battery_dod_exponent: 1.3\n"
+        "  battery_eol_fade: 0.25\n"
+        "  battery_calendar_fade_per_sqrt_year: 0.005\n"
+        "  battery_fade_max: 0.7\n"
+        "  array_kg_per_m2: 2.9\n"
+        "  radiator_kg_per_m2: 4.5\n"
+        "  battery_wh_per_kg: 150\n"
+        "  accelerator_kg: 19\n"
+        "  shielding_kg: 21\n"
+        "  structure_fraction: 0.3\n"
+        "  design_life_years: 6\n"
+        WALKER;
+    struct odt_scenario sc;
+    char err[1024];
+    cr_assert_eq(load(text, &sc, err, sizeof err), ODT_OK, "%s", err);
+    struct odt_fleet f;
+    struct odt_fleet_meta m;
+    cr_assert_eq(odt_fleet_build(&sc, &f, &m, err, sizeof err), ODT_OK, "%s", err);
+    const struct odt_sat_class *c = &m.classes[0];
+    /* array */
+    cr_assert_eq(c->array.area_m2, 31.0);
+    cr_assert_eq(c->array.cell_efficiency, 0.31);
+    cr_assert_eq(c->array.temp_coeff_per_k, -0.0005);
+    cr_assert_eq(c->array.t_ref_k, 300.0);
+    cr_assert_eq(c->array.packing_factor, 0.85);
+    cr_assert_eq(c->array.pcu_efficiency, 0.93);
+    cr_assert_eq(c->array.degradation_per_yr, 0.02);
+    cr_assert_eq(c->array_fluence_per_yr, 1e14);
+    cr_assert_eq(c->array.pointing, ODT_POINT_SINGLE_AXIS);
+    cr_assert(c->array.axis_lvlh[0] == 1.0 && c->array.axis_lvlh[1] == 0.0 && c->array.axis_lvlh[2] == 0.0);
+    cr_assert_eq(c->array.absorptivity, 0.91);
+    /* battery: Wh -> J */
+    cr_assert_eq(c->battery.capacity_j, 4000.0 * 3600.0);
+    cr_assert_eq(c->battery.soc_min, 0.25);
+    cr_assert_eq(c->battery.soc_max, 0.9);
+    cr_assert_eq(c->battery.eta_charge, 0.96);
+    cr_assert_eq(c->battery.eta_discharge, 0.97);
+    cr_assert_eq(c->battery.p_charge_max_w, 4100.0);
+    cr_assert_eq(c->battery.p_discharge_max_w, 8100.0);
+    cr_assert_eq(f.battery_energy[0], 0.7 * 4000.0 * 3600.0, "battery_soc_initial x capacity");
+    cr_assert_eq(c->aging.cycle_life, 30000.0);
+    cr_assert_eq(c->aging.dod_ref, 0.4);
+    cr_assert_eq(c->aging.dod_exponent, 1.3);
+    cr_assert_eq(c->aging.eol_fade, 0.25);
+    cr_assert_eq(c->aging.calendar_fade_per_sqrt_year, 0.005);
+    cr_assert_eq(c->aging.fade_max, 0.7);
+    /* node: a B200 with a 900 W board, its idle power scaled alike (B200: 1000 W board, 100 W idle) */
+    cr_assert_eq(c->node.n_accel, 6);
+    cr_assert_eq(c->node.n_spares, 2);
+    cr_assert_float_eq(c->node.type.board_power_w, 900.0, 1e-9);
+    cr_assert_float_eq(c->node.type.idle_power_w, odt_accel_type_b200().idle_power_w * 0.9, 1e-9);
+    cr_assert_eq(c->node.type.tokens_per_s_full, 5000.0);
+    cr_assert_eq(c->node.type.min_cap_fraction, 0.3, "the B200 model (the H200 has 200/700)");
+    cr_assert_eq(c->node.bus_power_w, 450.0);
+    cr_assert_eq(c->node.t_throttle_k, 350.0);
+    cr_assert_eq(c->node.t_shutdown_k, 365.0);
+    cr_assert_eq(f.accel_working[0], 6);
+    cr_assert_eq(f.accel_spares[0], 2);
+    /* queue: a whole number of tokens */
+    cr_assert_eq(c->queue.limit_tokens, 123456.0);
+    cr_assert_eq(c->queue.latency_objective_s, 4.0);
+    cr_assert_eq(c->queue.service_time_s, 1.5);
+    /* reliability: h -> s */
+    cr_assert_eq(c->rel.burn_in_s, 168.0 * 3600.0);
+    cr_assert_eq(c->rel.weak_fraction, 0.05);
+    cr_assert_eq(c->rel.weibull_shape, 0.6);
+    cr_assert_eq(c->rel.weibull_scale_s, 40.0 * 3600.0);
+    cr_assert_eq(c->rel.random_rate_per_yr, 0.03);
+    cr_assert_eq(c->rel.sefi_rate_per_day, 0.02);
+    cr_assert_eq(c->rel.sefi_saa_factor, 6.0);
+    cr_assert_eq(c->rel.sefi_downtime_s, 200.0);
+    /* thermal network */
+    const struct odt_tn_params *t = &c->thermal;
+    cr_assert_eq(t->albedo, 0.31);
+    cr_assert_eq(t->earth_ir_w_m2, 230.0);
+    cr_assert_eq(t->c_j_k[ODT_TN_ARRAY], 61000.0);
+    cr_assert_eq(t->c_j_k[ODT_TN_RADIATOR], 41000.0);
+    cr_assert_eq(t->c_j_k[ODT_TN_PAYLOAD], 51000.0);
+    cr_assert_eq(t->c_j_k[ODT_TN_BUS], 99000.0);
+    for (int side = 0; side < 2; ++side) {
+        cr_assert_eq(t->face[ODT_TN_ARRAY][side].area_m2, 31.0, "array face %d: the power model's area", side);
+        cr_assert_eq(t->face[ODT_TN_ARRAY][side].emissivity, 0.84, "array face %d", side);
+    }
+    cr_assert_eq(t->face[ODT_TN_ARRAY][ODT_TN_FRONT].absorptivity, 0.91);
+    cr_assert_eq(t->face[ODT_TN_RADIATOR][ODT_TN_FRONT].area_m2, 9.0);
+    cr_assert_eq(t->face[ODT_TN_RADIATOR][ODT_TN_BACK].area_m2, 0.0, "radiator_sides 1: no back face");
+    cr_assert_eq(t->face[ODT_TN_RADIATOR][ODT_TN_FRONT].emissivity, 0.88);
+    cr_assert_eq(t->face[ODT_TN_RADIATOR][ODT_TN_FRONT].absorptivity, 0.12);
+    cr_assert_eq(t->face[ODT_TN_BUS][ODT_TN_FRONT].area_m2, 2.5);
+    cr_assert_eq(t->face[ODT_TN_BUS][ODT_TN_FRONT].emissivity, 0.79);
+    cr_assert_eq(t->face[ODT_TN_BUS][ODT_TN_FRONT].absorptivity, 0.11);
+    cr_assert_eq(t->g_w_k[ODT_TN_PAYLOAD][ODT_TN_RADIATOR], 510.0);
+    cr_assert_eq(t->g_w_k[ODT_TN_RADIATOR][ODT_TN_PAYLOAD], 510.0);
+    cr_assert_eq(t->g_w_k[ODT_TN_PAYLOAD][ODT_TN_BUS], 3.0);
+    cr_assert_eq(t->g_w_k[ODT_TN_BUS][ODT_TN_PAYLOAD], 3.0);
+    cr_assert_eq(t->g_w_k[ODT_TN_ARRAY][ODT_TN_BUS], 0.6);
+    cr_assert_eq(t->g_w_k[ODT_TN_BUS][ODT_TN_ARRAY], 0.6);
+    cr_assert_eq(t->t_limit_payload_k, 352.0);
+    cr_assert_eq(f.temperature[0], 290.0);
+    /* mass and life */
+    const struct odt_sat_spec *s = &sc.shells[0].sat;
+    cr_assert_eq(s->mass.array_kg_per_m2, 2.9);
+    cr_assert_eq(s->mass.radiator_kg_per_m2, 4.5);
+    cr_assert_eq(s->mass.battery_wh_per_kg, 150.0);
+    cr_assert_eq(s->mass.accelerator_kg, 19.0);
+    cr_assert_eq(s->mass.shielding_kg, 21.0);
+    cr_assert_eq(s->mass.structure_fraction, 0.3);
+    cr_assert_float_eq(f.retire_time[0], 6.0 * 365.25 * 86400.0, 1e-6, "design_life_years 6");
+    odt_fleet_free(&f);
+    odt_fleet_meta_free(&m);
+    odt_scenario_free(&sc);
+}
+
+/* The radiator's back face follows its front, and an entry that sets radiator_sides 2 again gets it back. */
+Test(scenario, radiator_sides_follow_the_entry)
+{
+    static const char text[] = HDR
+        "satellite:\n"
+        "  radiator_sides: 1\n"
+        "  radiator_area_m2: 7\n"
+        WALKER
+        "    satellite:\n"
+        "      radiator_sides: 2\n";
+    struct odt_scenario sc;
+    char err[1024];
+    cr_assert_eq(load(text, &sc, err, sizeof err), ODT_OK, "%s", err);
+    const struct odt_tn_params *t = &sc.shells[0].sat.cls.thermal;
+    cr_assert_eq(t->face[ODT_TN_RADIATOR][ODT_TN_FRONT].area_m2, 7.0);
+    cr_assert_eq(t->face[ODT_TN_RADIATOR][ODT_TN_BACK].area_m2, 7.0);
+    odt_scenario_free(&sc);
+}
+
+/* A heat capacity of 0 would freeze a node's temperature: refused at its line. */
+Test(scenario, zero_heat_capacity)
+{
+    expect_fail(HDR "satellite:\n  payload_heat_capacity_j_per_k: 0\n" WALKER, ODT_ERR_VALUE, NAME ":7:",
+                "payload_heat_capacity_j_per_k");
 }
 
 Test(scenario, free_twice_is_harmless)
