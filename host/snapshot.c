@@ -1545,23 +1545,16 @@ static int record_counts(struct odt_snapshot_writer *w, hsize_t r, hsize_t *srow
     return 0;
 }
 
-enum odt_status odt_snapshot_repair(const char *path, long *records_kept, char *err, size_t errlen)
+/*
+ * The checks of repair on file, open for reading or for writing: the layout, every dataset, the complete records
+ * and the row counts stored with the last of them. Takes file over; on success *wout holds it (with the counts),
+ * else it is closed and err says why.
+ */
+static enum odt_status repair_check(const char *path, hid_t file, struct odt_snapshot_writer **wout,
+                                    hsize_t *records, hsize_t *srows, hsize_t *erows, hsize_t *frows, char *err,
+                                    size_t errlen)
 {
-    odt_h5_quiet();
-    table_columns();
-    *records_kept = 0;
-    char *text = NULL, status[32] = "";
-    enum odt_status st = odt_snapshot_read_scenario(path, &text, status, sizeof status, err, errlen);
-    free(text);
-    if (st != ODT_OK)
-        return st;
-    hid_t file = open_for_append(path);
-    if (file < 0) {
-        char line[300];
-        h5_reason(line, sizeof line);
-        snprintf(err, errlen, "%s: cannot open the snapshot for writing%s%s", path, line[0] ? ": " : "", line);
-        return ODT_ERR_IO;
-    }
+    *wout = NULL;
     struct odt_snapshot_layout lay;
     size_t m = 0, n = 0;
     int nc = 0;
@@ -1584,15 +1577,52 @@ enum odt_status odt_snapshot_repair(const char *path, long *records_kept, char *
         snprintf(err, errlen, "%s: not a complete odtwin snapshot: %s (nothing was changed)", path, why);
         return ODT_ERR_VALUE;
     }
-    /* check everything first, then change */
-    const hsize_t records = complete_records(w);
-    hsize_t srows, erows, frows;
-    if (record_counts(w, records, &srows, &erows, &frows) != 0) {
+    *records = complete_records(w);
+    if (record_counts(w, *records, srows, erows, frows) != 0) {
         writer_free(w);
         snprintf(err, errlen, "%s: the row counts stored with record %llu are unreadable or larger than the tables: "
-                              "the file is damaged (nothing was changed)", path, (unsigned long long)records);
+                              "the file is damaged (nothing was changed)", path, (unsigned long long)*records);
         return ODT_ERR_VALUE;
     }
+    *wout = w;
+    return ODT_OK;
+}
+
+enum odt_status odt_snapshot_repair(const char *path, long *records_kept, char *err, size_t errlen)
+{
+    odt_h5_quiet();
+    table_columns();
+    *records_kept = 0;
+    char *text = NULL, status[32] = "";
+    enum odt_status st = odt_snapshot_read_scenario(path, &text, status, sizeof status, err, errlen);
+    free(text);
+    if (st != ODT_OK)
+        return st;
+    /* check everything first, read-only, then change: opening for writing already clears the file's
+       "open for writing" flags and moves its end-of-allocation, which a damaged file must not get */
+    hid_t ro = H5Fopen(path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+    if (ro < 0)
+        ro = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (ro < 0) {
+        snprintf(err, errlen, "%s: cannot open the HDF5 file (damaged, or held open for writing; nothing was "
+                              "changed)", path);
+        return ODT_ERR_IO;
+    }
+    struct odt_snapshot_writer *w = NULL;
+    hsize_t records, srows, erows, frows;
+    if ((st = repair_check(path, ro, &w, &records, &srows, &erows, &frows, err, errlen)) != ODT_OK)
+        return st;
+    writer_free(w);
+    hid_t file = open_for_append(path);
+    if (file < 0) {
+        char line[300];
+        h5_reason(line, sizeof line);
+        snprintf(err, errlen, "%s: cannot open the snapshot for writing%s%s", path, line[0] ? ": " : "", line);
+        return ODT_ERR_IO;
+    }
+    /* the same checks on the file as the writer sees it (the blocks past the old end-of-allocation included) */
+    if ((st = repair_check(path, file, &w, &records, &srows, &erows, &frows, err, errlen)) != ODT_OK)
+        return st;
     int bad = trim_to(w, records, srows, erows, frows) < 0;
     if (!bad && strcmp(status, "running") == 0)
         bad |= odt_h5_attr_set_string(w->file, "run_status", "interrupted") < 0;
