@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "host/fleet_build.h"
+#include "host/report.h"
 #include "power_thermal/ground.h" /* ODT_YEAR_S */
 #include "host/scenario.h"
 #include "host/demand.h"
@@ -370,16 +371,10 @@ static void free_set(struct run *R, void **set, int nfields)
     free(set);
 }
 
-/* The shortest shadow arc of a circular orbit of semi-major axis a_km: the cylindrical shadow at beta = 0
+/* The shortest shadow arc of a circular orbit (odt_report_shadow_arc_s): the cylindrical shadow at beta = 0
    (the Sun in the orbit plane) spans the half-angle asin(R/a) either side of the anti-Sun point, so the
    satellite is in shadow for P asin(R/a) / pi and in sunlight for P (1 - asin(R/a) / pi); the shadow arc is
    the shorter (asin < pi/2). A step longer than it can hold both boundaries of one pass (docs/report.md). */
-static double shadow_arc_s(double a_km)
-{
-    const double p = ODT_TWOPI * sqrt(a_km * a_km * a_km / ODT_EARTH_MU_KM3_S2);
-    return p * asin(ODT_EARTH_RADIUS_KM / a_km) / ODT_PI;
-}
-
 /* What the summary's figures rest on: the scenario, the fleet, the machine. */
 static void summary_basis(const struct odt_scenario *sc, const struct odt_fleet *f, const struct odt_fleet_meta *m,
                           struct odt_run_summary *sum)
@@ -390,7 +385,7 @@ static void summary_basis(const struct odt_scenario *sc, const struct odt_fleet 
     double lim = HUGE_VAL, frac = 0.0;
     for (size_t i = 0; i < f->n; ++i)
         if (f->a_km[i] > ODT_EARTH_RADIUS_KM) {
-            const double a = shadow_arc_s(f->a_km[i]);
+            const double a = odt_report_shadow_arc_s(f->a_km[i]);
             if (a < lim) {
                 lim = a;
                 frac = asin(ODT_EARTH_RADIUS_KM / f->a_km[i]) / ODT_PI;
