@@ -127,6 +127,25 @@ static int parse_double_arg(const char *s, double *v)
     return end != s && *end == '\0' && errno == 0 && isfinite(*v);
 }
 
+static void propagate_usage(FILE *f)
+{
+    fprintf(f, "usage: odtwin propagate FILE [--start MIN --stop MIN --step MIN] [--wgs84] [--afspc]\n"
+               "                        [--ignore-checksum] [--strict]\n"
+               "  TEME states (km, km/s) of every object of a TLE/OMM file, in the layout of the SGP4\n"
+               "  verification output (docs/catalogs.md); without a range, the one after column 69 of a TLE\n"
+               "  line 2, else 0..1440 min by 120 min\n"
+               "options:\n"
+               "  --start/--stop/--step MIN  the time range from each object's epoch, minutes (give all three)\n"
+               "  --wgs84                    WGS-84 constants instead of WGS-72\n"
+               "  --afspc                    AFSPC operation mode instead of the improved one\n"
+               "  --ignore-checksum          accept TLE lines whose checksum digit is wrong\n"
+               "  --strict                   a bad entry fails the command instead of being skipped\n"
+               "  -h, --help                 this text\n"
+               "examples:\n"
+               "  odtwin propagate tests/data/sgp4/SGP4-VER.TLE > tcppver.out\n"
+               "  odtwin propagate starlink.omm.json --start 0 --stop 90 --step 1\n");
+}
+
 int odt_propagate_main(int argc, char **argv)
 {
     struct odt_propagate_options opt;
@@ -142,9 +161,14 @@ int odt_propagate_main(int argc, char **argv)
                       : !strcmp(a, "--stop") ? &opt.stop_min
                       : !strcmp(a, "--step") ? &opt.step_min
                                              : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            propagate_usage(stdout);
+            return 0;
+        }
         if (dst) {
             if (i + 1 >= argc || !parse_double_arg(argv[++i], dst)) {
-                fprintf(stderr, "odtwin propagate: %s needs a finite number of minutes\n", a);
+                fprintf(stderr, "odtwin propagate: %s needs a finite number of minutes (see odtwin propagate "
+                                "--help)\n", a);
                 return 2;
             }
             got |= dst == &opt.start_min ? 1 : dst == &opt.stop_min ? 2 : 4;
@@ -156,8 +180,8 @@ int odt_propagate_main(int argc, char **argv)
             opt.ignore_checksum = 1;
         } else if (!strcmp(a, "--strict")) {
             opt.strict = 1;
-        } else if (a[0] == '-') {
-            fprintf(stderr, "odtwin propagate: unknown option '%s'\n", a);
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "odtwin propagate: unknown option '%s' (see odtwin propagate --help)\n", a);
             return 2;
         } else if (!path) {
             path = a;
@@ -167,8 +191,7 @@ int odt_propagate_main(int argc, char **argv)
         }
     }
     if (!path) {
-        fprintf(stderr, "usage: odtwin propagate FILE [--start MIN --stop MIN --step MIN] [--wgs84] [--afspc] "
-                        "[--ignore-checksum] [--strict]\n");
+        fprintf(stderr, "odtwin propagate: no TLE/OMM file given (see odtwin propagate --help)\n");
         return 2;
     }
     if (got && got != 7) {

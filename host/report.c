@@ -40,6 +40,36 @@
 #define J_PER_KWH 3.6e6
 #define ODT_REP_BLOCK ((hsize_t)65536) /* rows of the eclipse table read at a time */
 
+/* Real-weather ground references: published typical capacity factors, rounded (sources: docs/report.md,
+   "Ground references"). The twin's CF is energy over nameplate-at-1000-W/m^2 x hours; a figure quoted on
+   AC capacity (the inverter rating) is higher than the same plant's CF on DC nameplate by the DC/AC ratio. */
+static const struct odt_report_ground_site ground_sites[] = {
+    {"us-median", 0.24, "US utility-scale PV median, AC capacity factor, mostly single-axis tracking (LBNL, "
+                        "Utility-Scale Solar; the figure of the Starcloud interview)"},
+    {"world-2022", 0.169, "global weighted average of the utility-scale PV commissioned in 2022, AC (IRENA, "
+                          "Renewable Power Generation Costs in 2022)"},
+    {"phoenix", 0.21, "Phoenix AZ, 33.4 N, fixed open-rack array, about 1850 kWh/kWp/yr (NREL PVWatts, "
+                      "TMY weather, default losses)"},
+    {"germany", 0.108, "Germany, 48-54 N, typical yield 950 kWh/kWp/yr (Fraunhofer ISE, Recent Facts about "
+                       "Photovoltaics in Germany)"},
+    {"uk", 0.105, "United Kingdom, 50-58 N, solar PV load factor about 10.5 % (DESNZ, Digest of UK Energy "
+                  "Statistics, chapter 6)"},
+};
+
+const struct odt_report_ground_site *odt_report_ground_sites(int *n)
+{
+    *n = (int)(sizeof ground_sites / sizeof ground_sites[0]);
+    return ground_sites;
+}
+
+const struct odt_report_ground_site *odt_report_ground_site_find(const char *name)
+{
+    for (size_t k = 0; name && k < sizeof ground_sites / sizeof ground_sites[0]; ++k)
+        if (!strcmp(name, ground_sites[k].name))
+            return &ground_sites[k];
+    return NULL;
+}
+
 /* ================================================================ output: text or JSON */
 
 #define OUT_MAX_DEPTH 8
@@ -935,6 +965,20 @@ static enum odt_status sec_yield(struct rep *r, struct out *o)
         if (cnt_c[c])
             sum_ground += (double)cnt_c[c] * odt_ground_annual_energy(&site, r->col[CC_ARRAY_EFF][c]);
     out_int(o, "satellites_with_array", "satellites with an array", count, "");
+    /* the period the yearly figures are scaled from */
+    const double days = r->t_end / ODT_SEC_PER_DAY;
+    char pw[400];
+    pw[0] = '\0';
+    if (r->t_end < 0.999 * ODT_YEAR_S)
+        snprintf(pw, sizeof pw, "annualised from %.4g days (x %.4g): the orbit figures repeat these days all year%s; "
+                                "the sunlit fraction changes with the season (beta angle): run a year for the "
+                                "year's figure",
+                 days, annual, r->t_end < 0.25 * ODT_YEAR_S ? ", within one season" : "");
+    out_num(o, "annualised_from_days", "annualised from", days, "%.4g", "days");
+    if (o->json)
+        out_str(o, "period_warning", NULL, pw[0] ? pw : NULL);
+    else if (pw[0])
+        out_note(o, "WARNING: %s", pw);
     const double mean = count ? sum / (double)count : NAN;
     const double ground = count ? sum_ground / (double)count : NAN;
     out_num(o, "orbit_mean_kwh_m2_yr", "orbit: mean", mean / J_PER_KWH, "%.1f", "kWh/m2/yr");
@@ -944,6 +988,22 @@ static enum odt_status sec_yield(struct rep *r, struct out *o)
     out_int(o, "orbit_max_satellite", "orbit: max at satellite", imax, "");
     const int lat = site.method == ODT_GROUND_LATITUDE;
     out_str(o, "ground_method", "ground method", lat ? "latitude" : "capacity_factor");
+    /* what the ground figure rests on */
+    const struct odt_report_ground_site *named = odt_report_ground_site_find(r->opt.ground_site);
+    char basis[320];
+    if (lat)
+        snprintf(basis, sizeof basis, "clear sky all year at %.1f deg: an UPPER BOUND, about twice a real site's "
+                                      "yield at mid latitudes (--ground-site NAME: real weather)",
+                 r->opt.ground_lat_deg);
+    else if (named)
+        snprintf(basis, sizeof basis, "--ground-site %s: %s", named->name, named->basis);
+    else if (r->opt.ground_cf == 0.24)
+        snprintf(basis, sizeof basis, "the default (no --ground-* option): CF 0.24, %s", ground_sites[0].basis);
+    else
+        snprintf(basis, sizeof basis, "--ground-cf %g, as given", r->opt.ground_cf);
+    if (o->json || named)
+        out_str(o, "ground_site", "ground site", named ? named->name : NULL);
+    out_str(o, "ground_basis", "ground reference", basis);
     if (lat) {
         out_str(o, "ground_capacity_factor", "ground capacity factor", NULL);
         out_num(o, "ground_latitude_deg", "ground latitude", r->opt.ground_lat_deg, "%.2f", "deg");
@@ -952,8 +1012,12 @@ static enum odt_status sec_yield(struct rep *r, struct out *o)
         out_str(o, "ground_latitude_deg", "ground latitude", NULL);
     }
     out_num(o, "ground_kwh_m2_yr", "ground: same array", ground / J_PER_KWH, "%.1f", "kWh/m2/yr");
-    out_num(o, "space_ground_ratio", "space / ground", count ? odt_space_ground_ratio(sum, sum_ground) : NAN, "%.3f",
-            "");
+    char rlabel[96];
+    if (pw[0])
+        snprintf(rlabel, sizeof rlabel, "space / ground (from %.3g days only)", days);
+    else
+        snprintf(rlabel, sizeof rlabel, "space / ground (over %.3g days)", days);
+    out_num(o, "space_ground_ratio", rlabel, count ? odt_space_ground_ratio(sum, sum_ground) : NAN, "%.3f", "");
     /* REFERENCE_NUMBERS.md: 1361 x sunlit fraction / (1000 x CF); with the latitude method the CF is the one
        that gives the same ground energy. */
     double cf = site.capacity_factor;
@@ -1025,6 +1089,14 @@ static void day_text(const struct rep *r, double sod0, long long d, char *buf, s
 enum { EC_SAT, EC_KIND, EC_START, EC_END, EC_DUR, EC_COMP, EC_N };
 static const char *const ecl_col[EC_N] = {"eclipses/satellite", "eclipses/kind", "eclipses/start",
                                           "eclipses/end", "eclipses/duration", "eclipses/complete"};
+
+/* The shortest shadow arc of a circular orbit of semi-major axis a_km, s: P asin(R/a) / pi, the
+   cylindrical shadow with the Sun in the orbit plane (beta = 0; docs/report.md). */
+double odt_report_shadow_arc_s(double a_km)
+{
+    const double p = ODT_TWOPI * sqrt(a_km * a_km * a_km / ODT_EARTH_MU_KM3_S2);
+    return p * asin(ODT_EARTH_RADIUS_KM / a_km) / ODT_PI;
+}
 
 /* The shadow model: attribute model of /eclipses, else the scenario's shadow (kept in the file). */
 static const char *shadow_model(struct rep *r, char *buf, size_t len)
@@ -1133,10 +1205,44 @@ static enum odt_status sec_eclipses(struct rep *r, struct out *o)
     char model[32];
     out_str(o, "shadow_model", "shadow model", shadow_model(r, model, sizeof model));
     out_int(o, "umbra_complete", "complete umbra passes", s.complete[1], "");
-    out_int(o, "shadow_complete", "complete shadows (penumbral)", s.complete[2], "");
+    out_int(o, "shadow_complete", "shadow intervals (penumbra + umbra)", s.complete[2], "");
+    if (s.complete[2])
+        out_note(o, "  (one per pass: each contains its umbra pass and the penumbra on both sides, not a separate "
+                    "event)");
     out_int(o, "incomplete", "intervals cut by the run", s.incomplete, "");
+    /* the step against the shortest shadow arc of the fleet (docs/report.md, "Step and eclipse refinement") */
+    double step = NAN, limit = NAN;
+    if (attr_double(r->file, ".", "step_s", &step) != 0)
+        step = NAN;
+    {
+        double *a_km = malloc(sizeof(double) * r->n);
+        if (!a_km)
+            return fail(r, ODT_ERR_NOMEM, "out of memory");
+        if (static_read(r->file, "fleet/a_km", H5T_NATIVE_DOUBLE, (hsize_t)r->n, a_km) == 0)
+            for (size_t i = 0; i < r->n; ++i)
+                if (a_km[i] > ODT_EARTH_RADIUS_KM) {
+                    const double arc = odt_report_shadow_arc_s(a_km[i]);
+                    limit = isnan(limit) || arc < limit ? arc : limit;
+                }
+        free(a_km);
+    }
+    const int step_bad = step > limit;
+    char sw[400];
+    sw[0] = '\0';
+    if (step_bad)
+        snprintf(sw, sizeof sw, "step %.0f s is longer than the shortest shadow arc of the fleet (%.0f s): one step "
+                                "can hold both boundaries of a pass, or several passes; the eclipse counts and "
+                                "durations below are unreliable (use step_s <= %.0f s)",
+                 step, limit, limit);
+    out_num(o, "step_s", "step", step, "%g", "s");
+    out_num(o, "step_limit_s", "step limit (shortest shadow arc)", limit, "%.0f", "s");
+    if (o->json)
+        out_str(o, "step_warning", NULL, step_bad ? sw : NULL);
+    else if (step_bad)
+        out_note(o, "WARNING: %s", sw);
     const int have_u = s.complete[1] > 0;
-    out_num(o, "umbra_longest_s", "longest umbra", have_u ? s.longest[1] : NAN, "%.1f", "s");
+    out_num(o, "umbra_longest_s", step_bad ? "longest umbra (UNRELIABLE, see the warning)" : "longest umbra",
+            have_u ? s.longest[1] : NAN, "%.1f", "s");
     out_num(o, "umbra_longest_min", "longest umbra (minutes)", have_u ? s.longest[1] / 60.0 : NAN, "%.2f", "");
     out_int(o, "umbra_longest_satellite", "longest umbra: satellite", have_u ? s.longest_sat[1] : -1, "");
     char iso[48];
@@ -1164,7 +1270,15 @@ static enum odt_status sec_eclipses(struct rep *r, struct out *o)
     out_str(o, "last_day_utc", "last day with an eclipse (UTC)", last >= 0 && r->epoch_ok ? day : NULL);
     out_int(o, "days_with_eclipses", "days with an eclipse", ndays, "");
     /* the lowest state of charge of any battery at any step (fleet series) */
-    out_num(o, "soc_lowest", "lowest state of charge (any step)", r->ser.soc_min, "%.4f", "");
+    int has_battery = 0;
+    for (int c = 0; c < r->n_classes; ++c)
+        has_battery |= r->col[CC_BAT_J][c] > 0.0;
+    if (!o->json && r->n_classes && !has_battery)
+        out_str(o, "soc_lowest", "lowest state of charge (any step)", "no battery");
+    else
+        out_num(o, "soc_lowest", "lowest state of charge (any step)", r->ser.soc_min, "%.4f", "");
+    if (o->json && r->n_classes)
+        out_int(o, "has_battery", NULL, has_battery, "");
     out_str(o, "soc_lowest_utc", "lowest state of charge at (UTC)",
             isfinite(r->ser.soc_min) ? utc_of(r, r->ser.soc_min_t, iso, sizeof iso) : NULL);
 
@@ -1197,7 +1311,10 @@ static enum odt_status sec_eclipses(struct rep *r, struct out *o)
     out_num(o, "energy_kwh", "energy drawn from the battery", e / J_PER_KWH, "%.3f", "kWh");
     out_num(o, "soc_window", "state-of-charge window", window, "%.3f", "");
     out_num(o, "capacity_needed_kwh", "capacity needed", window > 0.0 ? e / window / J_PER_KWH : NAN, "%.3f", "kWh");
-    out_num(o, "class_capacity_kwh", "class capacity", r->col[CC_BAT_J][c] / J_PER_KWH, "%.3f", "kWh");
+    if (!o->json && !(r->col[CC_BAT_J][c] > 0.0))
+        out_str(o, "class_capacity_kwh", "class capacity", "no battery");
+    else
+        out_num(o, "class_capacity_kwh", "class capacity", r->col[CC_BAT_J][c] / J_PER_KWH, "%.3f", "kWh");
     out_end(o);
     return ODT_OK;
 }
@@ -1668,6 +1785,15 @@ enum odt_status odt_report_file(const char *path, const struct odt_report_option
         return fail(&r, ODT_ERR_VALUE, "ground capacity factor %g: expected 0 < CF <= 1", r.opt.ground_cf);
     if (r.opt.ground_method == ODT_GROUND_LATITUDE && !(fabs(r.opt.ground_lat_deg) <= 90.0))
         return fail(&r, ODT_ERR_VALUE, "ground latitude %g: expected -90..90 deg", r.opt.ground_lat_deg);
+    if (r.opt.ground_site) {
+        const struct odt_report_ground_site *g = odt_report_ground_site_find(r.opt.ground_site);
+        if (!g)
+            return fail(&r, ODT_ERR_VALUE, "ground site '%s': not a site of the table (odtwin report --help)",
+                        r.opt.ground_site);
+        if (r.opt.ground_method != ODT_GROUND_CAPACITY_FACTOR)
+            return fail(&r, ODT_ERR_VALUE, "ground site '%s' and a ground latitude: give one", r.opt.ground_site);
+        r.opt.ground_cf = g->capacity_factor;
+    }
     if (r.opt.ground_method != ODT_GROUND_CAPACITY_FACTOR && r.opt.ground_method != ODT_GROUND_LATITUDE)
         return fail(&r, ODT_ERR_VALUE, "unknown ground method %d", r.opt.ground_method);
 
@@ -1713,16 +1839,31 @@ enum odt_status odt_report_file(const char *path, const struct odt_report_option
 
 static void report_usage(FILE *f)
 {
-    fprintf(f, "usage: odtwin report FILE.h5 [--json] [--claims] [--load-w W] [--ground-cf CF | --ground-lat DEG]\n"
-               "  summary tables of a snapshot file (docs/report.md)\n"
-               "  --json            JSON instead of text\n"
-               "  --claims          fleet growth and cost per year, and one row per claim of the February 2026\n"
-               "                    interview (docs/economics.md)\n"
-               "  --load-w W        load carried through the longest eclipse, W (default: the class's\n"
-               "                    compute + bus power)\n"
-               "  --ground-cf CF    ground reference with capacity factor CF (default 0.24, US median)\n"
-               "  --ground-lat DEG  ground reference from the insolation at latitude DEG (clear sky 0.70,\n"
-               "                    latitude-tilted plane; power_thermal/ground.h)\n");
+    fprintf(f, "usage: odtwin report FILE.h5 [--json] [--claims] [--load-w W]\n"
+               "                     [--ground-cf CF | --ground-site NAME | --ground-lat DEG]\n"
+               "  summary tables of a snapshot file: the run, energy balance, array yield against the ground,\n"
+               "  eclipses and the battery they need, temperatures and radiator sizing, compute and failures\n"
+               "  (every figure and its JSON key: docs/report.md)\n"
+               "options:\n"
+               "  --json              JSON instead of text\n"
+               "  --claims            fleet growth and cost per year, and one row per claim of the February 2026\n"
+               "                      interview (docs/economics.md)\n"
+               "  --load-w W          load carried through the longest eclipse, W (default: the class's\n"
+               "                      compute + bus power)\n"
+               "  --ground-cf CF      ground reference with capacity factor CF (default 0.24: US utility-scale\n"
+               "                      median, AC, mostly tracking)\n"
+               "  --ground-site NAME  a real-weather capacity factor (published typical values, docs/report.md):\n");
+    int n;
+    const struct odt_report_ground_site *g = odt_report_ground_sites(&n);
+    for (int k = 0; k < n; ++k)
+        fprintf(f, "                        %-11s CF %.3f\n", g[k].name, g[k].capacity_factor);
+    fprintf(f, "  --ground-lat DEG    ground reference from the insolation at latitude DEG under a CLEAR SKY all\n"
+               "                      year (0.70, latitude-tilted plane): an upper bound, about twice a real site\n"
+               "  -h, --help          this text\n"
+               "examples:\n"
+               "  odtwin report run.h5\n"
+               "  odtwin report run.h5 --ground-site germany\n"
+               "  odtwin report run.h5 --json > report.json\n");
 }
 
 static int parse_double(const char *s, double *v)
@@ -1738,7 +1879,7 @@ int odt_report_main(int argc, char **argv)
     struct odt_report_options opt;
     odt_report_options_init(&opt);
     const char *path = NULL;
-    int have_cf = 0, have_lat = 0;
+    int have_cf = 0, have_lat = 0, have_site = 0;
     for (int i = 0; i < argc; ++i) {
         const char *a = argv[i];
         if (!strcmp(a, "--json")) {
@@ -1748,6 +1889,25 @@ int odt_report_main(int argc, char **argv)
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             report_usage(stdout);
             return 0;
+        } else if ((!strcmp(a, "--load-w") || !strcmp(a, "--ground-cf") || !strcmp(a, "--ground-lat") ||
+                    !strcmp(a, "--ground-site")) && i + 1 >= argc) {
+            fprintf(stderr, "odtwin report: option '%s' needs a value (see odtwin report --help)\n", a);
+            return 2;
+        } else if (!strcmp(a, "--ground-site")) {
+            const char *name = argv[++i];
+            const struct odt_report_ground_site *g = odt_report_ground_site_find(name);
+            if (!g) {
+                int n;
+                const struct odt_report_ground_site *t = odt_report_ground_sites(&n);
+                fprintf(stderr, "odtwin report: --ground-site '%s': not a site of the table (", name);
+                for (int k = 0; k < n; ++k)
+                    fprintf(stderr, "%s%s", k ? ", " : "", t[k].name);
+                fprintf(stderr, "; see odtwin report --help)\n");
+                return 2;
+            }
+            opt.ground_site = g->name;
+            opt.ground_cf = g->capacity_factor;
+            have_site = 1;
         } else if (!strcmp(a, "--load-w") && i + 1 < argc) {
             if (!parse_double(argv[++i], &opt.load_w) || !(opt.load_w > 0.0)) {
                 fprintf(stderr, "odtwin report: --load-w '%s': expected a power > 0 W\n", argv[i]);
@@ -1767,8 +1927,7 @@ int odt_report_main(int argc, char **argv)
             opt.ground_method = ODT_GROUND_LATITUDE;
             have_lat = 1;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "odtwin report: unknown or incomplete option '%s'\n", a);
-            report_usage(stderr);
+            fprintf(stderr, "odtwin report: unknown option '%s' (see odtwin report --help)\n", a);
             return 2;
         } else if (!path) {
             path = a;
@@ -1777,13 +1936,13 @@ int odt_report_main(int argc, char **argv)
             return 2;
         }
     }
-    if (have_cf && have_lat) {
-        fprintf(stderr, "odtwin report: --ground-cf and --ground-lat are two ground references: give one\n");
+    if (have_cf + have_lat + have_site > 1) {
+        fprintf(stderr, "odtwin report: --ground-cf, --ground-site and --ground-lat are ground references: give "
+                        "one\n");
         return 2;
     }
     if (!path) {
-        fprintf(stderr, "odtwin report: no snapshot file given\n");
-        report_usage(stderr);
+        fprintf(stderr, "odtwin report: no snapshot file given (see odtwin report --help)\n");
         return 2;
     }
     char err[1024];

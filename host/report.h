@@ -28,7 +28,24 @@ struct odt_report_options {
     double ground_cf;        /* ground capacity factor, 0..1 (default 0.24, REFERENCE_NUMBERS.md) */
     double ground_lat_deg;   /* ground latitude, deg (ODT_GROUND_LATITUDE only; default 37) */
     int claims;              /* 1: the claims report instead (host/claims_report.h) */
+    const char *ground_site; /* a named real-weather capacity factor (odt_report_ground_sites; sets ground_cf),
+                                NULL: none (the default CF, --ground-cf or --ground-lat) */
 };
+
+/* The named ground sites of --ground-site: a published typical capacity factor with its source
+   (docs/report.md cites each). */
+struct odt_report_ground_site {
+    const char *name;
+    double capacity_factor;  /* energy / (nameplate at 1000 W/m^2 x hours) */
+    const char *basis;       /* what the figure is and where it comes from */
+};
+/* odt_report_shadow_arc_s: the shortest shadow arc of a circular orbit of semi-major axis a_km (km), s:
+   P asin(R_E / a) / pi, the longest step with at most one shadow boundary per step (docs/report.md). */
+double odt_report_shadow_arc_s(double a_km);
+/* odt_report_ground_sites: the table (*n entries). */
+const struct odt_report_ground_site *odt_report_ground_sites(int *n);
+/* odt_report_ground_site_find: the entry named `name`, NULL when none. */
+const struct odt_report_ground_site *odt_report_ground_site_find(const char *name);
 
 /* odt_report_options_init: text, class load, capacity factor 0.24. */
 void odt_report_options_init(struct odt_report_options *opt);
@@ -48,7 +65,7 @@ enum odt_status odt_report_file(const char *path, const struct odt_report_option
 
 /*
  * odt_report_main: the `odtwin report` command; argv holds the arguments
- * after "report": FILE [--json] [--load-w W] [--ground-cf CF | --ground-lat DEG].
+ * after "report": FILE [--json] [--claims] [--load-w W] [--ground-cf CF | --ground-site NAME | --ground-lat DEG].
  * Returns the exit code: 0, 1 (the file could not be reported) or 2 (usage).
  */
 int odt_report_main(int argc, char **argv);

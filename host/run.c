@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "host/fleet_build.h"
+#include "host/report.h"
+#include "power_thermal/ground.h" /* ODT_YEAR_S */
 #include "host/scenario.h"
 #include "host/demand.h"
 #include "host/events.h"
@@ -29,10 +31,14 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* A GPU device node exists: a driver is installed and sees a device, whatever the CUDA runtime says (a
+   cheap test that needs no CUDA call). */
+static int gpu_device_node(void) { return access("/dev/nvidia0", F_OK) == 0 || access("/dev/dxg", F_OK) == 0; }
+
 enum odt_status odt_backend_choose(const char *name, int quiet, const struct odt_backend_ops **ops, char *err,
                                    size_t errlen)
 {
-    char why[160] = "";
+    char why[256] = "";
     if (strcmp(name, "cpu") == 0) {
         *ops = &odt_backend_cpu;
         return ODT_OK;
@@ -43,26 +49,52 @@ enum odt_status odt_backend_choose(const char *name, int quiet, const struct odt
             return ODT_ERR_UNSUPPORTED;
         }
         if (odt_cuda_device_count(why, sizeof why) <= 0) {
-            snprintf(err, errlen, "--backend cuda: no usable CUDA device (%s)", why);
+            snprintf(err, errlen, "--backend cuda: no usable CUDA device (%s)", why[0] ? why : "no reason given");
             return ODT_ERR_UNSUPPORTED;
         }
         *ops = odt_backend_cuda_ops();
         return ODT_OK;
     }
     if (strcmp(name, "auto") == 0) {
-        if (odt_backend_cuda_ops() && odt_cuda_device_count(why, sizeof why) > 0) {
-            *ops = odt_backend_cuda_ops();
-            if (!quiet)
-                fprintf(stderr, "odtwin: backend auto: chose cuda (a CUDA device is present)\n");
-        } else {
+        if (!odt_backend_cuda_ops()) {
             *ops = &odt_backend_cpu;
             if (!quiet)
-                fprintf(stderr, "odtwin: backend auto: chose cpu (%s)\n", why);
+                fprintf(stderr, "odtwin: backend auto: this build has no CUDA backend, using the CPU\n");
+        } else if (odt_cuda_device_count(why, sizeof why) > 0) {
+            *ops = odt_backend_cuda_ops();
+            if (!quiet)
+                fprintf(stderr, "odtwin: backend auto: a CUDA device is present, using cuda\n");
+        } else {
+            *ops = &odt_backend_cpu;
+            /* the runtime's reason only where a GPU is there to be used (a driver problem worth fixing) */
+            if (!quiet && gpu_device_node() && why[0])
+                fprintf(stderr, "odtwin: backend auto: a GPU is present but CUDA cannot use it (%s), using the CPU\n",
+                        why);
+            else if (!quiet)
+                fprintf(stderr, "odtwin: backend auto: no CUDA device found, using the CPU\n");
         }
         return ODT_OK;
     }
     snprintf(err, errlen, "unknown backend '%s' (auto, cpu or cuda)", name);
     return ODT_ERR_VALUE;
+}
+
+void odt_backends_describe(char *buf, size_t len)
+{
+    char why[256] = "";
+    const int cores = omp_get_num_procs(), threads = omp_get_max_threads();
+    snprintf(buf, len, "backends: cpu: OpenMP (spec %d), %d threads available on %d cores\n", (int)_OPENMP, threads,
+             cores);
+    if (!odt_backend_cuda_ops()) {
+        snprintf(buf + strlen(buf), len - strlen(buf), "          cuda: not compiled in this build\n");
+        return;
+    }
+    const int n = odt_cuda_device_count(why, sizeof why);
+    if (n > 0)
+        snprintf(buf + strlen(buf), len - strlen(buf), "          cuda: compiled; %d device%s present\n", n,
+                 n == 1 ? "" : "s");
+    else
+        snprintf(buf + strlen(buf), len - strlen(buf), "          cuda: compiled; no usable device (%s)\n", why);
 }
 
 /* Records between two checkpoints when checkpoint_interval_s is 0 (at most; checkpoint_wall_s may come first). */
@@ -337,6 +369,57 @@ static void free_set(struct run *R, void **set, int nfields)
         if (set[k])
             R->ops->host_free(R->be, set[k]);
     free(set);
+}
+
+/* The shortest shadow arc of a circular orbit (odt_report_shadow_arc_s): the cylindrical shadow at beta = 0
+   (the Sun in the orbit plane) spans the half-angle asin(R/a) either side of the anti-Sun point, so the
+   satellite is in shadow for P asin(R/a) / pi and in sunlight for P (1 - asin(R/a) / pi); the shadow arc is
+   the shorter (asin < pi/2). A step longer than it can hold both boundaries of one pass (docs/report.md). */
+/* What the summary's figures rest on: the scenario, the fleet, the machine. */
+static void summary_basis(const struct odt_scenario *sc, const struct odt_fleet *f, const struct odt_fleet_meta *m,
+                          struct odt_run_summary *sum)
+{
+    odt_epoch_utc_string(&sc->epoch, 0.0, sum->epoch_utc, sizeof sum->epoch_utc);
+    sum->step_s = sc->step_s;
+    sum->shadow_model = sc->shadow_model;
+    double lim = HUGE_VAL, frac = 0.0;
+    for (size_t i = 0; i < f->n; ++i)
+        if (f->a_km[i] > ODT_EARTH_RADIUS_KM) {
+            const double a = odt_report_shadow_arc_s(f->a_km[i]);
+            if (a < lim) {
+                lim = a;
+                frac = asin(ODT_EARTH_RADIUS_KM / f->a_km[i]) / ODT_PI;
+            }
+        }
+    sum->eclipse_step_limit_s = isfinite(lim) ? lim : 0.0;
+    sum->eclipse_step_limit_fraction = frac;
+    sum->has_failures = 0;
+    for (int c = 0; c < m->n_classes; ++c) {
+        const struct odt_rel_params *r = &m->classes[c].rel;
+        sum->has_failures |= (r->weak_fraction > 0.0 && r->weibull_scale_s > 0.0) || r->random_rate_per_yr > 0.0 ||
+                             r->sefi_rate_per_day > 0.0;
+    }
+    sum->demand_nominal = sc->demand.tokens_per_s;
+    sum->demand_per_capacity = sc->demand_per_capacity;
+    sum->has_workload = sc->demand.tokens_per_s > 0.0 || sc->demand_per_capacity > 0.0;
+    /* the weekly factor over the run: each region's local weekday, weighted by its share, hourly samples */
+    double wsum = 0.0, wn = 0.0, share = 0.0;
+    for (int k = 0; k < sc->demand.n_regions; ++k)
+        share += sc->demand.region[k].share;
+    const long nh = sum->simulated_s > 0.0 ? (long)ceil(sum->simulated_s / 3600.0) : 1;
+    for (long h = 0; h < nh; ++h) {
+        const double t = ((double)h + 0.5) * (sum->simulated_s > 0.0 ? sum->simulated_s : 0.0) / (double)nh;
+        for (int k = 0; k < sc->demand.n_regions && share > 0.0; ++k) {
+            int wd = 0;
+            odt_demand_local_time(&sc->epoch, t, sc->demand.region[k].longitude_deg, &wd);
+            wsum += sc->demand.region[k].share / share * odt_demand_weekly(&sc->demand, wd);
+        }
+        wn += 1.0;
+    }
+    sum->weekly_factor_mean = wn > 0.0 && share > 0.0 ? wsum / wn : 1.0;
+    sum->weekly_weekday = odt_demand_weekly(&sc->demand, 0);
+    sum->weekly_weekend = odt_demand_weekly(&sc->demand, 6);
+    sum->cores = omp_get_num_procs();
 }
 
 enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summary *sum, char *err, size_t errlen)
@@ -702,6 +785,7 @@ enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summar
     sum->eclipse_longest_start_s = R.ev.longest_start_s[ODT_EVENT_UMBRA];
     sum->eclipse_mean_s = R.ev.count[ODT_EVENT_UMBRA] > 0.0 ? R.ev.total_s[ODT_EVENT_UMBRA] /
                                                                   R.ev.count[ODT_EVENT_UMBRA] : 0.0;
+    summary_basis(sc, &R.host, &R.meta, sum);
     if (sum->inactive) {
         /* the codes of the inactive satellites, once at the end */
         struct odt_download req = {1, NULL, NULL, 0};
@@ -753,85 +837,302 @@ void odt_run_summary_free(struct odt_run_summary *s)
     s->output = NULL;
 }
 
-void odt_run_print_summary(FILE *out, const struct odt_run_summary *s)
+/* ------------------------------------------------------------------ the summary, text or JSON */
+
+struct sum_out {
+    FILE *f;
+    int json, n;
+};
+
+static void sj_string(FILE *f, const char *s)
 {
-    const double mwh = 3.6e9;
-    fprintf(out, "odtwin run summary%s\n", s->interrupted ? " (INTERRUPTED: partial run)" : "");
-    fprintf(out, "  satellites             %zu\n", s->satellites);
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; ++p) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void sj_number(FILE *f, double v)
+{
+    if (!isfinite(v)) {
+        fputs("null", f);
+        return;
+    }
+    char buf[40];
+    for (int prec = 15; prec <= 17; ++prec) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    fputs(buf, f);
+}
+
+/* JSON: "key": {"value": ..., "unit": ..., "basis": ...}; text: label, value and unit, (basis). A NaN value
+   with a `none` text prints that text instead of the number (a model switched off); `none` NULL: n/a. */
+static void fig_any(struct sum_out *o, const char *key, const char *label, double v, const char *sv,
+                    const char *fmt, const char *unit, const char *basis, const char *none)
+{
+    if (o->json) {
+        fprintf(o->f, "%s\n    ", o->n++ ? "," : "");
+        sj_string(o->f, key);
+        fputs(": {\"value\": ", o->f);
+        if (sv)
+            sj_string(o->f, sv);
+        else if (isfinite(v))
+            sj_number(o->f, v);
+        else
+            fputs("null", o->f);
+        fputs(", \"unit\": ", o->f);
+        sj_string(o->f, unit ? unit : "");
+        fputs(", \"basis\": ", o->f);
+        sj_string(o->f, !sv && !isfinite(v) && none ? none : basis ? basis : "");
+        fputc('}', o->f);
+        return;
+    }
+    char val[160];
+    if (sv)
+        snprintf(val, sizeof val, "%s", sv);
+    else if (isfinite(v)) {
+        int k = snprintf(val, sizeof val, fmt, v);
+        if (unit && unit[0] && k > 0 && (size_t)k < sizeof val)
+            snprintf(val + k, sizeof val - (size_t)k, " %s", unit);
+    } else
+        snprintf(val, sizeof val, "%s", none ? none : "n/a");
+    const int off = !sv && !isfinite(v);
+    if (basis && basis[0] && !off)
+        fprintf(o->f, "  %-28s %s  (%s)\n", label, val, basis);
+    else
+        fprintf(o->f, "  %-28s %s\n", label, val);
+}
+
+static void fig(struct sum_out *o, const char *key, const char *label, double v, const char *fmt, const char *unit,
+                const char *basis)
+{
+    fig_any(o, key, label, v, NULL, fmt, unit, basis, NULL);
+}
+
+static void fig_str(struct sum_out *o, const char *key, const char *label, const char *sv, const char *basis)
+{
+    fig_any(o, key, label, NAN, sv, NULL, "", basis, NULL);
+}
+
+/* The summary's warnings: what a figure cannot be trusted for. Returns the count (at most max). */
+#define SUM_MAX_WARN 6
+static int summary_warnings(const struct odt_run_summary *s, char w[][400], int max)
+{
+    int n = 0;
+    if (s->interrupted && n < max)
+        snprintf(w[n++], 400, "the run was interrupted at t = %.0f s: the figures cover the part run "
+                              "(odtwin run --resume %s continues it)", s->simulated_s, s->output);
+    if (s->shadow_model && s->eclipse_step_limit_s > 0.0 && s->step_s > s->eclipse_step_limit_s && n < max)
+        snprintf(w[n++], 400, "step %.0f s is longer than the shortest shadow arc of the fleet (%.0f s = %.2f of "
+                              "its orbital period at beta 0): one step can hold both boundaries of a pass, or "
+                              "several passes, so eclipse counts and durations are unreliable; use step_s <= %.0f s "
+                              "(docs/report.md)",
+                 s->step_s, s->eclipse_step_limit_s, s->eclipse_step_limit_fraction,
+                 s->eclipse_step_limit_s);
+    if (s->eclipse_events_lost && n < max)
+        snprintf(w[n++], 400, "%zu eclipse events not recorded (event buffer full): eclipse counts are low",
+                 s->eclipse_events_lost);
+    if (s->simulated_s > 0.0 && s->simulated_s < 0.999 * ODT_YEAR_S && n < max)
+        snprintf(w[n++], 400, "the run covers %.3g days, not a year: rates and means are over those days only "
+                              "(season, beta angle, weekdays); a yearly figure (odtwin report) scaled from them is "
+                              "not the year's",
+                 s->simulated_s / ODT_SEC_PER_DAY);
+    return n;
+}
+/* Every figure of the summary, in order. */
+static void summary_figures(struct sum_out *o, const struct odt_run_summary *s)
+{
+    const double mwh = 3.6e9, secs = s->simulated_s > 0.0 ? s->simulated_s : NAN;
+    const double wall = s->wall_s > 0 ? s->wall_s : 1e-9;
+    char machine[160], run_period[160], buf[400];
+    snprintf(machine, sizeof machine, "this machine: %s backend, %d thread%s, %d cores; varies between runs",
+             s->backend, s->threads, s->threads == 1 ? "" : "s", s->cores);
+    snprintf(run_period, sizeof run_period, "over the %.4g days simulated", s->simulated_s / ODT_SEC_PER_DAY);
+    /* the run */
+    fig(o, "satellites", "satellites", (double)s->satellites, "%.0f", "", "simulated");
     if (s->has_launches || s->satellites_represented != (double)s->satellites) {
         if (s->satellites_represented != (double)s->satellites)
-            fprintf(out, "  fleet                  %.0f satellites, represented by the %zu simulated (weighted)\n",
-                    s->satellites_represented, s->satellites);
-        fprintf(out, "  at the end             %.0f in service, %.0f retired, %.0f planned (not launched yet)\n",
-                s->in_service_end, s->retired_end, s->satellites_represented - s->in_service_end - s->retired_end);
-        if (s->has_launches)
-            fprintf(out, "  launches               %zu flown within the run (%zu more of the schedules found no slot)\n",
-                    s->launches, s->launches_not_flown);
+            fig(o, "fleet_satellites", "fleet", s->satellites_represented, "%.0f", "satellites",
+                "represented by the simulated ones, weighted");
+        fig(o, "in_service_end", "in service at the end", s->in_service_end, "%.0f", "satellites", "weighted");
+        fig(o, "retired_end", "retired at the end", s->retired_end, "%.0f", "satellites", "weighted");
+        fig(o, "planned_end", "not launched yet at the end",
+            s->satellites_represented - s->in_service_end - s->retired_end, "%.0f", "satellites", "weighted");
     }
-    if (s->n_sgp4)
-        fprintf(out, "  SGP4 satellites        %zu (catalogue entries skipped as bad: %zu)\n", s->n_sgp4,
-                s->catalog_rejected);
+    if (s->has_launches) {
+        fig(o, "launches", "launches flown", (double)s->launches, "%.0f", "", "within the run");
+        fig(o, "launches_not_flown", "launches without a slot", (double)s->launches_not_flown, "%.0f", "",
+            "of the schedules");
+    }
+    if (s->n_sgp4) {
+        fig(o, "sgp4_satellites", "SGP4 satellites", (double)s->n_sgp4, "%.0f", "", "propagated with SGP4");
+        fig(o, "catalog_rejected", "catalogue entries skipped", (double)s->catalog_rejected, "%.0f", "",
+            "bad entries (--strict fails instead)");
+    }
     if (s->inactive) {
         static const char *const why[8] = {"", "mean eccentricity", "mean motion", "perturbed eccentricity",
                                            "semi-latus rectum", "", "decayed", "invalid argument"};
-        fprintf(out, "  inactive satellites    %zu:", s->inactive);
-        for (int c = 1; c < 8; ++c)
+        size_t at = 0;
+        buf[0] = '\0';
+        for (int c = 1; c < 8 && at < sizeof buf; ++c)
             if (s->inactive_by_code[c])
-                fprintf(out, " %zu %s (code %d);", s->inactive_by_code[c], why[c], c);
-        fprintf(out, "\n");
+                at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%zu %s (code %d)", at ? "; " : "",
+                                       s->inactive_by_code[c], why[c], c);
+        fig(o, "inactive_satellites", "inactive satellites", (double)s->inactive, "%.0f", "", "SGP4 error at the end");
+        fig_str(o, "inactive_by_code", "inactive by SGP4 code", buf, "SGP4 error codes");
     }
-    fprintf(out, "  steps                  %ld (%ld snapshots)\n", s->steps, s->snapshots);
-    fprintf(out, "  backend                %s\n", s->backend);
-    fprintf(out, "  threads                %d\n", s->threads);
-    fprintf(out, "  wall time              %.3f s (this machine, this run: timings vary between runs)\n", s->wall_s);
-    const double wall = s->wall_s > 0 ? s->wall_s : 1e-9;
-    fprintf(out, "  wall split             stepping %.1f %%, transfers %.1f %%, host %.1f %%, waiting for the writer "
-                 "%.1f %%\n",
-            100.0 * s->step_wall_s / wall, 100.0 * s->transfer_wall_s / wall, 100.0 * s->host_wall_s / wall,
-            100.0 * s->writer_wait_s / wall);
-    fprintf(out, "  satellite-steps/s      %.4g (stepping alone: %.4g)\n", s->sat_steps_per_s,
-            s->step_wall_s > 0 ? s->satellite_steps_here / s->step_wall_s : 0.0);
+    fig_str(o, "epoch_utc", "epoch", s->epoch_utc, "UTC, the scenario's");
+    fig(o, "simulated_s", "simulated", s->simulated_s, "%.0f", "s",
+        "from the epoch: every figure below covers this period unless it says otherwise");
+    fig(o, "simulated_days", "simulated (days)", s->simulated_s / ODT_SEC_PER_DAY, "%.4g", "d", "");
+    fig(o, "steps", "steps", (double)s->steps, "%.0f", "", "");
+    fig(o, "step_s", "step", s->step_s, "%g", "s", "");
+    fig(o, "snapshots", "snapshots", (double)s->snapshots, "%.0f", "", "records in the file");
+    /* the machine */
+    fig_str(o, "backend", "backend", s->backend, "");
+    fig(o, "threads", "threads", (double)s->threads, "%.0f", "", "CPU threads; 0 with cuda");
+    fig(o, "cores", "cores", (double)s->cores, "%.0f", "", "processors of this machine");
+    fig(o, "wall_s", "wall time", s->wall_s, "%.3f", "s", machine);
+    fig(o, "wall_stepping_pct", "wall: stepping", 100.0 * s->step_wall_s / wall, "%.1f", "%", "share of wall time");
+    fig(o, "wall_transfers_pct", "wall: transfers", 100.0 * s->transfer_wall_s / wall, "%.1f", "%",
+        "share of wall time");
+    fig(o, "wall_host_pct", "wall: host", 100.0 * s->host_wall_s / wall, "%.1f", "%", "share of wall time");
+    fig(o, "wall_writer_wait_pct", "wall: waiting for the writer", 100.0 * s->writer_wait_s / wall, "%.1f", "%",
+        "share of wall time");
+    fig(o, "satellite_steps_per_s", "satellite-steps/s", s->sat_steps_per_s, "%.4g", "", machine);
+    fig(o, "satellite_steps_per_s_stepping", "satellite-steps/s stepping",
+        s->step_wall_s > 0 ? s->satellite_steps_here / s->step_wall_s : NAN, "%.4g", "", "the backend's advance alone, "
+        "this machine");
     const double ss = s->satellite_steps_here > 0 ? s->satellite_steps_here : 1.0;
-    fprintf(out, "  backend transfers      %.4g MB (%.3g B per satellite-step; between records %.3g B, the upload and "
-                 "checkpoints apart)\n",
-            s->transfer_bytes / 1e6, s->transfer_bytes / ss, s->transfer_loop_bytes / ss);
-    fprintf(out, "  snapshot writer        %.3f s busy (%.1f %% of wall; checkpoints %.3f s, %ld)\n", s->writer_busy_s,
-            100.0 * s->writer_busy_s / wall, s->checkpoint_s, s->checkpoints);
-    fprintf(out, "  file                   %.4g MB; records %.3g B per satellite-record\n", s->file_bytes / 1e6,
-            s->satellite_records > 0 ? s->record_bytes / s->satellite_records : 0.0);
-    fprintf(out, "  fleet sunlit fraction  %.4f\n", s->sunlit_fraction);
-    fprintf(out, "  energy collected       %.4f MWh (solar array output)\n", s->energy_solar_j / mwh);
-    fprintf(out, "  energy used            %.4f MWh of %.4f MWh asked for (%.4f MWh not served)\n",
-            s->energy_served_j / mwh, s->energy_demand_j / mwh, s->energy_unserved_j / mwh);
-    fprintf(out, "  energy curtailed       %.4f MWh\n", s->energy_curtailed_j / mwh);
-    fprintf(out, "  eclipses               %zu umbra passes", s->eclipses_umbra);
+    fig(o, "transfers_mb", "backend transfers", s->transfer_bytes / 1e6, "%.4g", "MB",
+        "both ways, upload and checkpoints included");
+    fig(o, "transfers_b_per_satellite_step", "transfers per satellite-step", s->transfer_bytes / ss, "%.3g", "B", "");
+    fig(o, "transfers_loop_b_per_satellite_step", "  between records", s->transfer_loop_bytes / ss, "%.3g", "B",
+        "the upload and checkpoints apart");
+    fig(o, "writer_busy_s", "snapshot writer busy", s->writer_busy_s, "%.3f", "s", machine);
+    fig(o, "writer_busy_pct", "snapshot writer busy share", 100.0 * s->writer_busy_s / wall, "%.1f", "%",
+        "of wall time");
+    fig(o, "checkpoint_s", "checkpoints", s->checkpoint_s, "%.3f", "s", "writer time in checkpoints");
+    fig(o, "checkpoints", "checkpoints written", (double)s->checkpoints, "%.0f", "", "");
+    fig(o, "file_mb", "file size", s->file_bytes / 1e6, "%.4g", "MB", "the snapshot file");
+    fig(o, "record_b_per_satellite_record", "record bytes per satellite",
+        s->satellite_records > 0 ? s->record_bytes / s->satellite_records : NAN, "%.3g", "B", "per record");
+    /* energy */
+    fig(o, "sunlit_fraction", "fleet sunlit fraction", s->sunlit_fraction, "%.4f", "",
+        "illumination-weighted time in sunlight / time, fleet, over the run");
+    fig(o, "energy_solar_mwh", "energy collected", s->energy_solar_j / mwh, "%.4f", "MWh",
+        "solar array output, fleet, over the run");
+    fig(o, "energy_demand_mwh", "energy asked for", s->energy_demand_j / mwh, "%.4f", "MWh", "bus + compute load");
+    fig(o, "energy_served_mwh", "energy used", s->energy_served_j / mwh, "%.4f", "MWh", "load served");
+    fig(o, "energy_unserved_mwh", "energy not served", s->energy_unserved_j / mwh, "%.4f", "MWh", "");
+    fig(o, "energy_curtailed_mwh", "energy curtailed", s->energy_curtailed_j / mwh, "%.4f", "MWh",
+        "array output with nowhere to go");
+    /* eclipses */
+    const int ecl = s->shadow_model != 0;
+    const char *no_ecl = "not modelled (shadow: none)";
+    fig_any(o, "eclipses_umbra", "umbra passes", ecl ? (double)s->eclipses_umbra : NAN, NULL, "%.0f", "",
+            "complete passes with the Sun fully hidden, fleet, over the run", no_ecl);
     if (s->eclipses_shadow)
-        fprintf(out, " (and %zu shadow intervals including penumbra, each containing its umbra pass)",
-                s->eclipses_shadow);
-    if (s->eclipses_umbra)
-        fprintf(out, "; longest %.1f min (satellite %d, from t = %.0f s), mean %.1f min", s->eclipse_longest_s / 60.0,
-                s->eclipse_longest_sat, s->eclipse_longest_start_s, s->eclipse_mean_s / 60.0);
-    fprintf(out, "\n");
-    if (s->eclipse_events_lost)
-        fprintf(out, "  WARNING                %zu eclipse events not recorded (event buffer full)\n",
-                s->eclipse_events_lost);
-    const double secs = s->simulated_s > 0.0 ? s->simulated_s : 1.0;
-    fprintf(out, "  tokens                 %.4g demanded, %.4g assigned (%.4g unassigned), %.4g served, %.4g dropped,"
-                 " %.4g waiting\n",
-            s->tokens_demanded, s->tokens_arrived, s->tokens_demanded - s->tokens_arrived, s->tokens_served,
-            s->tokens_dropped, s->tokens_waiting);
-    fprintf(out, "  tokens/s delivered     %.4g (fleet capacity at full power %.4g)\n", s->tokens_served / secs,
-            s->capacity_ideal / secs);
-    if (s->capacity_ideal > 0.0)
-        fprintf(out, "  capacity lost          %.2f %% to power/eclipse, %.2f %% to heat, %.2f %% to failures and restarts\n",
-                100.0 * s->lost_power / s->capacity_ideal, 100.0 * s->lost_heat / s->capacity_ideal,
-                100.0 * s->lost_failures / s->capacity_ideal);
-    fprintf(out, "  accelerator failures   %ld; node restarts %ld\n", s->accel_failed, s->restarts);
-    if (s->has_battery && s->battery_min_soc <= 1.0)
-        fprintf(out, "  lowest battery SoC     %.3f (fleet series, every step sampled)\n", s->battery_min_soc);
+        fig(o, "eclipse_shadow_intervals", "shadow intervals", (double)s->eclipses_shadow, "%.0f", "",
+            "penumbra + umbra, one per pass: each contains its umbra pass, not a separate event");
+    const int have_u = ecl && s->eclipses_umbra > 0;
+    fig_any(o, "eclipse_longest_min", "longest umbra pass", have_u ? s->eclipse_longest_s / 60.0 : NAN, NULL, "%.1f",
+            "min", s->step_s > s->eclipse_step_limit_s && s->eclipse_step_limit_s > 0.0
+                       ? "UNRELIABLE: the step is too long for the eclipse refinement (see the warnings)"
+                       : "refined boundaries, complete passes",
+            ecl ? "no complete umbra pass" : no_ecl);
+    if (have_u) {
+        fig(o, "eclipse_longest_satellite", "  on satellite", (double)s->eclipse_longest_sat, "%.0f", "", "");
+        fig(o, "eclipse_longest_start_s", "  from", s->eclipse_longest_start_s, "%.0f", "s", "since the epoch");
+        fig(o, "eclipse_mean_min", "mean umbra pass", s->eclipse_mean_s / 60.0, "%.1f", "min", "complete passes");
+    }
+    fig_any(o, "eclipse_step_limit_s", "eclipse step limit", ecl && s->eclipse_step_limit_s > 0.0 ?
+            s->eclipse_step_limit_s : NAN, NULL, "%.0f", "s",
+            "shortest shadow arc of the fleet, P asin(R/a)/pi at beta 0: the longest step with one boundary per "
+            "step", ecl ? "no orbit" : no_ecl);
+    /* workload */
+    const char *no_work = "no workload (demand_tokens_per_s 0)";
+    const int w = s->has_workload;
+    if (s->demand_per_capacity > 0.0)
+        fig(o, "demand_per_capacity", "demand per capacity", s->demand_per_capacity, "%.4g", "",
+            "mean demand as a fraction of the fleet capacity at each dispatch update");
     else
-        fprintf(out, "  lowest battery SoC     no battery\n");
-    if (s->temp_min_k <= s->temp_max_k)
-        fprintf(out, "  temperature range      %.1f .. %.1f K (payload, fleet series)\n", s->temp_min_k, s->temp_max_k);
-    fprintf(out, "  output                 %s\n", s->output);
+        fig_any(o, "demand_nominal_tokens_per_s", "demand, nominal", w ? s->demand_nominal : NAN, NULL, "%.4g",
+                "tokens/s", "workload: demand_tokens_per_s, before the daily and weekly factors", no_work);
+    snprintf(buf, sizeof buf, "mean offered over the run: the daily curve (mean 1 per day), the weekly factor "
+                              "(mean %.3f over these days: weekends x%.3f, weekdays x%.3f), noise",
+             s->weekly_factor_mean, s->weekly_weekend, s->weekly_weekday);
+    fig_any(o, "demand_offered_tokens_per_s", "demand, offered", w ? s->tokens_demanded / secs : NAN, NULL, "%.4g",
+            "tokens/s", buf, no_work);
+    fig_any(o, "tokens_demanded", "tokens demanded", w ? s->tokens_demanded : NAN, NULL, "%.4g", "", run_period,
+            no_work);
+    fig_any(o, "tokens_assigned", "tokens assigned", w ? s->tokens_arrived : NAN, NULL, "%.4g", "",
+            "sent to a node by the dispatch", no_work);
+    fig_any(o, "tokens_unassigned", "tokens unassigned", w ? s->tokens_demanded - s->tokens_arrived : NAN, NULL,
+            "%.4g", "", "no capacity to send them to", no_work);
+    fig_any(o, "tokens_served", "tokens served", w ? s->tokens_served : NAN, NULL, "%.4g", "", run_period, no_work);
+    fig_any(o, "tokens_dropped", "tokens dropped", w ? s->tokens_dropped : NAN, NULL, "%.4g", "",
+            "queue full or past the latency objective", no_work);
+    fig_any(o, "tokens_waiting", "tokens waiting", w ? s->tokens_waiting : NAN, NULL, "%.4g", "",
+            "queued at the end", no_work);
+    fig_any(o, "tokens_per_s_delivered", "tokens/s delivered", w ? s->tokens_served / secs : NAN, NULL, "%.4g",
+            "tokens/s", "mean over the run", no_work);
+    fig(o, "capacity_full_tokens_per_s", "fleet capacity, full power", s->capacity_ideal / secs, "%.4g", "tokens/s",
+        "all accelerators at full power, mean over the run");
+    const double cap = s->capacity_ideal > 0.0 ? s->capacity_ideal : NAN;
+    fig(o, "capacity_lost_power_pct", "capacity lost: power", 100.0 * s->lost_power / cap, "%.2f", "%",
+        "eclipse and battery, of the capacity at full power");
+    fig(o, "capacity_lost_heat_pct", "capacity lost: heat", 100.0 * s->lost_heat / cap, "%.2f", "%", "throttling");
+    fig_any(o, "capacity_lost_failures_pct", "capacity lost: failures",
+            s->has_failures ? 100.0 * s->lost_failures / cap : NAN, NULL, "%.2f", "%", "failures and restarts",
+            "no failures modelled (no failure or restart rates)");
+    fig_any(o, "accelerator_failures", "accelerator failures", s->has_failures ? (double)s->accel_failed : NAN, NULL,
+            "%.0f", "", run_period, "no failures modelled (no failure or restart rates)");
+    fig_any(o, "node_restarts", "node restarts", s->has_failures ? (double)s->restarts : NAN, NULL, "%.0f", "",
+            run_period, "no failures modelled (no failure or restart rates)");
+    fig_any(o, "battery_min_soc", "lowest battery SoC",
+            s->has_battery && s->battery_min_soc <= 1.0 ? s->battery_min_soc : NAN, NULL, "%.3f", "",
+            "fleet series, every step sampled", "no battery");
+    const int have_t = s->temp_min_k <= s->temp_max_k;
+    fig_any(o, "payload_temp_min_k", "payload temperature, min", have_t ? s->temp_min_k : NAN, NULL, "%.1f", "K",
+            "fleet series, active satellites", "no active satellite");
+    fig_any(o, "payload_temp_max_k", "payload temperature, max", have_t ? s->temp_max_k : NAN, NULL, "%.1f", "K",
+            "fleet series, active satellites", "no active satellite");
+}
+
+void odt_run_print_summary(FILE *out, const struct odt_run_summary *s)
+{
+    struct sum_out o = {out, 0, 0};
+    fprintf(out, "odtwin run summary%s\n", s->interrupted ? " (INTERRUPTED: partial run)" : "");
+    summary_figures(&o, s);
+    char w[SUM_MAX_WARN][400];
+    const int nw = summary_warnings(s, w, SUM_MAX_WARN);
+    for (int k = 0; k < nw; ++k)
+        fprintf(out, "  WARNING: %s\n", w[k]);
+    fprintf(out, "  %-28s %s\n", "output", s->output);
+}
+
+void odt_run_print_summary_json(FILE *out, const struct odt_run_summary *s)
+{
+    struct sum_out o = {out, 1, 0};
+    fputs("{\n  \"odtwin_run_summary\": 1,\n  \"output\": ", out);
+    sj_string(out, s->output);
+    fprintf(out, ",\n  \"interrupted\": %s,\n  \"figures\": {", s->interrupted ? "true" : "false");
+    summary_figures(&o, s);
+    fputs("\n  },\n  \"warnings\": [", out);
+    char w[SUM_MAX_WARN][400];
+    const int nw = summary_warnings(s, w, SUM_MAX_WARN);
+    for (int k = 0; k < nw; ++k) {
+        fputs(k ? ",\n    " : "\n    ", out);
+        sj_string(out, w[k]);
+    }
+    fputs(nw ? "\n  ]\n}\n" : "]\n}\n", out);
 }

@@ -12,7 +12,7 @@ struct odt_run_options {
     const char *output_path;   /* NULL: the scenario's `output`, else "<name>.h5" */
     const char *backend;       /* "auto", "cpu" or "cuda" */
     int threads;               /* CPU threads, 0 = all */
-    int quiet;                 /* no progress, no informational messages */
+    int quiet;                 /* no progress line, no informational messages (the summary still prints) */
     int progress;              /* show a progress line (a terminal) */
     int strict;                /* a bad catalogue entry fails the run instead of being skipped */
     const char *resume_path;   /* continue this snapshot file from its last complete record */
@@ -54,7 +54,8 @@ struct odt_run_summary {
     double battery_min_soc;  /* lowest state of charge in the fleet series (over satellites with a battery) */
     double temp_min_k, temp_max_k; /* extreme payload temperatures in the fleet series */
     size_t eclipses_umbra;   /* complete umbra passes (the Sun fully hidden) */
-    size_t eclipses_shadow;  /* complete penumbral shadows (any part hidden; conical model) */
+    size_t eclipses_shadow;  /* complete shadow intervals (any part of the Sun hidden; conical model): each holds
+                                the penumbra on both sides of its umbra pass, not a separate event */
     double eclipse_longest_s, eclipse_mean_s, eclipse_longest_start_s;
     int eclipse_longest_sat;
     size_t eclipse_events_lost;
@@ -70,7 +71,24 @@ struct odt_run_summary {
     size_t catalog_rejected; /* catalogue entries skipped as bad */
     size_t inactive;         /* satellites inactive at the end (SGP4 error codes) */
     size_t inactive_by_code[8]; /* inactive satellites per SGP4 error code 1..7 */
+    /* what the figures rest on */
+    char epoch_utc[40];      /* the scenario epoch (UTC) */
+    double step_s;           /* the step */
+    double eclipse_step_limit_s; /* the longest step with at most one shadow boundary per step: the shortest
+                                    shadow arc of the fleet's orbits (docs/report.md); 0 when no orbit */
+    double eclipse_step_limit_fraction; /* that arc over its orbital period, asin(R / a) / pi */
+    int shadow_model;        /* enum odt_shadow_model (0: none, no eclipses) */
+    int has_failures;        /* some class has a failure or restart hazard */
+    int has_workload;        /* a demand is offered (demand_tokens_per_s or demand_per_capacity > 0) */
+    double demand_nominal;   /* demand_tokens_per_s of the scenario, tokens/s */
+    double demand_per_capacity; /* the scenario's demand_per_capacity (0: off) */
+    double weekly_factor_mean; /* the weekly factor of the demand model over the run (regions' local days) */
+    double weekly_weekday, weekly_weekend; /* the weekly factor on a weekday and on a weekend day */
+    int cores;               /* processors of this machine (omp_get_num_procs) */
 };
+
+/* What the summary prints. */
+enum odt_summary_format { ODT_SUMMARY_TEXT = 0, ODT_SUMMARY_JSON = 1, ODT_SUMMARY_NONE = 2 };
 
 struct odt_backend_ops;
 /* odt_backend_choose: the backend for "auto", "cpu" or "cuda"; auto says which it took (unless quiet). */
@@ -80,7 +98,13 @@ enum odt_status odt_backend_choose(const char *name, int quiet, const struct odt
 enum odt_status odt_run(const struct odt_run_options *opt, struct odt_run_summary *sum, char *err, size_t errlen);
 /* odt_run_summary_free: what odt_run allocated in sum. */
 void odt_run_summary_free(struct odt_run_summary *sum);
-/* odt_run_print_summary: the end-of-run table. */
+/* odt_run_print_summary: the end-of-run table: one figure a line, with its unit and what it rests on, then
+   the warnings (a period too short for a yearly figure, a step too long for the eclipse refinement ...). */
 void odt_run_print_summary(FILE *out, const struct odt_run_summary *sum);
+/* odt_run_print_summary_json: the same figures as one JSON object: "figures": {key: {"value", "unit",
+   "basis"}}, "warnings": [...], "output" (docs/report.md, "The run summary"). */
+void odt_run_print_summary_json(FILE *out, const struct odt_run_summary *sum);
+/* odt_backends_describe: the backends of this build, for `odtwin version` (lines ending in newlines). */
+void odt_backends_describe(char *buf, size_t len);
 
 #endif /* ODT_RUN_H */

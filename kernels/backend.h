@@ -95,7 +95,7 @@ extern const struct odt_backend_ops odt_backend_cpu;
 /* CUDA backend (NULL ops when built without CUDA). */
 const struct odt_backend_ops *odt_backend_cuda_ops(void);
 /* Number of usable CUDA devices (0 without CUDA, without a driver or without a device);
-   when 0, why (if not NULL) receives a short reason. */
+   when 0, why (if not NULL and len > 0) receives the reason (the CUDA runtime's message). */
 int odt_cuda_device_count(char *why, size_t len);
 
 /* odt_download_bytes: bytes of one satellite in a download of req (the per-satellite size of dst). */

@@ -596,16 +596,14 @@ extern "C" int odt_cuda_device_count(char *why, size_t len)
     int count = 0;
     cudaError_t e = cudaGetDeviceCount(&count);
     if (e != cudaSuccess) {
-        if (why) {
-            if (e == cudaErrorNoDevice || e == cudaErrorInsufficientDriver)
-                snprintf(why, len, "no CUDA device found");
-            else
-                snprintf(why, len, "no usable CUDA device: %s", cudaGetErrorString(e));
-        }
+        /* the runtime's own words (e.g. "CUDA driver version is insufficient for CUDA runtime version"
+           where no driver is installed); the caller decides whether they are worth showing */
+        if (why && len)
+            snprintf(why, len, "cudaGetDeviceCount: %s (%s)", cudaGetErrorString(e), cudaGetErrorName(e));
         cudaGetLastError(); /* clear the error so later calls start clean */
         return 0;
     }
-    if (count == 0 && why)
-        snprintf(why, len, "no CUDA device found");
+    if (count == 0 && why && len)
+        snprintf(why, len, "cudaGetDeviceCount: no CUDA device found");
     return count;
 }

@@ -123,9 +123,10 @@ if [ -e "$ro_path" ]; then
 fi
 
 # ------------------------------------------------------------------ command line
-expect_error "unknown option" "$U" "unknown or incomplete option '--frobnicate'" \
+expect_error "unknown option" "$U" "unknown option '--frobnicate'" "odtwin run --help" \
     -- run "$small" --frobnicate -o "$tmp/out.h5"
-expect_error "option without its value" "$U" "'-o'" -- run "$small" -o
+expect_error "option without its value" "$U" "'-o'" "needs a value" -- run "$small" -o
+expect_error "bad summary format" "$U" "--summary 'xml'" -- run "$small" --summary xml -o "$tmp/out.h5"
 expect_error "negative thread count" "$U" "--threads '-1'" -- run "$small" --threads -1 -o "$tmp/out.h5"
 expect_error "two scenarios" "$U" "more than one scenario" -- run "$small" "$small" -o "$tmp/out.h5"
 expect_error "unknown backend" "$E" "unknown backend 'bogus'" -- run "$small" --backend bogus -o "$tmp/out.h5"
@@ -165,18 +166,20 @@ elif [ ! -s "$tmp/good.h5" ]; then
     bad "good run" "no output file $tmp/good.h5"
 elif [ -s "$tmp/err" ]; then
     bad "good run" "unexpected stderr: $(cat "$tmp/err")"
-elif ! grep -q "satellites *6" "$tmp/out" || ! grep -q "360 (7 snapshots)" "$tmp/out"; then
+elif ! grep -q "^  satellites  *6 " "$tmp/out" || ! grep -q "^  steps  *360$" "$tmp/out" ||
+    ! grep -q "^  snapshots  *7 " "$tmp/out"; then
     bad "good run" "summary does not show 6 satellites, 360 steps, 7 snapshots: $(cat "$tmp/out")"
 else
     ok "good run: exit 0, summary with satellite-steps/s, $(basename "$tmp/good.h5") written"
 fi
 rm -f "$tmp/good.h5"
 
-# --quiet: nothing on stdout or stderr; without -o the file is named after the scenario
-(cd "$work" && "$odtwin" run "$small" --backend cpu --quiet >"$tmp/out" 2>"$tmp/err")
+# --quiet: nothing on stderr (no progress, no backend message), the summary on stdout; without -o the file
+# is named after the scenario
+(cd "$work" && "$odtwin" run "$small" --quiet >"$tmp/out" 2>"$tmp/err")
 rc=$?
-if [ "$rc" -eq 0 ] && [ ! -s "$tmp/out" ] && [ ! -s "$tmp/err" ] && [ -s "$work/small-walker.h5" ]; then
-    ok "quiet run: silent, wrote small-walker.h5 in the working folder"
+if [ "$rc" -eq 0 ] && grep -q '^odtwin run summary' "$tmp/out" && [ ! -s "$tmp/err" ] && [ -s "$work/small-walker.h5" ]; then
+    ok "quiet run: summary only, nothing on stderr, wrote small-walker.h5 in the working folder"
 else
     bad "quiet run" "exit $rc, stdout: $(tr '\n' '|' <"$tmp/out") stderr: $(tr '\n' '|' <"$tmp/err"), files: $(ls "$work")"
 fi

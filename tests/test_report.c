@@ -79,7 +79,15 @@ static char *replace(char *text, const char *from, const char *to)
 
 /* Run small.yaml, 3 h, conical shadow, with the scenario lines `extra` appended (NULL: none), on the CPU into
    h5path. */
+static void run_small_sum(const char *extra, struct odt_run_summary *sum);
 static void run_small_with(const char *extra)
+{
+    struct odt_run_summary sum;
+    run_small_sum(extra, &sum);
+}
+
+/* The same, keeping the summary's figures (its strings are freed). */
+static void run_small_sum(const char *extra, struct odt_run_summary *sum_out)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     make_tmpdir();
@@ -99,6 +107,7 @@ static void run_small_with(const char *extra)
     odt_test_run(ypath, h5path, NULL, 0, 1, &sum); /* frees the summary's strings */
     cr_assert_eq(sum.satellites, 6);
     cr_assert_eq(sum.snapshots, 19);
+    *sum_out = sum;
 }
 
 static void run_small(void)
@@ -1188,4 +1197,199 @@ Test(report_errors, command_line_exit_codes, .init = cr_redirect_stdout, .fini =
     cr_assert_eq(main_with(6, good), 0);
     const char *text[] = {h5path};
     cr_assert_eq(main_with(1, text), 0);
+}
+
+/* ------------------------------------------------------------------ labels: what each figure rests on */
+
+/* The run summary as text (the output path set to a literal: odt_test_run freed the summary's). */
+static char *summary_text(struct odt_run_summary *sum, int json)
+{
+    sum->output = (char *)"out.h5";
+    FILE *f = tmpfile();
+    cr_assert_not_null(f);
+    if (json)
+        odt_run_print_summary_json(f, sum);
+    else
+        odt_run_print_summary(f, sum);
+    sum->output = NULL;
+    long n = ftell(f);
+    rewind(f);
+    char *buf = malloc((size_t)n + 1);
+    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* The line of text that starts (after its indentation) with `label`; NULL when none. */
+static const char *line_of(const char *text, const char *label, char *buf, size_t len)
+{
+    for (const char *p = text; p && *p;) {
+        const char *e = strchr(p, '\n');
+        const size_t n = e ? (size_t)(e - p) : strlen(p);
+        const char *q = p;
+        while (*q == ' ')
+            ++q;
+        if (!strncmp(q, label, strlen(label)) && (size_t)(q - p) < n) {
+            snprintf(buf, len, "%.*s", (int)n, p);
+            return buf;
+        }
+        p = e ? e + 1 : NULL;
+    }
+    return NULL;
+}
+
+Test(report_labels, no_battery_and_a_short_period, .fini = cleanup)
+{
+    struct odt_run_summary sum;
+    run_small_sum("satellite:\n  battery_capacity_wh: 0\n", &sum);
+    cr_assert_eq(sum.has_battery, 0);
+    char line[512];
+    /* the summary: "no battery", not the 1.000 of a state of charge never lowered */
+    char *st = summary_text(&sum, 0);
+    cr_assert_not_null(line_of(st, "lowest battery SoC", line, sizeof line), "%s", st);
+    cr_assert(strstr(line, "no battery") && !strstr(line, "1.000"), "%s", line);
+    /* 3 h is 0.125 days: the summary says it is not a year */
+    cr_assert_not_null(strstr(st, "WARNING: the run covers 0.125 days, not a year"), "%s", st);
+    free(st);
+    char *js_sum = summary_text(&sum, 1);
+    cr_assert_not_null(strstr(js_sum, "\"battery_min_soc\": {\"value\": null, \"unit\": \"\", \"basis\": \"no battery\"}"),
+                       "%s", js_sum);
+    free(js_sum);
+
+    /* the report: text and JSON */
+    struct odt_report_options opt;
+    odt_report_options_init(&opt);
+    char *txt = report_ok(h5path, &opt);
+    cr_assert_not_null(line_of(txt, "lowest state of charge (any step)", line, sizeof line));
+    cr_assert(strstr(line, "no battery"), "%s", line);
+    cr_assert_not_null(line_of(txt, "class capacity", line, sizeof line));
+    cr_assert(strstr(line, "no battery"), "%s", line);
+    /* the yearly figures are scaled by 365.2422 d / 0.125 d = 2921.9 from one season's 3 hours */
+    cr_assert_not_null(strstr(txt, "WARNING: annualised from 0.125 days (x 2922)"), "%s", txt);
+    cr_assert_not_null(strstr(txt, "within one season"));
+    cr_assert_not_null(strstr(txt, "space / ground (from 0.125 days only)"));
+    free(txt);
+    char *js = report_json(h5path);
+    cr_assert(isnan(json_num(js, "eclipses", "soc_lowest")), "soc_lowest is null without a battery");
+    cr_assert_eq(json_num(js, "eclipses", "has_battery"), 0.0);
+    cr_assert_eq(json_num(js, "array_yield", "annualised_from_days"), 0.125);
+    char w[512];
+    json_str(js, "array_yield", "period_warning", w, sizeof w);
+    cr_assert_not_null(strstr(w, "annualised from 0.125 days"), "%s", w);
+    free(js);
+}
+
+Test(report_labels, battery_present_and_a_short_step_warns_nothing, .fini = cleanup)
+{
+    run_small();
+    char *js = report_json(h5path);
+    cr_assert_eq(json_num(js, "eclipses", "has_battery"), 1.0);
+    cr_assert(json_num(js, "eclipses", "soc_lowest") < 1.0);
+    /* 10 s steps: far below the shadow arc, no step warning */
+    const char *v = json_find(js, "eclipses", "step_warning");
+    cr_assert(!strncmp(v, "null", 4), "step_warning %.80s", v);
+    free(js);
+}
+
+Test(report_labels, step_longer_than_the_shadow_arc, .fini = cleanup)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    make_tmpdir();
+    char *text = odt_test_read_text(SMALL);
+    text = replace(text, "duration_s: 3600", "duration_s: 9600");
+    text = replace(text, "step_s: 10", "step_s: 2400");
+    text = replace(text, "snapshot_interval_s: 600", "snapshot_interval_s: 2400");
+    char ypath[700];
+    snprintf(ypath, sizeof ypath, "%s/long_step.yaml", tmpdir);
+    FILE *f = fopen(ypath, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+    free(text);
+    struct odt_run_summary sum;
+    odt_test_run(ypath, h5path, NULL, 0, 1, &sum);
+    /* the limit by hand: a circular orbit at the fleet's semi-major axis, P asin(R/a) / pi */
+    struct fileview v = open_view(h5path);
+    double *a = read_all(&v, "fleet/a_km", (size_t)v.n);
+    double lim = INFINITY;
+    for (size_t i = 0; i < v.n; ++i) {
+        const double p = 2.0 * ODT_PI * sqrt(a[i] * a[i] * a[i] / 398600.4418);
+        const double arc = p * asin(6378.137 / a[i]) / ODT_PI;
+        lim = arc < lim ? arc : lim;
+    }
+    free(a);
+    H5Fclose(v.f);
+    cr_assert(lim > 2000.0 && lim < 2400.0, "the 550 km shadow arc %g s", lim);
+    assert_rel(sum.eclipse_step_limit_s, lim, 1e-12, "summary's step limit");
+    char *st = summary_text(&sum, 0);
+    cr_assert_not_null(strstr(st, "WARNING: step 2400 s is longer than the shortest shadow arc"), "%s", st);
+    char line[512];
+    cr_assert_not_null(line_of(st, "longest umbra pass", line, sizeof line));
+    free(st);
+    char *js = report_json(h5path);
+    cr_assert_eq(json_num(js, "eclipses", "step_s"), 2400.0);
+    assert_rel(json_num(js, "eclipses", "step_limit_s"), lim, 1e-12, "report's step limit");
+    char w[512];
+    json_str(js, "eclipses", "step_warning", w, sizeof w);
+    cr_assert_not_null(strstr(w, "unreliable"), "%s", w);
+    free(js);
+    struct odt_report_options opt;
+    odt_report_options_init(&opt);
+    char *txt = report_ok(h5path, &opt);
+    cr_assert_not_null(strstr(txt, "WARNING: step 2400 s is longer than the shortest shadow arc"));
+    free(txt);
+}
+
+Test(report_labels, ground_reference_labels_and_named_sites, .fini = cleanup)
+{
+    run_small();
+    char s[512];
+    /* the default: labelled as such */
+    char *js = report_json(h5path);
+    json_str(js, "array_yield", "ground_basis", s, sizeof s);
+    cr_assert(!strncmp(s, "the default (no --ground-* option): CF 0.24", 43), "%s", s);
+    free(js);
+    /* the latitude model: a clear-sky upper bound */
+    struct odt_report_options opt;
+    odt_report_options_init(&opt);
+    opt.json = 1;
+    opt.ground_method = ODT_GROUND_LATITUDE;
+    opt.ground_lat_deg = 52.0;
+    js = report_ok(h5path, &opt);
+    json_str(js, "array_yield", "ground_basis", s, sizeof s);
+    cr_assert_not_null(strstr(s, "clear sky all year at 52.0 deg: an UPPER BOUND"), "%s", s);
+    free(js);
+    /* a named site: its capacity factor, E = 1000 W/m2 x CF x year x efficiency */
+    odt_report_options_init(&opt);
+    opt.json = 1;
+    opt.ground_site = "germany";
+    js = report_ok(h5path, &opt);
+    struct fileview v = open_view(h5path);
+    const double eff = class_value(&v, "array_efficiency");
+    H5Fclose(v.f);
+    cr_assert_eq(json_num(js, "array_yield", "ground_capacity_factor"), 0.108);
+    assert_rel(json_num(js, "array_yield", "ground_kwh_m2_yr"), 1000.0 * 0.108 * YEAR_S * eff / 3.6e6, 1e-12,
+               "ground energy of the germany site");
+    json_str(js, "array_yield", "ground_site", s, sizeof s);
+    cr_assert_str_eq(s, "germany");
+    json_str(js, "array_yield", "ground_basis", s, sizeof s);
+    cr_assert_not_null(strstr(s, "Fraunhofer ISE"), "%s", s);
+    free(js);
+    /* every site of the table is a capacity factor in (0, 1) and is found by its name */
+    int n;
+    const struct odt_report_ground_site *t = odt_report_ground_sites(&n);
+    cr_assert(n >= 4);
+    for (int k = 0; k < n; ++k) {
+        cr_assert(t[k].capacity_factor > 0.05 && t[k].capacity_factor < 0.35, "%s", t[k].name);
+        cr_assert_eq(odt_report_ground_site_find(t[k].name), &t[k]);
+    }
+    /* an unknown site: refused */
+    odt_report_options_init(&opt);
+    opt.ground_site = "atlantis";
+    enum odt_status st;
+    char err[512] = "";
+    free(report(h5path, &opt, &st, err, sizeof err));
+    cr_assert_eq(st, ODT_ERR_VALUE);
+    cr_assert_not_null(strstr(err, "atlantis"), "%s", err);
 }
