@@ -927,8 +927,10 @@ static int create_layout(struct odt_snapshot_writer *w, const struct odt_scenari
     char units[128];
     snprintf(units, sizeof units, "seconds since %04d-%02d-%02d %02d:%02d:%06.3f", sc->epoch.year, sc->epoch.month,
              sc->epoch.day, sc->epoch.hour, sc->epoch.minute, sc->epoch.second);
-    const char *time_long = "time since the scenario epoch (UTC calendar at the epoch; seconds counted uniformly "
-                            "in TT from there)";
+    const char *time_long = "time since the epoch, elapsed SI seconds (TT rate) from epoch_utc";
+    const char *time_note = "elapsed SI seconds at the TT rate since the UTC epoch epoch_utc; leap seconds are not "
+                            "inserted: after a leap second within the run, dates decoded as epoch + time (CF "
+                            "calendar standard) run one second ahead of UTC";
 
     /* record dimensions: time, satellite (the record satellites' indices), xyz, node */
     int32_t *rec_ids = malloc(sizeof(int32_t) * (w->m ? w->m : 1));
@@ -949,6 +951,7 @@ static int create_layout(struct odt_snapshot_writer *w, const struct odt_scenari
     if (!bad) {
         bad |= odt_h5_attr_set_string(w->time.d, "calendar", "standard") < 0;
         bad |= odt_h5_attr_set_string(w->time.d, "epoch_utc", sc->epoch.iso) < 0;
+        bad |= odt_h5_attr_set_string(w->time.d, "comment", time_note) < 0;
         bad |= H5DSset_scale(w->time.d, "time") < 0;
     }
     hsize_t d3[3] = {0, 3, 0};
@@ -984,8 +987,11 @@ static int create_layout(struct odt_snapshot_writer *w, const struct odt_scenari
     bad |= s_class < 0;
     if (!bad) {
         bad |= odt_h5_series_create(&w->s_time, gs, "time", H5T_NATIVE_DOUBLE, 1, d1, 0, units,
-                                    "end of the step (the first row: the state at the epoch)") < 0;
+                                    "end of the step (the first row: the state at the epoch), elapsed SI seconds "
+                                    "(TT rate) from epoch_utc") < 0;
         bad |= !bad && (odt_h5_attr_set_string(w->s_time.d, "calendar", "standard") < 0 ||
+                        odt_h5_attr_set_string(w->s_time.d, "epoch_utc", sc->epoch.iso) < 0 ||
+                        odt_h5_attr_set_string(w->s_time.d, "comment", time_note) < 0 ||
                         H5DSset_scale(w->s_time.d, "time") < 0);
         bad |= !bad && odt_h5_attr_set_int64(gs, "every_steps", sc->series_every) < 0;
         bad |= !bad && odt_h5_series_create(&w->s_demand, gs, "demand_tokens", H5T_NATIVE_DOUBLE, 1, d1, 0, "tokens",

@@ -112,6 +112,25 @@ fl = xr.open_dataset(sys.argv[1], engine=sys.argv[2], group="failures")
 assert "time" in fl.variables and "failure" in fl.dims
 assert fl.sizes["failure"] == 0 or np.issubdtype(fl["time"].dtype, np.datetime64), fl["time"].dtype
 PY
+  check "xarray ($engine): time attributes, /fleet by satellite, no SGP4 fields" python3 - "$tmp/s.h5" "$engine" <<'PY'
+import sys
+import numpy as np
+import xarray as xr
+ds = xr.open_dataset(sys.argv[1], engine=sys.argv[2])
+s = xr.open_dataset(sys.argv[1], engine=sys.argv[2], group="series")
+for t in (ds["time"], s["time"]):
+    # what the axis is: elapsed SI seconds at the TT rate from the UTC epoch, no leap seconds
+    assert "elapsed SI seconds (TT rate) from epoch_utc" in t.attrs["long_name"], t.attrs
+    assert t.attrs["epoch_utc"] == "2026-03-20T12:00:00.000Z", t.attrs
+    assert "leap second" in t.attrs["comment"], t.attrs
+    assert t.encoding["units"] == "seconds since 2026-03-20 12:00:00.000", t.encoding
+    assert t.encoding["calendar"] == "standard", t.encoding
+fl = xr.open_dataset(sys.argv[1], engine=sys.argv[2], group="fleet")
+assert fl["inc_rad"].dims == ("satellite",) and list(fl["satellite"].values) == list(range(6)), fl["satellite"]
+assert abs(float(np.degrees(fl["inc_rad"]).mean()) - 53.0) < 1e-9  # small.yaml: 53 deg
+for name in list(fl.variables) + list(ds.variables):
+    assert not name.startswith("sgp4"), name  # a Kepler+J2 fleet has no SGP4 fields
+PY
 done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
