@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host/export.h"
 #include "host/propagate.h"
 #include "host/report.h"
 #include "host/run.h"
@@ -32,6 +33,7 @@ static void usage(FILE *out)
             "      0..1440 min by 120 min\n"
             "  odtwin repair OUT.h5     after a run was killed: keep its complete snapshots and make the file an\n"
             "      ordinary HDF5 file again (until then it opens in SWMR read mode)\n"
+            "  odtwin export OUT.h5 --format oem|czml|csv [...]  the orbits and records as CCSDS OEM, CZML or CSV\n"
             "  odtwin scenario          print the embedded default scenario\n"
             "  odtwin version           print the version and the build's backends\n"
             "  odtwin help              this text\n",
@@ -130,6 +132,8 @@ int main(int argc, char **argv)
         printf("%s: %ld complete snapshots kept; the file opens as an ordinary HDF5 file\n", argv[2], kept);
         return 0;
     }
+    if (!strcmp(cmd, "export"))
+        return odt_export_main(argc - 2, argv + 2);
     if (!strcmp(cmd, "propagate"))
         return odt_propagate_main(argc - 2, argv + 2);
     if (!strcmp(cmd, "scenario")) {
