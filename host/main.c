@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host/export.h"
 #include "host/propagate.h"
 #include "host/report.h"
 #include "host/run.h"
@@ -103,7 +104,7 @@ static const struct {
     {"propagate", "TEME states of every object of a TLE/OMM file (SGP4 verification layout)", cmd_propagate},
     {"repair", "make the file of a killed run an ordinary HDF5 file again", cmd_repair},
     {"scenario", "print the embedded default scenario", cmd_scenario},
-    /* export: the export command's row goes here */
+    {"export", "a snapshot's orbits and records as CCSDS OEM, CZML (Cesium) or CSV", odt_export_main},
     {"version", "the version, the commit and the backends of this build", cmd_version},
     {"help", "this list, or the help of one command", cmd_help},
 };
