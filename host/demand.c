@@ -412,11 +412,11 @@ int64_t odt_dispatch_assign(enum odt_dispatch_policy policy, double factor, cons
     return sum;
 }
 
-static const char *const POLICY_NAMES[] = {"capacity", "equal", "regional"};
+static const char *const POLICY_NAMES[ODT_DISPATCH_N_POLICIES] = {"capacity", "equal"};
 
 enum odt_status odt_dispatch_parse(const char *text, enum odt_dispatch_policy *policy)
 {
-    for (int i = 0; i < 3; ++i)
+    for (int i = 0; i < ODT_DISPATCH_N_POLICIES; ++i)
         if (text && strcmp(text, POLICY_NAMES[i]) == 0) {
             *policy = (enum odt_dispatch_policy)i;
             return ODT_OK;
@@ -426,5 +426,5 @@ enum odt_status odt_dispatch_parse(const char *text, enum odt_dispatch_policy *p
 
 const char *odt_dispatch_name(enum odt_dispatch_policy policy)
 {
-    return ((int)policy >= 0 && (int)policy < 3) ? POLICY_NAMES[policy] : "unknown";
+    return ((int)policy >= 0 && (int)policy < ODT_DISPATCH_N_POLICIES) ? POLICY_NAMES[policy] : "unknown";
 }

@@ -13,12 +13,10 @@
  *
  * Dispatch: each step the host turns the demand tokens of the step into one
  * number (the dispatch factor) from which every node computes its own arrivals
- * with odt_dispatch_node_tokens, so the backend needs O(1) input per step. The
- * dispatch block below depends only on orbit/odt_defs.h and <math.h> and is
- * `static inline ODT_HD`, so that a backend that runs many steps per launch can
- * compute the factor of each step on the device from the previous step's fleet
- * capacity; it is meant to move verbatim to a lower layer (kernels/) when the
- * backend takes it up.
+ * with odt_dispatch_node_tokens, so the backend needs O(1) input per step. Those
+ * two functions are `static inline ODT_HD` in kernels/dispatch.h (the backend
+ * uses them); the host-side helpers (odt_dispatch_assign, the policy names) are
+ * at the end of this file.
  *
  * Randomness: Random123 Philox4x32-10, key (seed low word, seed high word XOR
  * ODT_DEMAND_KEY_DOMAIN), counter (block low, block high, region, stream). The
@@ -179,7 +177,7 @@ int64_t odt_demand_step(struct odt_demand *d, int64_t step, double t_s, double d
 int64_t odt_dispatch_assign(enum odt_dispatch_policy policy, double factor, const double *capacity_prev,
                             const int32_t *active_prev, size_t n, int64_t *node_tokens);
 
-/* odt_dispatch_parse: "capacity", "equal" or "regional" to the policy; ODT_ERR_VALUE otherwise. */
+/* odt_dispatch_parse: "capacity" or "equal" to the policy; ODT_ERR_VALUE otherwise. */
 enum odt_status odt_dispatch_parse(const char *text, enum odt_dispatch_policy *policy);
 /* odt_dispatch_name: the scenario spelling of a policy. */
 const char *odt_dispatch_name(enum odt_dispatch_policy policy);

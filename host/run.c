@@ -337,8 +337,17 @@ static enum odt_status fill_interval(struct run *R, struct odt_demand *demand, l
                              R->sc.demand.tokens_per_s;
             d = q < (double)ODT_DISPATCH_MAX_TOKENS ? (int64_t)floor(q) : ODT_DISPATCH_MAX_TOKENS;
         }
-        odt_dispatch_factor((enum odt_dispatch_policy)R->sc.dispatch, d, R->acc.dispatch_capacity,
-                            (int64_t)R->acc.dispatch_active, &x->demand_factor, &unassigned_known);
+        const enum odt_status st = odt_dispatch_factor((enum odt_dispatch_policy)R->sc.dispatch, d,
+                                                       R->acc.dispatch_capacity, (int64_t)R->acc.dispatch_active,
+                                                       &x->demand_factor, &unassigned_known);
+        if (st != ODT_OK) { /* a demand outside [0, 2^53], a capacity that is not finite, or an unknown policy */
+            snprintf(err, errlen,
+                     "dispatch of step %lld (t = %g s): policy '%s' cannot hand out a demand of %lld tokens over a "
+                     "fleet capacity of %g tokens s-1 (the demand must be 0 to 2^53 tokens, the capacity finite)",
+                     (long long)x->step_index, x->t_s, odt_dispatch_name((enum odt_dispatch_policy)R->sc.dispatch),
+                     (long long)d, R->acc.dispatch_capacity);
+            return st;
+        }
         R->step_demand[s] = (double)d;
     }
     return ODT_OK;

@@ -3,7 +3,9 @@
  * backend, from one number per step (the dispatch factor) that the host
  * computes with odt_dispatch_factor; every node computes its own arrivals with
  * odt_dispatch_node_tokens. Policies, the exact-conservation argument and the
- * host side: host/demand.h and docs/workload.md.
+ * host side: host/demand.h and docs/workload.md. A regional (line-of-sight)
+ * policy is designed in docs/workload.md but not implemented, so it has no
+ * value here: a scenario can only select the two policies below.
  */
 #ifndef ODT_DISPATCH_H
 #define ODT_DISPATCH_H
@@ -13,10 +15,10 @@
 #include "orbit/odt_defs.h"
 
 enum odt_dispatch_policy {
-    ODT_DISPATCH_CAPACITY = 0,        /* the fleet is one pool over inter-satellite links: shares by capacity */
-    ODT_DISPATCH_EQUAL = 1,           /* equal shares among the active nodes */
-    ODT_DISPATCH_REGIONAL_VISIBLE = 2 /* a region's demand only to nodes in view of it (not implemented) */
+    ODT_DISPATCH_CAPACITY = 0, /* the fleet is one pool over inter-satellite links: shares by capacity */
+    ODT_DISPATCH_EQUAL = 1     /* equal shares among the active nodes */
 };
+#define ODT_DISPATCH_N_POLICIES 2
 
 /* Largest demand of a step, tokens: integers are exact in a double up to 2^53. */
 #define ODT_DISPATCH_MAX_TOKENS 9007199254740992LL
@@ -37,7 +39,6 @@ enum odt_dispatch_policy {
  *   EQUAL: factor = floor(demand / active_nodes_prev) (an integer), which each
  *     of the active_nodes_prev active nodes receives; *unassigned_tokens =
  *     demand mod active_nodes_prev.
- *   REGIONAL_VISIBLE: ODT_ERR_UNSUPPORTED.
  *
  * No capacity (fleet_capacity_prev <= 0 or active_nodes_prev <= 0 for
  * CAPACITY, active_nodes_prev <= 0 for EQUAL): factor 0 and every token
@@ -46,8 +47,8 @@ enum odt_dispatch_policy {
  * fewer than one token per receiving node (plus kappa * demand, under 1e-9 of
  * it up to a million nodes).
  *
- * Returns ODT_ERR_VALUE for demand outside [0, 2^53] or a capacity that is NaN
- * or infinite.
+ * Returns ODT_ERR_VALUE for demand outside [0, 2^53], a capacity that is NaN
+ * or infinite, or a policy that is not one of enum odt_dispatch_policy.
  */
 ODT_HD static inline enum odt_status odt_dispatch_factor(enum odt_dispatch_policy policy, int64_t demand_tokens,
                                                           double fleet_capacity_prev, int64_t active_nodes_prev,
@@ -75,8 +76,6 @@ ODT_HD static inline enum odt_status odt_dispatch_factor(enum odt_dispatch_polic
         *factor = (double)(demand_tokens / active_nodes_prev);
         *unassigned_tokens = demand_tokens % active_nodes_prev;
         return ODT_OK;
-    case ODT_DISPATCH_REGIONAL_VISIBLE:
-        return ODT_ERR_UNSUPPORTED;
     }
     return ODT_ERR_VALUE;
 }
