@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "host/export.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
@@ -52,6 +53,7 @@ struct opts {
     const char *sats;      /* --satellites LIST, NULL: all recorded */
     int series;            /* --series (CSV) */
     int geodetic;          /* --geodetic (CSV, CZML) */
+    int single_file;       /* --single-file (OEM): every satellite's segment in one message */
     enum color color;      /* --color (CZML) */
 };
 
@@ -611,6 +613,8 @@ struct out {
     char *part;        /* PATH.part-PID */
     FILE *f;
     int is_stdout;
+    int is_dir;        /* a folder of one OEM file per satellite */
+    int replace_dir;   /* path is a folder of an earlier export, replaced at the commit */
 };
 
 /* The default output name: the snapshot's with its extension replaced by ext. */
@@ -676,9 +680,118 @@ static int out_open(struct out *o, struct ex *e, const char *path)
     return 0;
 }
 
+/* Is name "*.oem"? */
+static int is_oem_name(const char *name)
+{
+    const size_t n = strlen(name);
+    return n > 4 && !strcmp(name + n - 4, ".oem");
+}
+
+/* Remove the *.oem files of folder dir, then the folder (when only those were in it). 0, or -1. */
+static int remove_oem_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int bad = 0;
+    const size_t len = strlen(dir) + 512;
+    char *p = malloc(len);
+    struct dirent *de;
+    while (p && (de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !is_oem_name(de->d_name))
+            continue;
+        snprintf(p, len, "%s/%s", dir, de->d_name);
+        bad |= unlink(p) != 0;
+    }
+    closedir(d);
+    free(p);
+    return !p || bad || rmdir(dir) != 0 ? -1 : 0;
+}
+
+/* Check that folder dir holds only regular *.oem files (an earlier export). 0, or -1 with the first other. */
+static int only_oem_files(const char *dir, char *other, size_t len)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        snprintf(other, len, "(cannot list it: %s)", strerror(errno));
+        return -1;
+    }
+    int bad = 0;
+    struct dirent *de;
+    const size_t pl = strlen(dir) + 512;
+    char *p = malloc(pl);
+    while (!bad && p && (de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        struct stat sb;
+        snprintf(p, pl, "%s/%s", dir, de->d_name);
+        if (!is_oem_name(de->d_name) || lstat(p, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            snprintf(other, len, "%s", de->d_name);
+            bad = 1;
+        }
+    }
+    closedir(d);
+    free(p);
+    return bad || !p ? -1 : 0;
+}
+
+/* A folder output: written as PATH.part-PID/ and renamed into place; PATH may be a folder of an earlier OEM
+   export (only *.oem files), which the commit replaces. */
+static int out_open_dir(struct out *o, struct ex *e, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    o->path = path;
+    o->is_dir = 1;
+    struct stat sb;
+    if (lstat(path, &sb) == 0) {
+        char other[300];
+        if (!S_ISDIR(sb.st_mode)) {
+            snprintf(e->err, e->errlen, "%s: exists and is not a folder (an OEM of several satellites is a folder of "
+                                        "one file per satellite; or use --single-file): refusing to replace it", path);
+            return -1;
+        }
+        if (only_oem_files(path, other, sizeof other) != 0) {
+            snprintf(e->err, e->errlen, "%s: the folder holds %s, not only .oem files of an earlier export: refusing "
+                                        "to replace it", path, other);
+            return -1;
+        }
+        o->replace_dir = 1;
+    }
+    const size_t len = strlen(path) + 32;
+    o->part = malloc(len);
+    if (!o->part) {
+        snprintf(e->err, e->errlen, "%s: out of memory", path);
+        return -1;
+    }
+    snprintf(o->part, len, "%s.part-%ld", path, (long)getpid());
+    if (mkdir(o->part, 0777) != 0) {
+        snprintf(e->err, e->errlen, "%s: cannot create the output folder (check that the folder above exists and is "
+                                    "writable): %s", path, strerror(errno));
+        free(o->part);
+        o->part = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 /* Finish: flush and check; a file is synced and renamed into place. 0, or -1 (nothing left behind). */
 static int out_commit(struct out *o, struct ex *e)
 {
+    if (o->is_dir) {
+        int bad = o->replace_dir && remove_oem_dir(o->path) != 0;
+        const int saved = errno;
+        if (bad || rename(o->part, o->path) != 0) {
+            snprintf(e->err, e->errlen, "%s: cannot move the new folder into place: %s", o->path,
+                     strerror(bad ? saved : errno));
+            remove_oem_dir(o->part);
+            free(o->part);
+            o->part = NULL;
+            return -1;
+        }
+        free(o->part);
+        o->part = NULL;
+        return 0;
+    }
     int bad = fflush(o->f) != 0 || ferror(o->f);
     int saved = errno;
     if (o->is_stdout) {
@@ -709,6 +822,12 @@ static void out_abort(struct out *o)
 {
     if (o->is_stdout || !o->part)
         return;
+    if (o->is_dir) {
+        remove_oem_dir(o->part);
+        free(o->part);
+        o->part = NULL;
+        return;
+    }
     if (o->f)
         fclose(o->f);
     o->f = NULL;
@@ -885,13 +1004,56 @@ static void creation_date(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tmv);
 }
 
-static int write_oem(struct ex *e, FILE *f)
+static void oem_header(const struct ex *e, FILE *f, const char *date)
+{
+    fprintf(f, "CCSDS_OEM_VERS = 2.0\n");
+    char sn[256];
+    clean_name(e->scenario_name, sn, sizeof sn);
+    fprintf(f, "COMMENT odtwin export: scenario %s, epoch %s, run_status %s, %llu complete records\n",
+            sn[0] ? sn : "(unnamed)", e->epoch.iso, e->run_status, (unsigned long long)e->t);
+    fprintf(f, "COMMENT states as recorded (float32 unless snapshot_precision double); GCRS axes written as GCRF\n");
+    fprintf(f, "CREATION_DATE = %s\n", date);
+    fprintf(f, "ORIGINATOR = odtwin %s\n", ODT_VERSION);
+}
+
+/* The OEM file of record column j in folder dir: "sat-<fleet index>.oem" (malloc'd). */
+static char *oem_member_path(const struct ex *e, const char *dir, size_t j)
+{
+    const size_t len = strlen(dir) + 40;
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s/sat-%d.oem", dir, (int)e->rec_sat[j]);
+    return p;
+}
+
+/* Write and sync one member file of a folder export; 0, or -1 (e->err set, the file removed). */
+static int oem_member_close(struct ex *e, FILE *g, const char *path)
+{
+    int bad = fflush(g) != 0 || ferror(g) || fsync(fileno(g)) != 0;
+    const int saved = errno;
+    bad = (fclose(g) != 0) || bad;
+    if (bad) {
+        unlink(path);
+        snprintf(e->err, e->errlen, "%s: cannot write the output: %s", path, strerror(saved));
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * OEM: one segment per satellite, all in f (dir NULL), or each satellite's
+ * segment in a message of its own, dir/sat-<index>.oem (one object per
+ * message, what readers such as the PyPI oem package require).
+ */
+static int write_oem(struct ex *e, FILE *f, const char *dir)
 {
     if (e->i_pos < 0)
         return fail(e, "the records hold no position: add position to snapshot_fields in the scenario and run again");
     if (e->i_vel < 0)
         return fail(e, "the records hold no velocity, which an OEM needs: add velocity to snapshot_fields in the "
                        "scenario (e.g. snapshot_fields: [position, velocity, ...]) and run again");
+    if (!f && !dir)
+        return 0; /* the checks only */
     struct odt_record_time *rt = NULL;
     char(*iso)[40] = NULL;
     if (record_times(e, &rt, &iso, 6, 0) != 0)
@@ -906,17 +1068,8 @@ static int write_oem(struct ex *e, FILE *f)
         rc = fail(e, "out of memory (%zu records)", t);
     char date[32];
     creation_date(date, sizeof date);
-    if (!rc) {
-        fprintf(f, "CCSDS_OEM_VERS = 2.0\n");
-        char sn[256];
-        clean_name(e->scenario_name, sn, sizeof sn);
-        fprintf(f, "COMMENT odtwin export: scenario %s, epoch %s, run_status %s, %llu complete records\n",
-                sn[0] ? sn : "(unnamed)", e->epoch.iso, e->run_status, (unsigned long long)e->t);
-        fprintf(f, "COMMENT states as recorded (float32 unless snapshot_precision double), GCRS axes written as "
-                   "GCRF\n");
-        fprintf(f, "CREATION_DATE = %s\n", date);
-        fprintf(f, "ORIGINATOR = odtwin %s\n", ODT_VERSION);
-    }
+    if (!rc && f)
+        oem_header(e, f, date);
     size_t skipped_states = 0, skipped_sats = 0;
     for (size_t b0 = 0; !rc && b0 < e->nsel; b0 += bs) {
         const size_t nb = e->nsel - b0 < bs ? e->nsel - b0 : bs;
@@ -924,7 +1077,7 @@ static int write_oem(struct ex *e, FILE *f)
             rc = fail(e, "cannot read /position or /velocity (the file is damaged or truncated)");
             break;
         }
-        for (size_t k = 0; k < nb; ++k) {
+        for (size_t k = 0; !rc && k < nb; ++k) {
             const size_t j = e->sel[b0 + k];
             long first = -1, last = -1, states = 0;
             for (size_t r = 0; r < t; ++r) {
@@ -942,32 +1095,47 @@ static int write_oem(struct ex *e, FILE *f)
                 ++skipped_sats;
                 continue;
             }
+            FILE *g = f;
+            char *member = NULL;
+            if (dir) {
+                member = oem_member_path(e, dir, j);
+                g = member ? fopen(member, "wx") : NULL;
+                if (!g) {
+                    rc = fail(e, "cannot create %s: %s", member ? member : "a file", strerror(errno));
+                    free(member);
+                    break;
+                }
+                oem_header(e, g, date);
+            }
             char name[NAME_MAX_BYTES + 16];
             sat_name(e, j, name, sizeof name);
             const int32_t i = e->rec_sat[j];
-            fprintf(f, "\nMETA_START\n");
-            fprintf(f, "OBJECT_NAME = %s\n", name);
+            fprintf(g, "\nMETA_START\n");
+            fprintf(g, "OBJECT_NAME = %s\n", name);
             if (e->catalog && e->catalog[i] >= 0)
-                fprintf(f, "OBJECT_ID = %d\n", (int)e->catalog[i]);
+                fprintf(g, "OBJECT_ID = %d\n", (int)e->catalog[i]);
             else
-                fprintf(f, "OBJECT_ID = ODTWIN-%d\n", (int)i);
-            fprintf(f, "CENTER_NAME = EARTH\nREF_FRAME = GCRF\nTIME_SYSTEM = UTC\n");
-            fprintf(f, "START_TIME = %s\nSTOP_TIME = %s\n", iso[first], iso[last]);
+                fprintf(g, "OBJECT_ID = ODTWIN-%d\n", (int)i);
+            fprintf(g, "CENTER_NAME = EARTH\nREF_FRAME = GCRF\nTIME_SYSTEM = UTC\n");
+            fprintf(g, "START_TIME = %s\nSTOP_TIME = %s\n", iso[first], iso[last]);
             if (states >= 2) {
                 const long deg = states - 1 < ODT_EXPORT_LAGRANGE_DEGREE ? states - 1 : ODT_EXPORT_LAGRANGE_DEGREE;
-                fprintf(f, "INTERPOLATION = LAGRANGE\nINTERPOLATION_DEGREE = %ld\n", deg);
+                fprintf(g, "INTERPOLATION = LAGRANGE\nINTERPOLATION_DEGREE = %ld\n", deg);
             }
-            fprintf(f, "META_STOP\n");
-            fprintf(f, "COMMENT fleet index %d\n", (int)i);
+            fprintf(g, "META_STOP\n");
+            fprintf(g, "COMMENT fleet index %d\n", (int)i);
             for (size_t r = (size_t)first; r <= (size_t)last; ++r) {
                 const double *p = pos + (r * nb + k) * 3, *v = vel + (r * nb + k) * 3;
                 if (!finite3(p) || !finite3(v))
                     continue;
-                fprintf(f, "%s %.*g %.*g %.*g %.*g %.*g %.*g\n", iso[r], fp->prec, p[0], fp->prec, p[1], fp->prec,
+                fprintf(g, "%s %.*g %.*g %.*g %.*g %.*g %.*g\n", iso[r], fp->prec, p[0], fp->prec, p[1], fp->prec,
                         p[2], fv->prec, v[0], fv->prec, v[1], fv->prec, v[2]);
             }
+            if (dir)
+                rc = oem_member_close(e, g, member);
+            free(member);
         }
-        if (ferror(f))
+        if (!rc && f && ferror(f))
             rc = fail(e, "cannot write the output: %s", strerror(errno));
     }
     if (!rc && skipped_sats == e->nsel)
@@ -1420,12 +1588,15 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: odtwin export SNAPSHOT.h5 --format oem|czml|csv [--satellites LIST] [--series] [--geodetic]\n"
-            "                     [--color auto|illumination|temperature|none] [-o OUT]\n"
+            "                     [--color auto|illumination|temperature|none] [--single-file] [-o OUT]\n"
             "  the orbits and records of a snapshot in the formats of other tools (docs/export.md); complete\n"
             "  records only, also of a file still being written or left by a killed run\n"
             "\n"
-            "  --format oem      CCSDS OEM 2.0 (KVN): one segment per satellite, GCRF, UTC, km and km/s; needs\n"
-            "                    velocity in the records (snapshot_fields)\n"
+            "  --format oem      CCSDS OEM 2.0 (KVN), GCRF, UTC, km and km/s; needs velocity in the records\n"
+            "                    (snapshot_fields); one message (file) per satellite: several satellites make\n"
+            "                    a folder OUT of sat-<index>.oem files\n"
+            "  --single-file     (oem) every satellite as a segment of one message instead (for readers that\n"
+            "                    take several objects in one OEM)\n"
             "  --format czml     CZML for Cesium: inertial positions, a point coloured by illumination or\n"
             "                    temperature over time (open it with tools/czml_viewer.html)\n"
             "  --format csv      RFC 4180 CSV: one row per record and satellite, every recorded field\n"
@@ -1437,10 +1608,11 @@ static void usage(FILE *f)
             "  --color MODE      (czml) what the point's colour shows (default auto: illumination when recorded,\n"
             "                    else temperature)\n"
             "  -o OUT            output file (default: SNAPSHOT with the extension .oem, .czml, .csv or\n"
-            "                    .series.csv); '-' writes to the standard output\n"
+            "                    .series.csv; an OEM folder SNAPSHOT-oem); '-' writes to the standard output\n"
             "\n"
             "examples:\n"
-            "  odtwin export run.h5 --format oem --satellites 0-3          # run.oem\n"
+            "  odtwin export run.h5 --format oem --satellites 0             # run.oem\n"
+            "  odtwin export run.h5 --format oem --satellites 0-3          # run-oem/sat-0.oem ... sat-3.oem\n"
             "  odtwin export run.h5 --format czml --geodetic -o fleet.czml\n"
             "  odtwin export run.h5 --format csv --geodetic --satellites 0 -o - | head\n"
             "  odtwin export run.h5 --format csv --series                 # run.series.csv\n");
@@ -1483,6 +1655,8 @@ int odt_export_main(int argc, char **argv)
             o.series = 1;
         } else if (!strcmp(a, "--geodetic")) {
             o.geodetic = 1;
+        } else if (!strcmp(a, "--single-file")) {
+            o.single_file = 1;
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
             o.out = argv[++i];
         } else if (a[0] == '-' && a[1]) {
@@ -1513,6 +1687,10 @@ int odt_export_main(int argc, char **argv)
     }
     if (o.geodetic && o.fmt == FMT_OEM) {
         fprintf(stderr, "odtwin export: --geodetic applies to csv and czml (an OEM holds inertial states)\n");
+        return 2;
+    }
+    if (o.single_file && o.fmt != FMT_OEM) {
+        fprintf(stderr, "odtwin export: --single-file applies to --format oem\n");
         return 2;
     }
     if (o.color != COLOR_AUTO && o.fmt != FMT_CZML) {
@@ -1551,29 +1729,36 @@ int odt_export_main(int argc, char **argv)
                         "with --satellites)\n", e.nsel, o.fmt == FMT_OEM ? "OEM" : "CZML");
     /* checks that need no output first: a refused export leaves nothing */
     if (!rc && o.fmt == FMT_OEM && (e.i_pos < 0 || e.i_vel < 0))
-        rc = write_oem(&e, NULL);
+        rc = write_oem(&e, NULL, NULL);
     if (!rc && (o.fmt == FMT_CZML || o.geodetic) && e.i_pos < 0)
         rc = fail(&e, "the records hold no position: add position to snapshot_fields in the scenario and run again");
+    /* an OEM message is of one object: several satellites go into a folder of one file each */
+    const int oem_dir = !rc && o.fmt == FMT_OEM && e.nsel > 1 && !o.single_file;
+    if (oem_dir && o.out && !strcmp(o.out, "-"))
+        rc = fail(&e, "-o -: an OEM of %zu satellites is a folder of one file per satellite; choose one satellite "
+                      "(--satellites) or --single-file for the standard output", e.nsel);
     char *def = NULL;
     struct out out;
     memset(&out, 0, sizeof out);
     if (!rc) {
         const char *path = o.out;
         if (!path) {
-            def = default_out(o.path, o.fmt == FMT_OEM ? ".oem" : o.fmt == FMT_CZML ? ".czml"
-                                                         : o.series              ? ".series.csv"
-                                                                                 : ".csv");
+            def = default_out(o.path, oem_dir                ? "-oem"
+                                      : o.fmt == FMT_OEM     ? ".oem"
+                                      : o.fmt == FMT_CZML    ? ".czml"
+                                      : o.series             ? ".series.csv"
+                                                             : ".csv");
             if (!def)
                 rc = fail(&e, "out of memory");
             path = def;
         }
-        if (!rc && out_open(&out, &e, path) != 0)
+        if (!rc && (oem_dir ? out_open_dir(&out, &e, path) : out_open(&out, &e, path)) != 0)
             rc = -1;
     }
     if (!rc) {
         switch (o.fmt) {
         case FMT_OEM:
-            rc = write_oem(&e, out.f);
+            rc = oem_dir ? write_oem(&e, NULL, out.part) : write_oem(&e, out.f, NULL);
             break;
         case FMT_CZML:
             rc = write_czml(&e, out.f, &o);
