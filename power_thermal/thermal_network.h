@@ -748,51 +748,6 @@ ODT_HD static inline void odt_tn_internal_loads(double p_array_out_w, double p_p
 /* -------------------------------------------------------------------------- solver */
 
 /*
- * odt_tn_linsolve: solve a x = b for x by Gaussian elimination with partial
- * pivoting, in place: a (n x n, n <= ODT_TN_MAX_NODES) is destroyed and b
- * becomes x. Returns 0, or 1 when a pivot is zero (singular matrix; b is then
- * undefined). A general solver; the Newton step uses odt_tn_solve_sym.
- */
-ODT_HD static inline int odt_tn_linsolve(int n, double a[ODT_TN_MAX_NODES][ODT_TN_MAX_NODES], double *b)
-{
-    for (int k = 0; k < n; ++k) {
-        int piv = k;
-        double amax = fabs(a[k][k]);
-        for (int i = k + 1; i < n; ++i)
-            if (fabs(a[i][k]) > amax) {
-                amax = fabs(a[i][k]);
-                piv = i;
-            }
-        if (!(amax > 0.0))
-            return 1;
-        if (piv != k) {
-            for (int j = k; j < n; ++j) {
-                const double tmp = a[k][j];
-                a[k][j] = a[piv][j];
-                a[piv][j] = tmp;
-            }
-            const double tb = b[k];
-            b[k] = b[piv];
-            b[piv] = tb;
-        }
-        for (int i = k + 1; i < n; ++i) {
-            const double m = a[i][k] / a[k][k];
-            a[i][k] = 0.0;
-            for (int j = k + 1; j < n; ++j)
-                a[i][j] -= m * a[k][j];
-            b[i] -= m * b[k];
-        }
-    }
-    for (int i = n - 1; i >= 0; --i) {
-        double s = b[i];
-        for (int j = i + 1; j < n; ++j)
-            s -= a[i][j] * b[j];
-        b[i] = s / a[i][i];
-    }
-    return 0;
-}
-
-/*
  * odt_tn_solve_sym: solve a x = b in place for a symmetric matrix a with
  * positive diagonal that is strictly diagonally dominant (the Newton Jacobian
  * of odt_tn_step: an M-matrix). Reads and destroys the upper triangle
@@ -1096,12 +1051,6 @@ ODT_HD static inline enum odt_status odt_tn_step(const struct odt_tn_params *ODT
 ODT_HD static inline double odt_tn_payload_margin_k(const struct odt_tn_params *p, const double *t_k)
 {
     return p->t_limit_payload_k - t_k[ODT_TN_PAYLOAD];
-}
-
-/* odt_tn_payload_over_limit: 1 when the payload is above its temperature limit, else 0. */
-ODT_HD static inline int odt_tn_payload_over_limit(const struct odt_tn_params *p, const double *t_k)
-{
-    return t_k[ODT_TN_PAYLOAD] > p->t_limit_payload_k ? 1 : 0;
 }
 
 /*
