@@ -1018,7 +1018,7 @@ static enum odt_status sec_yield(struct rep *r, struct out *o)
     else
         snprintf(rlabel, sizeof rlabel, "space / ground (over %.3g days)", days);
     out_num(o, "space_ground_ratio", rlabel, count ? odt_space_ground_ratio(sum, sum_ground) : NAN, "%.3f", "");
-    /* REFERENCE_NUMBERS.md: 1361 x sunlit fraction / (1000 x CF); with the latitude method the CF is the one
+    /* the Starcloud interview's cross-check: 1361 x sunlit fraction / (1000 x CF); with the latitude method the CF is the one
        that gives the same ground energy. */
     double cf = site.capacity_factor;
     if (lat) {
@@ -1456,7 +1456,7 @@ static enum odt_status sec_thermal(struct rep *r, struct out *o)
         out_str(o, "satellites_over_limit", "satellites ever over the limit", NULL);
 
     /* Radiator sizing per class: the planform that holds the payload at its limit while rejecting the largest
-       payload heat seen, in the REFERENCE_NUMBERS hot case (albedo 0.30, Earth IR 237 W/m^2, over the subsolar
+       payload heat seen, in the hot case of Gilmore's handbook (albedo 0.30, Earth IR 237 W/m^2, over the subsolar
        point, radiator edge-on to the Sun and the Earth) at the lowest perigee of the class. */
     out_begin(o, "radiator_sizing", "radiator sizing (hot case, payload at its limit):", 1);
     if (!nc) {

@@ -25,7 +25,7 @@ struct odt_report_options {
     double load_w;           /* load carried through the longest eclipse, W (> 0); 0 (default): the
                                 class's compute_power_w + bus_power_w */
     int ground_method;       /* enum odt_ground_method (power_thermal/ground.h), default capacity factor */
-    double ground_cf;        /* ground capacity factor, 0..1 (default 0.24, REFERENCE_NUMBERS.md) */
+    double ground_cf;        /* ground capacity factor, 0..1 (default 0.24, the US median quoted by Starcloud) */
     double ground_lat_deg;   /* ground latitude, deg (ODT_GROUND_LATITUDE only; default 37) */
     int claims;              /* 1: the claims report instead (host/claims_report.h) */
     const char *ground_site; /* a named real-weather capacity factor (odt_report_ground_sites; sets ground_cf),

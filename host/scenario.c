@@ -1182,8 +1182,8 @@ static enum odt_status read_document(struct ctx *c, struct fy_node *root, struct
     snprintf(sc->name, sizeof sc->name, "odtwin");
     sc->shadow_model = ODT_SHADOW_CYLINDRICAL;
     sc->earth_shape = ODT_EARTH_SPHERE;
-    sc->albedo = 0.30;          /* orbit-average, Gilmore (REFERENCE_NUMBERS.md) */
-    sc->earth_ir_w_m2 = 237.0;  /* Gilmore (REFERENCE_NUMBERS.md) */
+    sc->albedo = 0.30;          /* orbit-average, Gilmore, Spacecraft Thermal Control Handbook */
+    sc->earth_ir_w_m2 = 237.0;  /* Gilmore, Spacecraft Thermal Control Handbook */
     sc->seed = 1;
     odt_demand_params_default(&sc->demand);
     sc->dispatch = ODT_DISPATCH_CAPACITY;

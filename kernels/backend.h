@@ -98,7 +98,7 @@ const struct odt_backend_ops *odt_backend_cuda_ops(void);
    when 0, why (if not NULL and len > 0) receives the reason (the CUDA runtime's message). */
 int odt_cuda_device_count(char *why, size_t len);
 
-/* odt_download_bytes: bytes of one satellite in a download of req (the per-satellite size of dst). */
+/* odt_download_bytes_per_sat: bytes of one satellite in a download of req (the per-satellite size of dst). */
 size_t odt_download_bytes_per_sat(const struct odt_download *req);
 
 /* odt_series_init_row: a series row of nc classes before any satellite contributed (sums 0, min +inf,

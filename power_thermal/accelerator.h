@@ -95,9 +95,9 @@ ODT_HD static inline struct odt_accel_type odt_accel_type_h200(void)
 }
 
 /*
- * odt_node_spec_default: 8 H200 (5.6 kW, the compute load of node.h and the
- * default scenario; 31,712 tokens/s, the demand model's reference server) and
- * 1 spare; bus 500 W (node.h default);
+ * odt_node_spec_default: 8 H200 (5.6 kW, the compute load of the default
+ * scenario; 31,712 tokens/s, the demand model's reference server) and
+ * 1 spare; bus 500 W (assumption: housekeeping of a large bus);
  * throttling from 80 C (the payload limit of the thermal network, docs/thermal.md)
  * to shutdown at 95 C (assumption: a few kelvin below the ~100 C junction
  * shutdown of data-centre GPUs, allowing for the payload-to-die gradient).

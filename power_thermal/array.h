@@ -12,13 +12,12 @@
  * efficiency at cell temperature T, R(phi) the remaining power fraction after a
  * 1-MeV-electron-equivalent fluence phi.
  *
- * Defaults and sources (/work/shared/REFERENCE_NUMBERS.md): triple-junction cell
+ * Defaults and sources: triple-junction cell
  * efficiency 0.30 at 28 C and temperature coefficient -0.04 %/C absolute
  * (AZUR 3G30C data sheet); radiation: remaining power 0.93 at 1e14 and 0.88 at
  * 1e15 e/cm^2 (JPL Solar Cell Radiation Handbook, JPL Publ. 82-69 and its
- * successors); packing, power conditioning and yearly degradation as
- * power_thermal/solar.h. The older odt_array_power (solar.h) is this model
- * with a sun-tracking array at the reference temperature and no radiation.
+ * successors); packing factor 0.90, power conditioning 0.95 and 1 % a year
+ * of non-radiation degradation are assumptions (typical of flight arrays).
  */
 #ifndef ODT_ARRAY_H
 #define ODT_ARRAY_H
@@ -124,7 +123,7 @@ ODT_HD static inline double odt_array_cos_incidence(const struct odt_array_model
 /*
  * odt_array_radiation_factor: remaining power fraction, 0..1, after a
  * 1-MeV-electron-equivalent fluence phi (e/cm^2), from the handbook points of
- * REFERENCE_NUMBERS.md (JPL Solar Cell Radiation Handbook): 1.0 at 0, 0.93 at
+ * the JPL Solar Cell Radiation Handbook (JPL Publ. 82-69): 1.0 at 0, 0.93 at
  * 1e14, 0.88 at 1e15. Log-linear between the two handbook points,
  *   R = 0.93 - 0.05 log10(phi / 1e14),
  * and the same line continued on both sides: below 1e14 it reaches 1.0 at

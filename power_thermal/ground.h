@@ -5,7 +5,7 @@
  * Two ways to get the ground energy:
  *   capacity factor:  E = 1000 W/m^2 * CF * year * eta
  *     (CF: AC energy over nameplate-at-1000-W/m^2 times hours; default 0.24, the
- *     US median quoted in REFERENCE_NUMBERS.md (Starcloud interview), which
+ *     US median quoted by Starcloud (interview and white paper), which
  *     already contains the ground system's weather, night, temperature and
  *     inverter losses)
  *   latitude:         E = sum over the year of H0(lat, day) * tau_clear * weather * eta
@@ -14,7 +14,7 @@
  *     eqs. 1.4.1b, 1.6.1a, 1.6.10, 1.10.3 and sec. 2.19 for the tilted plane)
  * The ratio space/ground = E_orbit / E_ground; with the same efficiency on both
  * sides it is S * sunlit fraction / (1000 * CF): 1361 * 0.99 / (1000 * 0.24) = 5.61
- * (REFERENCE_NUMBERS.md, "space vs ground energy per m^2").
+ * (the "5x" of the Starcloud interview: >95 % sunlit against a 24 % ground capacity factor).
  *
  * Units: J/m^2 per year of ODT_DAYS_PER_TROPICAL_YEAR days (365.2422 d =
  * 8765.8 h), the same year for orbit and ground so that the ratio does not
@@ -45,7 +45,7 @@ enum odt_ground_plane {
 /* A ground site; odt_ground_site_init gives the defaults. */
 struct odt_ground_site {
     int method;             /* enum odt_ground_method (default ODT_GROUND_CAPACITY_FACTOR) */
-    double capacity_factor; /* 0..1 (default 0.24, US median, REFERENCE_NUMBERS.md) */
+    double capacity_factor; /* 0..1 (default 0.24, US median quoted by Starcloud) */
     double lat_rad;         /* latitude, rad, north positive (default 37 deg: an example mid-latitude site) */
     int plane;              /* enum odt_ground_plane (default ODT_GROUND_LATITUDE_TILT) */
     double clear_sky;       /* clear-sky transmittance of the atmosphere, 0..1 (default 0.70) */

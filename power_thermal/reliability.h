@@ -50,7 +50,7 @@
  * order rate x dt, negligible at minute steps); its time inside the step is
  * drawn, so the up fraction of the step is exact. No interrupt starts while
  * the node is down. The rate default (0.01 per accelerator per day, x5 in the
- * SAA) is an assumption: REFERENCE_NUMBERS gives 1e-7 to 4e-7 upsets/bit/day
+ * SAA) is an assumption: Alsat-1 measurements give 1e-7 to 4e-7 upsets/bit/day
  * in LEO and x3-10 in the SAA, and ECC masks almost all of them; COTS
  * processors see from a few resets a day (Zynq-7000 at 800 km) to rare ones.
  *

@@ -657,8 +657,8 @@ ODT_HD static inline void odt_tn_params_clear(struct odt_tn_params *p)
             odt_tn_face_set(&p->face[i][s], 0.0, 0.0, 0.0, ODT_TN_POINT_SPACE, 0.0, 0.0);
     }
     p->t_limit_payload_k = 353.15;
-    p->albedo = 0.30;          /* Gilmore; REFERENCE_NUMBERS.md */
-    p->earth_ir_w_m2 = 237.0;  /* Gilmore; REFERENCE_NUMBERS.md */
+    p->albedo = 0.30;          /* Gilmore, Spacecraft Thermal Control Handbook */
+    p->earth_ir_w_m2 = 237.0;  /* Gilmore, Spacecraft Thermal Control Handbook */
     p->sink_k = 3.0;           /* deep space */
 }
 
@@ -680,7 +680,7 @@ ODT_HD static inline void odt_tn_link(struct odt_tn_params *p, int i, int j, dou
  *             (cells + cover glass) alpha 0.92 eps 0.85, sun-tracking; back
  *             (CFRP/black paint) alpha 0.90 eps 0.85 (Gilmore, ch. 4 and App.)
  *   radiator  C 4e4 J/K; two-sided panel of 6 m^2 planform, white paint/OSR
- *             alpha 0.15 eps 0.90 (REFERENCE_NUMBERS.md), edge-on to the Sun
+ *             alpha 0.15 eps 0.90 (white paint / OSR: Gilmore, Spacecraft Thermal Control Handbook), edge-on to the Sun
  *             and to the Earth (nadir angle 90 deg)
  *   payload   C 5e4 J/K (accelerators, boards, cold plates ~60 kg); no
  *             exposed face: all heat leaves by the loop and mounts

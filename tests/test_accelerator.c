@@ -127,7 +127,7 @@ static struct odt_node_spec b200_node(void)
 
 /*
  * Defaults: 8 H200 (700 W) + 500 W bus = 6100 W, 8 x 3964 = 31712 tokens/s
- * (MLPerf 8x H200), as node.h and the demand model assume; 1 spare.
+ * (MLPerf 8x H200), as the demand model assumes; 1 spare.
  * B200 node: 8 x 1000 W + 500 W = 8500 W, 8 x 12875 = 103000 tokens/s (MLPerf 8x B200).
  */
 Test(node, defaults_full_load)

@@ -4,9 +4,9 @@
  *
  * Expectations come from hand numbers, hand-built LVLH geometries, the
  * inequality single-axis <= ... chain of pointing modes, an orbit average
- * integrated analytically, the handbook points of REFERENCE_NUMBERS.md, the
+ * integrated analytically, the points of the JPL Solar Cell Radiation Handbook, the
  * Bessel-function mean of the declination term of the extraterrestrial
- * insolation, and the space/ground multiple of REFERENCE_NUMBERS.md.
+ * insolation, and the space/ground multiple of the Starcloud interview.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -308,7 +308,7 @@ Test(array, single_axis_between_body_fixed_and_tracking)
 Test(array, orbit_average_beta0)
 {
     const double h = 650.0, r = RE + h;
-    const double f_ecl = acos(sqrt(h * h + 2.0 * RE * h) / r) / ODT_PI; /* REFERENCE_NUMBERS.md, beta = 0 */
+    const double f_ecl = acos(sqrt(h * h + 2.0 * RE * h) / r) / ODT_PI; /* circular orbit, cylindrical shadow, beta = 0 */
     struct odt_array_model zen, sax, nrm, trk;
     odt_array_model_init(&zen);
     odt_array_model_init(&sax);
@@ -348,7 +348,7 @@ Test(array, orbit_average_beta0)
 
 /* ------------------------------------------------------------------ radiation */
 
-/* The JPL handbook points of REFERENCE_NUMBERS.md exactly (1e-12), the log-linear midpoint 0.905 at 10^14.5,
+/* The JPL handbook points exactly (1e-12), the log-linear midpoint 0.905 at 10^14.5,
    the documented extrapolation (1.0 below 10^12.6, 0.83 at 1e16), and monotone over 1e8..1e20. */
 Test(array, radiation_fluence)
 {
@@ -458,7 +458,7 @@ Test(ground, latitude_other)
     cr_assert(rel(pole, 86400.0 * 1361.0 * e0 * sin(dec)) < 1e-9, "pole %.6g", pole);
 }
 
-/* The space/ground multiple of REFERENCE_NUMBERS.md: 1361 * 0.99 / (1000 * 0.24) = 5.614 with the same array
+/* The space/ground multiple of the Starcloud interview: 1361 * 0.99 / (1000 * 0.24) = 5.614 with the same array
    efficiency on both sides (1e-12), and no ground reference gives 0. */
 Test(ground, space_ground_ratio)
 {

@@ -3,7 +3,7 @@
  * eclipse events of orbit/eclipse.h.
  *
  * Independent expectations: the beta-angle formula of the cylindrical eclipse
- * (REFERENCE_NUMBERS.md), a brute-force 0.01 s scan of the illuminated fraction
+ * (the cylindrical-shadow formula), a brute-force 0.01 s scan of the illuminated fraction
  * of orbit/shadow.h refined by bisection, the Sun's apparent diameter over the
  * rate at which the Earth's limb sweeps the Sun (derived below), a closed-form
  * shadow half-width of a polar orbit behind an ellipsoid, an exact ray-ellipsoid
@@ -256,7 +256,7 @@ static double compare_with_brute(const struct odt_eclipse_config *cfg, const str
     return compare_events(cfg, k, sm, t_start, t_end, dt, be, nb, n_events);
 }
 
-/* cylindrical eclipse fraction of a circular orbit from the beta angle (REFERENCE_NUMBERS.md); -1 if none */
+/* cylindrical eclipse fraction of a circular orbit from the beta angle; -1 if none */
 static double beta_fraction(double h, double beta)
 {
     const double x = sqrt(h * h + 2.0 * RE * h) / ((RE + h) * cos(beta));

@@ -6,7 +6,7 @@
  * Every expected value comes from somewhere other than the function under
  * test: Kepler's equation itself, conserved quantities of the two-body
  * problem (vis-viva, angular momentum, eccentricity vector), finite
- * differences, a published number (REFERENCE_NUMBERS.md), a hand computation
+ * differences, a published number (97.99 deg at 650 km), a hand computation
  * by a different route, a direct numerical integration of the equations of
  * motion with the J2 acceleration written out here, and the symmetry that
  * defines a Walker pattern.
@@ -269,8 +269,8 @@ Test(kepler, eccentric_orbit_invariants)
 /* ------------------------------------------------------------------ (d) sun-synchronous inclination */
 
 /*
- * 650 km: 97.99 deg is the value quoted in REFERENCE_NUMBERS.md (2 decimals,
- * so +-0.005 deg of rounding; bound 0.01 deg as in the brief).
+ * 650 km: 97.99 deg is the published value of the J2 formula to 2 decimals
+ * (so +-0.005 deg of rounding; bound 0.01 deg).
  * 550 km: by a different route -- the node must shift 2 pi T / year per
  * revolution, and J2 shifts it by -3 pi J2 (R/a)^2 cos i per revolution
  * (Vallado eq. 9-41 integrated over one period), so
@@ -282,7 +282,7 @@ Test(kepler, eccentric_orbit_invariants)
 Test(kepler, sso_inclination)
 {
     const double i650 = odt_sso_inclination(RE + 650.0, 0.0, MU, RE, J2) * ODT_RAD2DEG;
-    cr_assert(fabs(i650 - 97.99) < 0.01, "SSO inclination at 650 km = %.6f deg, REFERENCE_NUMBERS 97.99", i650);
+    cr_assert(fabs(i650 - 97.99) < 0.01, "SSO inclination at 650 km = %.6f deg, published 97.99", i650);
 
     const double a = RE + 550.0;
     const double T = ODT_TWOPI * sqrt(a * a * a / MU);

@@ -5,7 +5,7 @@
  * (kernels/step.h) over a day.
  *
  * Expected values: hand arithmetic of the array equation, the inverse-square
- * law and REFERENCE_NUMBERS.md's +-3.4 % seasonal swing, conservation of power
+ * law and the +-3.4 % seasonal swing (Kopp & Lean 2011), conservation of power
  * at the bus and of stored energy, the SoC window as a hard invariant, and the
  * loss identity loss = charge (1 - eta_c) + discharge (1/eta_d - 1).
  */
@@ -54,7 +54,7 @@ static struct odt_battery_params test_battery(double capacity_j)
 /*
  * Hand numbers: 1361 W/m^2 x 24 m^2 x 0.30 x 0.90 x 0.95 = 8378.316 W at 1 AU.
  * 1361 / 0.983^2 = 1408.4813 W/m^2, 1361 / 1.017^2 = 1315.8798 W/m^2 (done by
- * hand to 8 digits; bound 1e-7 relative); REFERENCE_NUMBERS gives the
+ * hand to 8 digits; bound 1e-7 relative); Kopp & Lean (2011) give the
  * seasonal swing as +-3.4 % of 1361 (bound 0.2 %, the rounding of 3.4 %).
  * After one tropical year of 1 %/yr degradation: 0.99 x 8378.316 =
  * 8294.53284 W; after ten: 0.99^10 = 0.9043820750 (1e-9 relative).
@@ -69,8 +69,8 @@ Test(solar, array_power_hand_numbers)
     const double sp = odt_solar_irradiance(0.983 * ODT_AU_KM), sa = odt_solar_irradiance(1.017 * ODT_AU_KM);
     cr_assert(fabs(sp - 1408.4813) < 1e-7 * 1408.4813, "irradiance at 0.983 AU = %.10g, hand 1408.4813", sp);
     cr_assert(fabs(sa - 1315.8798) < 1e-7 * 1315.8798, "irradiance at 1.017 AU = %.10g, hand 1315.8798", sa);
-    cr_assert(fabs(sp / 1361.0 - 1.034) < 0.002, "perihelion excess %.4f, REFERENCE_NUMBERS +3.4 %%", sp / 1361.0);
-    cr_assert(fabs(sa / 1361.0 - 0.966) < 0.002, "aphelion deficit %.4f, REFERENCE_NUMBERS -3.4 %%", sa / 1361.0);
+    cr_assert(fabs(sp / 1361.0 - 1.034) < 0.002, "perihelion excess %.4f, Kopp & Lean +3.4 %%", sp / 1361.0);
+    cr_assert(fabs(sa / 1361.0 - 0.966) < 0.002, "aphelion deficit %.4f, Kopp & Lean -3.4 %%", sa / 1361.0);
     const double pp = array_p(sp, 1.0, 0.0);
     cr_assert(fabs(pp - 8378.316 / (0.983 * 0.983)) < 1e-9 * pp, "array power at 0.983 AU = %.12g W", pp);
 

@@ -2,7 +2,7 @@
  * test_shadow.c: cylindrical and conical Earth shadow (orbit/shadow.h).
  *
  * Expected values come from hand-made geometry, the analytic eclipse
- * fraction of a circular orbit versus its beta angle (REFERENCE_NUMBERS.md),
+ * fraction of a circular orbit versus its beta angle (the cylindrical-shadow formula),
  * the apparent-disk geometry of the penumbra crossing, and a direct numerical
  * integration of the overlap area of two disks.
  */
@@ -307,7 +307,7 @@ Test(shadow_disks, monotonic_in_separation)
 /*
  * Circular orbit in the xy plane, Sun at elevation beta above it:
  * s = (cos beta, 0, sin beta). Sampled every 0.1 s over one period with the
- * cylindrical model, the shadow time is compared with REFERENCE_NUMBERS.md
+ * cylindrical model, the shadow time is compared with the published figure
  * f = arccos(sqrt(h^2 + 2Rh) / ((R+h) cos beta)) / 180 deg. The formula is
  * the exact cylinder geometry, so the only error is the sampling: at most one
  * sample at each edge (0.2 s, < 0.05 % of the shortest eclipse here). The
@@ -355,7 +355,7 @@ Test(shadow_cylindrical, eclipse_duration_vs_beta)
             if (want > 0.0)
                 cr_assert(fabs(got - want) <= 0.01 * want, "h=%g beta=%g: off by more than 1 %%", hs[i], betas[j]);
         }
-    /* REFERENCE_NUMBERS: about 35.5 min per orbit at beta = 0, 550-650 km */
+    /* the usual figure: about 35.5 min per orbit at beta = 0, 550-650 km */
     double T;
     const double e550 = eclipse_time_cyl(550.0, 0.0, &T) / 60.0, e650 = eclipse_time_cyl(650.0, 0.0, &T) / 60.0;
     cr_assert(e550 > 35.0 && e550 < 36.0 && e650 > 35.0 && e650 < 36.0, "beta 0 eclipse %.2f / %.2f min", e550,
