@@ -105,7 +105,7 @@ struct odt_econ_params {
     double ground_compute_growth;      /* factor per year (default 3.3, Epoch AI) */
     /* ground solar for the energy claim */
     double ground_capacity_factor;     /* annual capacity factor of ground PV, (0, 1] (default 0.24) */
-    /* added to the brief's list */
+    /* beyond the core price list */
     double accelerator_kg;             /* mass of one accelerator with its server share, kg, taken out of the
                                           manufactured mass (bought at accelerator_price instead); default
                                           1360/72, as odt_mass_params (keep the two equal) */
@@ -164,7 +164,7 @@ struct odt_econ_year {
     double ground_per_mtok;         /* $ per million ground tokens, NaN if none */
     double ground_compute_w;        /* cumulative ground AI compute at the year's end */
     double orbit_added_exceeds_ground; /* 1 when compute_power_added_w > ground_compute_w at the year's end */
-    /* outputs added to the brief's list */
+    /* further outputs */
     double capex_cumulative;        /* launch + manufacture + accelerators of years[0..i], $ */
     double ground_availability;     /* 1 - failure rate x repair time (the same every year) */
 };
@@ -173,7 +173,7 @@ struct odt_econ_summary {
     double breakeven_launch_per_kg;           /* the one launch price (same in every year) at which space equals ground over the horizon; NaN if none >= 0 */
     double crossover_year;                    /* first year whose orbit additions exceed the ground cumulative, NaN if none */
     double cost_cumulative, tokens_delivered, mass_launched_kg;
-    /* added to the brief's list */
+    /* beyond the core price list */
     double ground_tokens, launches;           /* sums over the horizon */
     double space_cost_annualized, ground_cost_annualized; /* sums over the horizon, $ */
 };

@@ -307,7 +307,7 @@ Test(eclipse, bad_arguments)
  * Circular two-body orbit in the xy plane starting at noon (u = 0 under the Sun
  * (cos b, 0, sin b)), one period in 30 s steps, cylindrical shadow. The formula
  * f = arccos(sqrt(h^2 + 2Rh) / ((R + h) cos beta)) / pi is the exact cylindrical
- * geometry of a circular orbit, so besides the brief's 1 % the duration must
+ * geometry of a circular orbit, so besides the required 1 % the duration must
  * match to the refinement tolerance: 0.01 s. Where the formula has no root
  * (h = 1200 km, beta = 60 deg > 57.3 deg critical) no event may appear.
  */
@@ -376,7 +376,7 @@ Test(eclipse, no_event_above_critical_beta)
  * models on a spherical and an oblate Earth. The finder interpolates the Sun
  * inside a step; the reference evaluates it exactly. Every event must match the
  * brute-force scan (0.01 s, then bisection to 1e-7 s) in kind and to 1e-3 s,
- * the finder's final bracket (the brief asks 1 s and aims at 0.05 s; measured:
+ * the finder's final bracket (1 s is required, the aim is 0.05 s; measured:
  * ~4e-8 s, the resolution of the reference).
  */
 Test(eclipse, refined_vs_brute_force)

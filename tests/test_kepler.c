@@ -51,7 +51,7 @@ static double wrap_pi(double x)
 
 /*
  * The residual of Kepler's equation itself, not a comparison with a second
- * solver. 1e-12 rad is the brief's bound; the solver iterates until its
+ * solver. 1e-12 rad is the required bound; the solver iterates until its
  * Newton step is below 1e-15 (1 + |E|), so the true residual is at the level
  * of rounding of E - e sin E (a few 1e-16 rad) plus the reduction of M to
  * [-pi, pi] (|M| <= 4 pi: ~2e-15 rad).
@@ -420,7 +420,7 @@ static int integrate_j2_rates(const struct odt_kepler *k, double days, double *r
 /*
  * The odtwin SSO at 650 km (inclination from odt_sso_inclination, state from
  * odt_kepler_elements_to_state), integrated for 4 days: the node must turn at
- * 360 deg / 365.2422 d, bound 0.5 % (the brief). The start state takes the
+ * 360 deg / 365.2422 d, bound 0.5 % (the requirement). The start state takes the
  * mean elements as osculating. For a circular orbit the short-period part of
  * a is (3/2) J2 R^2/a sin^2 i cos 2u (Kozai 1959), 9.2 km at u = 0, which
  * would bias the mean a and through n ~ a^-3.5 the node rate by 0.45 %

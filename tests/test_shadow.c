@@ -311,7 +311,7 @@ Test(shadow_disks, monotonic_in_separation)
  * f = arccos(sqrt(h^2 + 2Rh) / ((R+h) cos beta)) / 180 deg. The formula is
  * the exact cylinder geometry, so the only error is the sampling: at most one
  * sample at each edge (0.2 s, < 0.05 % of the shortest eclipse here). The
- * brief's 1 % holds with a wide margin; the bound asserted is 0.25 s.
+ * required 1 % holds with a wide margin; the bound asserted is 0.25 s.
  */
 static double eclipse_time_cyl(double h_km, double beta, double *period)
 {

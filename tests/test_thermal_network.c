@@ -161,7 +161,7 @@ static double view_factor_quadrature(double h, double theta)
 /*
  * One radiating node with constant power P settles at the radiative
  * equilibrium T = (P/(eps sigma A) + T_sink^4)^(1/4) (Stefan-Boltzmann),
- * within the brief's 0.1 K, from a cold and a hot start, at dt = 60 s and at
+ * within the required 0.1 K, from a cold and a hot start, at dt = 60 s and at
  * dt = 1e5 s. Each step also agrees to 1e-9 K with the backward Euler step of
  * one node solved here independently, by bisection on the scalar quartic.
  */
@@ -215,7 +215,7 @@ Test(thermal_network, single_radiator_equilibrium)
  * Payload (heated with P, no faces) linked by G to a radiator (eps, A): in
  * steady state all of P crosses G and is radiated, so by hand
  *   T_r = (P/(eps sigma A) + T_s^4)^(1/4),   T_p = T_r + P/G.
- * Within the brief's 0.01 K (the solve converges to ~1e-9 K).
+ * Within the required 0.01 K (the solve converges to ~1e-9 K).
  */
 Test(thermal_network, two_node_steady_state)
 {
@@ -246,7 +246,7 @@ Test(thermal_network, two_node_steady_state)
  * A small offset dT about the equilibrium decays as exp(-t/tau) with
  * tau = C / (4 eps sigma A T^3) (linearised Stefan-Boltzmann). With
  * dT0 = 0.1 K at 300 K the quartic's curvature changes the rate by ~1e-4
- * and backward Euler at dt = tau/2000 adds ~3e-4 at t = 3 tau; the brief's
+ * and backward Euler at dt = tau/2000 adds ~3e-4 at t = 3 tau; the required
  * bound is 1 % of exp(-t/tau) at t = tau/2, tau, 2 tau, 3 tau.
  */
 Test(thermal_network, linearised_time_constant)
@@ -282,7 +282,7 @@ Test(thermal_network, linearised_time_constant)
  * sunlight and 35 min in eclipse, with the phase angle sweeping round the
  * orbit and loads that change with the Sun: the integrated balance
  *   sum (absorbed + dissipated - radiated) dt = sum_i C_i (T_i,end - T_i,0)
- * closes to 1e-9 of the right-hand side (the brief's bound; started cold so
+ * closes to 1e-9 of the right-hand side (the required bound; started cold so
  * that the stored energy is large, ~7.5e6 J), and to 1e-12 of the gross
  * energy throughput. Also: every step converges in a handful of Newton
  * iterations and no internal heat is floored.
@@ -770,7 +770,7 @@ Test(thermal_network, radiator_area_reference_numbers)
  * Round trip: size the radiator of a payload + radiator network for the hot
  * case (environment absorbed per m^2 from the default radiator faces), build
  * the network with that area, solve the steady state: the payload sits at the
- * limit within the brief's 0.01 K. Two-sided and one-sided, 60 C and 80 C;
+ * limit within the required 0.01 K. Two-sided and one-sided, 60 C and 80 C;
  * and the per-kW figure of the defaults fed back into a single radiator node.
  */
 Test(thermal_network, radiator_sizing_round_trip)
@@ -828,7 +828,7 @@ Test(thermal_network, radiator_sizing_round_trip)
 /* ------------------------------------------------------------------ defaults, limits, dt = 0, errors */
 
 /*
- * The defaults hold the payload near 330 K (brief: 325-335 K) at full power in
+ * The defaults hold the payload near 330 K (target: 325-335 K) at full power in
  * the hot case, below the 80 C limit, and the bus within 0-45 C.
  */
 Test(thermal_network, defaults_hot_case)
