@@ -644,6 +644,10 @@ static enum odt_status rep_open(struct rep *r)
         return fail(r, ODT_ERR_IO, "cannot open: %s", strerror(errno));
     if (S_ISDIR(sb.st_mode))
         return fail(r, ODT_ERR_IO, "is a directory, not a snapshot file");
+    if (!S_ISREG(sb.st_mode)) /* a FIFO would block the open, a device read without end */
+        return fail(r, ODT_ERR_IO, "is %s, not a snapshot file",
+                    S_ISFIFO(sb.st_mode) ? "a FIFO" : S_ISCHR(sb.st_mode) ? "a character device"
+                                        : S_ISBLK(sb.st_mode) ? "a block device" : "not a regular file");
     FILE *probe = fopen(r->path, "rb");
     if (!probe)
         return fail(r, ODT_ERR_IO, "cannot open: %s", strerror(errno));

@@ -128,6 +128,9 @@ expect "propagate --step 0" 2 "$P --start/--stop/--step: " "must be > 0" -- prop
 expect "propagate --stop inf" 2 "$P --stop" "finite" -- propagate "$cat3" --start 0 --stop inf --step 1
 expect "propagate a directory (before: ASan abort)" 1 "$E $data/catalog: " "is a directory" -- propagate "$data/catalog"
 expect "propagate /dev/zero" 1 "$E /dev/zero: " "character device" -- propagate /dev/zero
+mkfifo "$tmp/snap.fifo"
+expect "report a FIFO (before: blocked for ever)" 1 "" "is a FIFO, not a snapshot file" -- report "$tmp/snap.fifo"
+expect "report /dev/zero" 1 "" "is a character device, not a snapshot file" -- report /dev/zero
 mkfifo "$tmp/cat2.fifo"
 expect "propagate a FIFO" 1 "$E $tmp/cat2.fifo: " "FIFO" -- propagate "$tmp/cat2.fifo"
 { head -n 3 "$cat3"; printf '\0\n'; tail -n +4 "$cat3"; } >"$tmp/nul.tle"
