@@ -9,6 +9,7 @@
  * by the block and O(records) of times, whatever the fleet.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "host/json.h"
 #include "host/export.h"
 
 #include <dirent.h>
@@ -861,19 +862,6 @@ static void sat_name(const struct ex *e, size_t j, char *buf, size_t len)
         snprintf(buf, len, "sat-%d", (int)i);
 }
 
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; ++p) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
 
 /* RFC 4180 field: quoted when it holds a comma, a quote or a line break. */
 static void csv_string(FILE *f, const char *s)
@@ -1239,7 +1227,7 @@ static int write_czml(struct ex *e, FILE *f, const struct opts *o)
         char sn[256];
         clean_name(e->scenario_name, sn, sizeof sn);
         fputs("[\n{\"id\":\"document\",\"name\":", f);
-        json_string(f, sn[0] ? sn : "odtwin");
+        odt_json_string(f, sn[0] ? sn : "odtwin");
         fprintf(f, ",\"version\":\"1.0\",\"clock\":{\"interval\":\"%s/%s\",\"currentTime\":\"%s\",\"multiplier\":60,"
                    "\"range\":\"LOOP_STOP\",\"step\":\"SYSTEM_CLOCK_MULTIPLIER\"}}",
                 iso[0], iso[t - 1], iso[0]);
@@ -1269,7 +1257,7 @@ static int write_czml(struct ex *e, FILE *f, const struct opts *o)
             char name[NAME_MAX_BYTES + 16];
             sat_name(e, j, name, sizeof name);
             fprintf(f, ",\n{\"id\":\"satellite/%d\",\"name\":", (int)i);
-            json_string(f, name);
+            odt_json_string(f, name);
             fprintf(f, ",\"availability\":\"%s/%s\"", iso[first], iso[last]);
             /* description: static, or per record with the geodetic position */
             const char *legend = how == COLOR_ILLUMINATION ? "illumination (yellow sunlit, orange penumbra, blue umbra)"
@@ -1285,7 +1273,7 @@ static int write_czml(struct ex *e, FILE *f, const struct opts *o)
                 snprintf(desc, sizeof desc, "<p>fleet index %d; colour: %s</p>", (int)i, legend);
             fputs(",\"description\":", f);
             if (!o->geodetic) {
-                json_string(f, desc);
+                odt_json_string(f, desc);
             } else {
                 fputc('[', f);
                 int firsti = 1;
@@ -1304,7 +1292,7 @@ static int write_czml(struct ex *e, FILE *f, const struct opts *o)
                                                 "%.3f km (WGS-84)</p>", desc, iso[r], lat * ODT_RAD2DEG,
                              lon * ODT_RAD2DEG, alt);
                     fprintf(f, "%s{\"interval\":\"%s/%s\",\"string\":", firsti ? "" : ",", iso[r], iso[end]);
-                    json_string(f, text);
+                    odt_json_string(f, text);
                     fputc('}', f);
                     firsti = 0;
                 }
@@ -1325,7 +1313,7 @@ static int write_czml(struct ex *e, FILE *f, const struct opts *o)
             }
             fputc('}', f);
             fputs(",\"label\":{\"text\":", f);
-            json_string(f, name);
+            odt_json_string(f, name);
             fprintf(f, ",\"show\":%s,\"font\":\"11pt sans-serif\",\"horizontalOrigin\":\"LEFT\","
                        "\"pixelOffset\":{\"cartesian2\":[8,0]},\"fillColor\":{\"rgba\":[255,255,255,255]}}",
                     labels ? "true" : "false");
@@ -1337,7 +1325,7 @@ static int write_czml(struct ex *e, FILE *f, const struct opts *o)
             }
             const long deg = samples - 1 < ODT_EXPORT_LAGRANGE_DEGREE ? samples - 1 : ODT_EXPORT_LAGRANGE_DEGREE;
             fputs(",\"position\":{\"epoch\":", f);
-            json_string(f, e->epoch.iso);
+            odt_json_string(f, e->epoch.iso);
             fprintf(f, ",\"referenceFrame\":\"INERTIAL\",\"interpolationAlgorithm\":\"LAGRANGE\","
                        "\"interpolationDegree\":%ld,\"cartesian\":[", deg > 0 ? deg : 1);
             int firstp = 1;

@@ -14,6 +14,7 @@
  * each one function. A new section is a function and a row in `sections`.
  */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
+#include "host/json.h"
 #include "host/report.h"
 #include "host/claims_report.h"
 #include "power_thermal/battery.h"
@@ -83,41 +84,6 @@ struct out {
     int is_array[OUT_MAX_DEPTH];
 };
 
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; ++p) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
-    fputc('"', f);
-}
-
-/* The shortest of %.15g..%.17g that reads back as the same double; null for NaN and infinities. */
-static void json_number(FILE *f, double v)
-{
-    if (!isfinite(v)) {
-        fputs("null", f);
-        return;
-    }
-    char buf[40];
-    for (int prec = 15; prec <= 17; ++prec) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    fputs(buf, f);
-}
 
 /* JSON: the separator, indentation and key of the next member (key NULL inside an array). */
 static void json_member(struct out *o, const char *key)
@@ -128,7 +94,7 @@ static void json_member(struct out *o, const char *key)
     for (int i = 0; i <= o->depth; ++i)
         fputs("  ", o->f);
     if (key && !o->is_array[o->depth]) {
-        json_string(o->f, key);
+        odt_json_string(o->f, key);
         fputs(": ", o->f);
     }
 }
@@ -194,7 +160,7 @@ static void out_num(struct out *o, const char *key, const char *label, double v,
 {
     if (o->json) {
         json_member(o, key);
-        json_number(o->f, v);
+        odt_json_number(o->f, v);
         return;
     }
     text_label(o, label);
@@ -223,7 +189,7 @@ static void out_str(struct out *o, const char *key, const char *label, const cha
     if (o->json) {
         json_member(o, key);
         if (s)
-            json_string(o->f, s);
+            odt_json_string(o->f, s);
         else
             fputs("null", o->f);
         return;
@@ -1819,7 +1785,7 @@ enum odt_status odt_report_file(const char *path, const struct odt_report_option
         out_open(&o, mem, r.opt.json);
         if (o.json) {
             json_member(&o, "file");
-            json_string(mem, path);
+            odt_json_string(mem, path);
         } else {
             fprintf(mem, "odtwin report: %s\n", path);
         }

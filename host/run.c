@@ -1,5 +1,6 @@
 /* run.c: the run loop. */
 #define _POSIX_C_SOURCE 200809L
+#include "host/json.h"
 #include "host/run.h"
 
 #include <math.h>
@@ -853,34 +854,7 @@ struct sum_out {
     int json, n;
 };
 
-static void sj_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; ++p) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
 
-static void sj_number(FILE *f, double v)
-{
-    if (!isfinite(v)) {
-        fputs("null", f);
-        return;
-    }
-    char buf[40];
-    for (int prec = 15; prec <= 17; ++prec) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    fputs(buf, f);
-}
 
 /* JSON: "key": {"value": ..., "unit": ..., "basis": ...}; text: label, value and unit, (basis). A NaN value
    with a `none` text prints that text instead of the number (a model switched off); `none` NULL: n/a. */
@@ -889,18 +863,18 @@ static void fig_any(struct sum_out *o, const char *key, const char *label, doubl
 {
     if (o->json) {
         fprintf(o->f, "%s\n    ", o->n++ ? "," : "");
-        sj_string(o->f, key);
+        odt_json_string(o->f, key);
         fputs(": {\"value\": ", o->f);
         if (sv)
-            sj_string(o->f, sv);
+            odt_json_string(o->f, sv);
         else if (isfinite(v))
-            sj_number(o->f, v);
+            odt_json_number(o->f, v);
         else
             fputs("null", o->f);
         fputs(", \"unit\": ", o->f);
-        sj_string(o->f, unit ? unit : "");
+        odt_json_string(o->f, unit ? unit : "");
         fputs(", \"basis\": ", o->f);
-        sj_string(o->f, !sv && !isfinite(v) && none ? none : basis ? basis : "");
+        odt_json_string(o->f, !sv && !isfinite(v) && none ? none : basis ? basis : "");
         fputc('}', o->f);
         return;
     }
@@ -1133,7 +1107,7 @@ void odt_run_print_summary_json(FILE *out, const struct odt_run_summary *s)
 {
     struct sum_out o = {out, 1, 0};
     fputs("{\n  \"odtwin_run_summary\": 1,\n  \"output\": ", out);
-    sj_string(out, s->output);
+    odt_json_string(out, s->output);
     fprintf(out, ",\n  \"interrupted\": %s,\n  \"figures\": {", s->interrupted ? "true" : "false");
     summary_figures(&o, s);
     fputs("\n  },\n  \"warnings\": [", out);
@@ -1141,7 +1115,7 @@ void odt_run_print_summary_json(FILE *out, const struct odt_run_summary *s)
     const int nw = summary_warnings(s, w, SUM_MAX_WARN);
     for (int k = 0; k < nw; ++k) {
         fputs(k ? ",\n    " : "\n    ", out);
-        sj_string(out, w[k]);
+        odt_json_string(out, w[k]);
     }
     fputs(nw ? "\n  ]\n}\n" : "]\n}\n", out);
 }
