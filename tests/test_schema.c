@@ -1,6 +1,7 @@
 /*
  * test_schema.c: the snapshot file of a real run against its documentation
- * (docs/snapshot.md): every dataset of the file is documented there; every
+ * (docs/snapshot.md): every dataset of the file is a row of one of its tables
+ * (or a scale of its Dimensions table); every
  * dataset the page's tables list is in the file with the shape, type and
  * units the table gives (records: the default set is there, the others are
  * not, and a run that asks for every field has each as documented); every
@@ -19,8 +20,37 @@
 #include "host/run.h"
 #include "host/snapshot.h"
 
+/* The paths the page's tables matched in the file (filled by check_tables). */
+struct rows_seen {
+    char path[256][160];
+    int n;
+};
+
+static int row_seen(const struct rows_seen *r, const char *path)
+{
+    for (int k = 0; k < r->n; ++k)
+        if (!strcmp(r->path[k], path))
+            return 1;
+    return 0;
+}
+
+/* A dimension scale the page's Dimensions table names: "| `/series/class`, `/classes/class` |" or, for the
+   root scales, "| `time` | ... | `/time`...". */
+static int dimension_documented(const char *doc, const char *path)
+{
+    const char *sec = strstr(doc, "## Dimensions");
+    const char *end = sec ? strstr(sec + 3, "\n## ") : NULL;
+    if (!sec || !end)
+        return 0;
+    char quoted[112];
+    snprintf(quoted, sizeof quoted, "`/%s`", path);
+    const char *hit = strstr(sec, quoted);
+    return hit && hit < end;
+}
+
 struct visit {
     const char *doc;
+    const struct rows_seen *rows;
     int datasets, undocumented, no_units;
     char first_undocumented[128], first_no_units[128];
 };
@@ -33,13 +63,16 @@ static herr_t check_dataset(hid_t loc, const char *name, const H5O_info_t *info,
     v->datasets++;
     const char *base = strrchr(name, '/');
     base = base ? base + 1 : name;
-    char quoted[160];
-    snprintf(quoted, sizeof quoted, "`%s`", base);
-    if (!strstr(v->doc, quoted) && !v->undocumented++)
-        snprintf(v->first_undocumented, sizeof v->first_undocumented, "%s", name);
     hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
     const int has_units = H5Aexists(d, "units") > 0, has_name = H5Aexists(d, "long_name") > 0;
     const int is_scale = H5Aexists(d, "CLASS") > 0; /* dimension scales carry long_name only */
+    /* documented: a row of one of the page's tables (checked there for shape, type and units), or a
+       dimension scale of the Dimensions table */
+    char path[160];
+    snprintf(path, sizeof path, "/%s", name);
+    const int documented = row_seen(v->rows, path) || (is_scale && dimension_documented(v->doc, name));
+    if (!documented && !v->undocumented++)
+        snprintf(v->first_undocumented, sizeof v->first_undocumented, "%s", name);
     const int is_name = !strcmp(base, "name");       /* satellite names: text, no units */
     if (!has_name || (!has_units && !is_scale && !is_name)) {
         if (!v->no_units++)
@@ -90,7 +123,8 @@ static hsize_t len1(hid_t f, const char *name)
 
 /* Check one table row `| `name` | [shape] | type | units | ...` of group prefix against file f. Returns 1 when
    the dataset exists (0 when absent and allowed to be). */
-static int check_row(hid_t f, const struct dims_of *dm, const char *prefix, const char *row, int must_exist)
+static int check_row(hid_t f, const struct dims_of *dm, const char *prefix, const char *row, int must_exist,
+                     char *path_out, size_t path_len)
 {
     char name[96], shape[64], type[32], units[96];
     if (sscanf(row, "| `%95[^`]` | [%63[^]]] | %31[^ |] | %95[^|]|", name, shape, type, units) != 4)
@@ -100,6 +134,7 @@ static int check_row(hid_t f, const struct dims_of *dm, const char *prefix, cons
         *--e = '\0';
     char path[160];
     snprintf(path, sizeof path, "%s%s", prefix, name);
+    snprintf(path_out, path_len, "%s", path);
     if (H5Lexists(f, path, H5P_DEFAULT) <= 0) {
         cr_assert(!must_exist, "docs/snapshot.md lists %s, the file lacks it", path);
         return 0;
@@ -141,7 +176,7 @@ static int check_row(hid_t f, const struct dims_of *dm, const char *prefix, cons
 }
 
 /* Walk the tables of the page: the group each section's rows live in, and whether they must exist. */
-static int check_tables(hid_t f, const char *doc, const struct dims_of *dm, int all_records)
+static int check_tables(hid_t f, const char *doc, const struct dims_of *dm, int all_records, struct rows_seen *seen)
 {
     int checked = 0;
     const char *prefix = NULL;
@@ -154,6 +189,7 @@ static int check_tables(hid_t f, const char *doc, const struct dims_of *dm, int 
                      : !strncmp(p, "## Fleet series", 15)          ? "/series/"
                      : !strncmp(p, "## End state", 12)             ? "/final/"
                      : !strncmp(p, "## Static fleet data", 20)     ? "/fleet/"
+                     : !strncmp(p, "## Per-class parameters", 23)  ? "/classes/"
                                                                    : NULL;
         } else if (!strncmp(p, "`/eclipses` [", 13)) {
             prefix = "/eclipses/";
@@ -171,8 +207,13 @@ static int check_tables(hid_t f, const char *doc, const struct dims_of *dm, int 
                 must = all_records || strstr(row, "| yes |") != NULL;
             if (!strncmp(prefix, "/fleet/", 7) && strstr(row, "`sgp4_"))
                 must = 0; /* SGP4 runs only */
-            const int got = check_row(f, dm, prefix, row, must);
+            char path[160] = "";
+            const int got = check_row(f, dm, prefix, row, must, path, sizeof path);
             cr_assert_neq(got, -1, "cannot read the table row: %s", row);
+            if (got == 1 && seen) {
+                cr_assert_lt(seen->n, (int)(sizeof seen->path / sizeof seen->path[0]));
+                snprintf(seen->path[seen->n++], sizeof seen->path[0], "%s", path);
+            }
             if (records && !all_records && !must)
                 cr_assert_eq(got, 0, "%s%.*s is recorded though not in the default set", prefix, 30, row);
             checked += got;
@@ -212,19 +253,21 @@ Test(schema, every_dataset_is_documented_with_its_shape_type_and_units)
     snprintf(title, sizeof title, "(schema %s)", ODT_SNAPSHOT_SCHEMA_VERSION);
     cr_assert_not_null(strstr(doc, title), "docs/snapshot.md documents schema %s", ODT_SNAPSHOT_SCHEMA_VERSION);
 
-    struct visit v = {doc, 0, 0, 0, "", ""};
+    struct dims_of dm;
+    dims_of_file(f, &dm);
+    static struct rows_seen seen;
+    seen.n = 0;
+    const int checked = check_tables(f, doc, &dm, 0, &seen);
+    cr_log_info("%d table rows checked against the file", checked);
+    cr_assert_gt(checked, 90);
+
+    struct visit v = {doc, &seen, 0, 0, 0, "", ""};
     H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_NATIVE, check_dataset, &v, H5O_INFO_BASIC);
     cr_log_info("%d datasets checked", v.datasets);
     cr_assert_gt(v.datasets, 60);
     cr_assert_eq(v.undocumented, 0, "%d datasets missing from docs/snapshot.md, the first %s", v.undocumented,
                  v.first_undocumented);
     cr_assert_eq(v.no_units, 0, "%d datasets without units/long_name, the first %s", v.no_units, v.first_no_units);
-
-    struct dims_of dm;
-    dims_of_file(f, &dm);
-    const int checked = check_tables(f, doc, &dm, 0);
-    cr_log_info("%d table rows checked against the file", checked);
-    cr_assert_gt(checked, 90);
     H5Fclose(f);
     free(doc);
     odt_test_rmtree(dir);
@@ -258,7 +301,7 @@ Test(schema, every_field_recorded_as_documented)
     struct dims_of dm;
     dims_of_file(f, &dm);
     cr_assert_eq(dm.M, 2, "every 4 of 6 satellites: 0 and 4");
-    const int checked = check_tables(f, doc, &dm, 1);
+    const int checked = check_tables(f, doc, &dm, 1, NULL);
     cr_assert_gt(checked, 100);
     H5Fclose(f);
     free(doc);
