@@ -117,9 +117,18 @@ Test(node, throttling_above_the_limit_and_shutdown)
     step(&g, 1, 20000.0, mid, 0.0);
     const double throttled = g.ns.capacity;
     cr_assert(throttled > 0.0 && throttled < full, "between the limits: %g of %g", throttled, full);
-    /* independently: half the board power allowed, the capacity at that budget */
-    const double expect = odt_node_spec_capacity(s, s->n_accel, 0.5 * s->n_accel * s->type.board_power_w);
+    /* by hand: midway between the limits the firmware allows half the board power; every accelerator then
+       runs at the cap 0.5 (above the lowest cap 0.286 and the efficient floor), so with
+       P = P_idle + (P_board - P_idle) x^gamma the clock fraction is x = ((0.5 P_board - P_idle) / (P_board -
+       P_idle))^(1/gamma), and the throughput n T_full x (T ~ x) */
+    cr_assert_gt(0.5, s->type.min_cap_fraction, "the case needs a cap above the lowest one");
+    const double pb = s->type.board_power_w, pi = s->type.idle_power_w;
+    const double x = pow((0.5 * pb - pi) / (pb - pi), 1.0 / s->type.dvfs_exponent);
+    const double expect = s->n_accel * s->type.tokens_per_s_full * x;
     cr_assert(fabs(throttled - expect) < 1e-9 * expect, "throttled %g, expected %g", throttled, expect);
+    /* the default H200 node: 8 x 3964 tokens/s x ((350 - 70) / 630)^(1/3.85) = 25,689 tokens/s */
+    if (s->n_accel == 8 && pb == 700.0 && pi == 70.0 && s->type.dvfs_exponent == 3.85)
+        cr_assert(fabs(throttled - 25689.03) < 0.01, "throttled %g, expected 25,689.03 tokens/s", throttled);
     cr_assert_gt(g.ns.lost_heat, 0.0);
     step(&g, 2, 20000.0, s->t_shutdown_k + 1.0, 0.0);
     cr_assert_eq(g.ns.capacity, 0.0, "above shutdown: no compute");
