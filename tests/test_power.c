@@ -1,5 +1,5 @@
 /*
- * test_power.c: solar array output (power_thermal/solar.h), the power balance
+ * test_power.c: solar array output (power_thermal/array.h, power_thermal/solar.h), the power balance
  * with a battery (power_thermal/battery.h), load shedding of the compute node
  * and the energy bookkeeping of the composed step
  * (kernels/step.h) over a day.
