@@ -43,8 +43,8 @@
 #include "host/scenario.h"
 #include "kernels/backend.h"
 #include "kernels/step.h"
+#include "tests/backend_util.h"
 
-#define MAX_FIELDS 128
 #define SUM_REL_TOL 1e-12 /* sums in another order: |d| <= SUM_REL_TOL x sum of |terms| */
 #define DISPATCH_EVERY 30 /* steps between two dispatch updates of the test inputs */
 
@@ -154,64 +154,6 @@ static struct odt_backend *make(const struct odt_backend_ops *ops, const struct 
     return b;
 }
 
-/* ------------------------------------------------------------------ downloads into a fleet */
-
-/* The indices of the fields whose role is in mask (ODT_ROLE_MASK bits). */
-static int fields_of(unsigned mask, int *fld)
-{
-    int nf, m = 0;
-    const struct odt_field_info *fi = odt_fleet_fields(&nf);
-    for (int k = 0; k < nf; ++k)
-        if (mask & ODT_ROLE_MASK(fi[k].role))
-            fld[m++] = k;
-    return m;
-}
-
-static int field(const char *name)
-{
-    const int k = odt_fleet_field_index(name, 0);
-    cr_assert_geq(k, 0, "no field %s", name);
-    return k;
-}
-
-/* Download fields fld[0..nf-1] exactly (each in its C type, all satellites) and store them into out
-   component-major, as a fleet keeps them: the test undoes the download's [i][c] interleaving. */
-static void download_fields(const struct odt_backend_ops *ops, struct odt_backend *b, struct odt_fleet *out,
-                            const int *fld, int nf)
-{
-    int nt;
-    const struct odt_field_info *fi = odt_fleet_fields(&nt);
-    const size_t n = out->n;
-    void *dst[MAX_FIELDS];
-    for (int k = 0; k < nf; ++k) {
-        dst[k] = ops->host_alloc(b, n * (size_t)fi[fld[k]].ncomp * fi[fld[k]].elem_size);
-        cr_assert_not_null(dst[k]);
-    }
-    const struct odt_download req = {nf, fld, NULL, 0};
-    cr_assert_eq(ops->download(b, &req, dst), ODT_OK, "%s download: %s", ops->name, ops->last_error(b));
-    cr_assert_eq(ops->download_wait(b), ODT_OK, "%s", ops->last_error(b));
-    for (int k = 0; k < nf; ++k) {
-        const struct odt_field_info *F = &fi[fld[k]];
-        char *to = odt_fleet_field_ptr(out, F);
-        for (size_t i = 0; i < n; ++i)
-            for (int c = 0; c < F->ncomp; ++c)
-                memcpy(to + ((size_t)c * n + i) * F->elem_size,
-                       (const char *)dst[k] + (i * (size_t)F->ncomp + (size_t)c) * F->elem_size, F->elem_size);
-        ops->host_free(b, dst[k]);
-    }
-}
-
-/* A new fleet out (PARAM from s->init) with every STATE and OUT field downloaded. */
-static void download_state(const struct odt_backend_ops *ops, struct odt_backend *b, const struct setup *s,
-                           struct odt_fleet *out)
-{
-    cr_assert_eq(odt_fleet_alloc(out, s->init.n), ODT_OK);
-    odt_fleet_copy(out, &s->init, ODT_ROLE_MASK(ODT_FIELD_PARAM));
-    int fld[MAX_FIELDS];
-    const int nf = fields_of(ODT_ROLE_MASK(ODT_FIELD_STATE) | ODT_ROLE_MASK(ODT_FIELD_OUT), fld);
-    download_fields(ops, b, out, fld, nf);
-}
-
 /* Every STATE and OUT field of a and b, bit for bit. */
 static void assert_identical(const struct odt_fleet *a, const struct odt_fleet *b, const char *what)
 {
@@ -245,50 +187,8 @@ static void assert_identical(const struct odt_fleet *a, const struct odt_fleet *
 
 /* ------------------------------------------------------------------ event lists */
 
-struct evlist {
-    struct odt_event_row *r;
-    size_t n, cap;
-};
-
-static void take_events(const struct odt_backend_ops *ops, struct odt_backend *b, struct evlist *L)
-{
-    const struct odt_event_row *rows = NULL;
-    size_t n = 0;
-    cr_assert_eq(ops->collect_events(b, &rows, &n), ODT_OK, "%s", ops->last_error(b));
-    if (!n)
-        return;
-    cr_assert_not_null(rows);
-    if (L->n + n > L->cap) {
-        L->cap = 2 * (L->n + n);
-        L->r = realloc(L->r, sizeof *L->r * L->cap);
-        cr_assert_not_null(L->r);
-    }
-    memcpy(L->r + L->n, rows, sizeof *rows * n);
-    L->n += n;
-}
-
-static int cmp_sat_kind_t0(const void *pa, const void *pb)
-{
-    const struct odt_event_row *a = pa, *b = pb;
-    if (a->satellite != b->satellite)
-        return a->satellite < b->satellite ? -1 : 1;
-    if (a->kind != b->kind)
-        return a->kind < b->kind ? -1 : 1;
-    if (a->t0_s != b->t0_s)
-        return a->t0_s < b->t0_s ? -1 : 1;
-    if (a->t1_s != b->t1_s)
-        return a->t1_s < b->t1_s ? -1 : 1;
-    return (a->number > b->number) - (a->number < b->number);
-}
-
-static void sort_events(struct evlist *L)
-{
-    if (L->n)
-        qsort(L->r, L->n, sizeof *L->r, cmp_sat_kind_t0);
-}
-
 /* Two sorted lists, bit for bit. */
-static void assert_same_events(const struct evlist *a, const struct evlist *b, const char *what)
+static void assert_same_events(const struct odt_test_events *a, const struct odt_test_events *b, const char *what)
 {
     cr_assert_eq(a->n, b->n, "%s: %zu vs %zu event rows", what, a->n, b->n);
     for (size_t k = 0; k < a->n; ++k) {
@@ -308,7 +208,7 @@ struct run_out {
     int nsnap;
     struct odt_fleet final; /* the state at the end (before close_events) */
     double *series;         /* (steps + 1) rows: the epoch's, then one per step */
-    struct evlist ev;       /* every row, collected after every call and after close_events, sorted */
+    struct odt_test_events ev;       /* every row, collected after every call and after close_events, sorted */
     double *totals;         /* reduce at the end: nc x ODT_TV_N */
 };
 
@@ -338,16 +238,16 @@ static void run_full(const struct odt_backend_ops *ops, const struct setup *s, i
             x[q].series_slot = q;
         cr_assert_eq(ops->advance(b, x, k, rows), ODT_OK, "%s", ops->last_error(b));
         memcpy(o->series + (size_t)first * s->row, rows, sizeof(double) * s->row * (size_t)k);
-        take_events(ops, b, &o->ev);
+        odt_test_take_events(ops, b, &o->ev);
         if (snaps)
-            download_state(ops, b, s, &o->snap[o->nsnap++]);
+            odt_test_download_state(ops, b, &s->init, &o->snap[o->nsnap++]);
         done += k;
     }
-    download_state(ops, b, s, &o->final);
+    odt_test_download_state(ops, b, &s->init, &o->final);
     cr_assert_eq(ops->reduce(b, o->totals), ODT_OK, "%s", ops->last_error(b));
     cr_assert_eq(ops->close_events(b, (double)s->steps * s->sc.step_s), ODT_OK, "%s", ops->last_error(b));
-    take_events(ops, b, &o->ev);
-    sort_events(&o->ev);
+    odt_test_take_events(ops, b, &o->ev);
+    odt_test_sort_events(&o->ev);
     /* a second collect has nothing new */
     const struct odt_event_row *none = NULL;
     size_t n_none = 1;
@@ -544,7 +444,7 @@ static void serial_totals(const struct setup *s, const struct odt_fleet *f, doub
             m[(int)own[k][0]] += fabs(w * own[k][1]) + fabs(w);
         }
         for (size_t k = 0; k < nmap; ++k) {
-            const struct odt_field_info *F = &fi[field(map[k].name)];
+            const struct odt_field_info *F = &fi[odt_test_field(map[k].name)];
             const void *p = odt_fleet_field_ptr(f, F);
             const double v = F->is_int ? (double)((const int32_t *)p)[i] : ((const double *)p)[i];
             t[map[k].v] += w * v;
@@ -594,7 +494,7 @@ Test(backend_cpu, reduce_matches_serial_sums_and_any_thread_count)
             odt_fleet_copy(&f, &s.init, ODT_ROLES_ALL);
             assert_totals(&s, tot0[0], &f, "totals of the uploaded fleet");
             odt_fleet_free(&f);
-            download_state(&odt_backend_cpu, b, &s, &f);
+            odt_test_download_state(&odt_backend_cpu, b, &s.init, &f);
             const double worst = assert_totals(&s, tot[0], &f, "totals after 60 steps");
             cr_log_info("reduce vs serial sum: largest |d| / sum |terms| = %.3g (bound %.0e)", worst, SUM_REL_TOL);
             /* not vacuous */
@@ -727,10 +627,10 @@ static void series_test(const char *shadow)
     struct setup s;
     setup_init(&s, big_text(shadow));
     const size_t n = s.init.n;
-    int fld[MAX_FIELDS];
+    int fld[ODT_TEST_MAX_FIELDS];
     const int nsf = (int)(sizeof series_fields / sizeof series_fields[0]);
     for (int k = 0; k < nsf; ++k)
-        fld[k] = field(series_fields[k]);
+        fld[k] = odt_test_field(series_fields[k]);
 
     /* the reference: one step per call, the state downloaded after each */
     struct odt_backend *b = make(&odt_backend_cpu, &s, 2, 1, 0, 1);
@@ -743,7 +643,7 @@ static void series_test(const char *shadow)
     double *mag = malloc(sizeof(double) * s.row * (size_t)(s.steps + 1));
     for (long j = 0; j <= s.steps; ++j) {
         cr_assert_eq(odt_backend_cpu.advance(b, &s.in[j], 1, NULL), ODT_OK, "%s", odt_backend_cpu.last_error(b));
-        download_fields(&odt_backend_cpu, b, &cur, fld, nsf);
+        odt_test_download_fields(&odt_backend_cpu, b, &cur, fld, nsf);
         serial_row(&s, &cur, &prev, ref + (size_t)j * s.row, mag + (size_t)j * s.row);
         odt_fleet_copy(&prev, &cur, ODT_ROLE_MASK(ODT_FIELD_STATE) | ODT_ROLE_MASK(ODT_FIELD_OUT));
     }
@@ -881,7 +781,7 @@ static void events_test(const char *shadow)
     const int conical = s.sc.shadow_model == ODT_SHADOW_CONICAL;
 
     /* the independent detection: every step alone, illumination and the reliability counters sampled after it */
-    const int fld[3] = {field("illumination"), field("restarts"), field("accel_failed")};
+    const int fld[3] = {odt_test_field("illumination"), odt_test_field("restarts"), odt_test_field("accel_failed")};
     double *illum = malloc(sizeof(double) * n * (size_t)(steps + 1));
     int32_t *restarts = malloc(sizeof(int32_t) * n * (size_t)(steps + 1));
     int32_t *failed = malloc(sizeof(int32_t) * n * (size_t)(steps + 1));
@@ -890,7 +790,7 @@ static void events_test(const char *shadow)
     struct odt_backend *b = make(&odt_backend_cpu, &s, 1, 1, 0, 1);
     for (long j = 0; j <= steps; ++j) {
         cr_assert_eq(odt_backend_cpu.advance(b, &s.in[j], 1, NULL), ODT_OK, "%s", odt_backend_cpu.last_error(b));
-        download_fields(&odt_backend_cpu, b, &cur, fld, 3);
+        odt_test_download_fields(&odt_backend_cpu, b, &cur, fld, 3);
         memcpy(illum + (size_t)j * n, cur.illumination, sizeof(double) * n);
         memcpy(restarts + (size_t)j * n, cur.restarts, sizeof(int32_t) * n);
         memcpy(failed + (size_t)j * n, cur.accel_failed, sizeof(int32_t) * n);
@@ -907,7 +807,7 @@ static void events_test(const char *shadow)
         snprintf(what, sizeof what, "%s shadow, events on 1 vs %d threads", shadow, t + 1);
         assert_same_events(&o[0].ev, &o[t].ev, what);
     }
-    const struct evlist *L = &o[0].ev;
+    const struct odt_test_events *L = &o[0].ev;
     size_t count[2][3] = {{0}}; /* [umbra, shadow][complete, cut by the start, cut by the end] */
     size_t n_restart = 0, n_failure = 0;
     for (size_t i = 0, at = 0; i < n; ++i) {
@@ -1041,7 +941,7 @@ Test(backend_cpu, masked_download_types_interleaving_and_subset)
 
     int nf;
     const struct odt_field_info *fi = odt_fleet_fields(&nf);
-    int fld[MAX_FIELDS], nsel = 0;
+    int fld[ODT_TEST_MAX_FIELDS], nsel = 0;
     for (int q = 0; q < nf; ++q)
         /* events_lost and the slots depend on the compactions, which the host reference does not do */
         if (fi[q].role != ODT_FIELD_EVENT && strcmp(fi[q].name, "events_lost") != 0)
@@ -1049,11 +949,11 @@ Test(backend_cpu, masked_download_types_interleaving_and_subset)
 
     /* every field in each storage type it can take, all satellites: exact (NULL), F64, F32, and I32 for the
        integer fields and two bounded doubles */
-    const int bounded[2] = {field("battery_energy"), field("elapsed_time")};
+    const int bounded[2] = {odt_test_field("battery_energy"), odt_test_field("elapsed_time")};
     struct odt_backend_stats st0, st1;
     for (int mode = 0; mode < 4; ++mode) {
-        enum odt_storage store[MAX_FIELDS];
-        int use[MAX_FIELDS], nuse = 0;
+        enum odt_storage store[ODT_TEST_MAX_FIELDS];
+        int use[ODT_TEST_MAX_FIELDS], nuse = 0;
         for (int q = 0; q < nsel; ++q) {
             const struct odt_field_info *F = &fi[fld[q]];
             if (mode == 3 && !F->is_int && fld[q] != bounded[0] && fld[q] != bounded[1])
@@ -1063,7 +963,7 @@ Test(backend_cpu, masked_download_types_interleaving_and_subset)
         }
         const struct odt_download req = {nuse, use, mode == 0 ? NULL : store, 0};
         size_t per_sat = 0;
-        void *dst[MAX_FIELDS];
+        void *dst[ODT_TEST_MAX_FIELDS];
         for (int q = 0; q < nuse; ++q) {
             const struct odt_field_info *F = &fi[use[q]];
             const size_t es = mode == 0 ? F->elem_size : odt_storage_size(store[q]);
@@ -1118,7 +1018,7 @@ Test(backend_cpu, masked_download_types_interleaving_and_subset)
     cr_assert_eq(odt_backend_cpu.set_subset(b, bad1, 2), ODT_ERR_VALUE);
     cr_assert_not_null(strstr(odt_backend_cpu.last_error(b), "outside"), "%s", odt_backend_cpu.last_error(b));
     cr_assert_eq(odt_backend_cpu.set_subset(b, bad2, 1), ODT_ERR_VALUE);
-    const int sf[4] = {field("position"), field("node_temperature"), field("accel_working"), field("illumination")};
+    const int sf[4] = {odt_test_field("position"), odt_test_field("node_temperature"), odt_test_field("accel_working"), odt_test_field("illumination")};
     const enum odt_storage ss[4] = {ODT_STORE_F32, ODT_STORE_F64, ODT_STORE_I32, ODT_STORE_F32};
     const struct odt_download sreq = {4, sf, ss, 1};
     cr_assert_eq(odt_download_bytes_per_sat(&sreq), 3 * 4 + 4 * 8 + 4 + 4);
@@ -1149,8 +1049,8 @@ Test(backend_cpu, masked_download_types_interleaving_and_subset)
 
     /* downloads leave the state alone */
     struct odt_fleet after;
-    download_state(&odt_backend_cpu, b, &s, &after);
-    int dfld[MAX_FIELDS];
+    odt_test_download_state(&odt_backend_cpu, b, &s.init, &after);
+    int dfld[ODT_TEST_MAX_FIELDS];
     int nd = 0;
     for (int q = 0; q < nsel; ++q)
         if (fi[fld[q]].role != ODT_FIELD_PARAM)
@@ -1175,9 +1075,9 @@ Test(backend_cpu, upload_download_round_trip)
     /* the upload takes the parameters and the state (the outputs and the event slots are the backend's own) */
     struct odt_fleet back;
     cr_assert_eq(odt_fleet_alloc(&back, s.init.n), ODT_OK);
-    int fld[MAX_FIELDS];
-    const int nf = fields_of(ODT_ROLE_MASK(ODT_FIELD_PARAM) | ODT_ROLE_MASK(ODT_FIELD_STATE), fld);
-    download_fields(&odt_backend_cpu, b, &back, fld, nf);
+    int fld[ODT_TEST_MAX_FIELDS];
+    const int nf = odt_test_fields_of(ODT_ROLE_MASK(ODT_FIELD_PARAM) | ODT_ROLE_MASK(ODT_FIELD_STATE), fld);
+    odt_test_download_fields(&odt_backend_cpu, b, &back, fld, nf);
     int nt, compared = 0;
     const struct odt_field_info *fi = odt_fleet_fields(&nt);
     for (int k = 0; k < nt; ++k)
@@ -1206,7 +1106,7 @@ Test(backend_cpu, zero_length_step_keeps_the_state)
     struct odt_fleet out;
     struct odt_backend *b = make(&odt_backend_cpu, &s, 2, 1, 0, 1);
     cr_assert_eq(odt_backend_cpu.advance(b, &s.in[0], 1, NULL), ODT_OK);
-    download_state(&odt_backend_cpu, b, &s, &out);
+    odt_test_download_state(&odt_backend_cpu, b, &s.init, &out);
     const size_t n = s.init.n;
     size_t open = 0;
     for (size_t i = 0; i < n; ++i) {
@@ -1239,7 +1139,7 @@ Test(backend_cpu, bad_calls_are_refused_and_change_nothing)
     struct odt_backend *b = make(&odt_backend_cpu, &s, 2, 4, 2, 4);
     struct odt_fleet before, after;
     cr_assert_eq(odt_backend_cpu.advance(b, &s.in[0], 1, NULL), ODT_OK);
-    download_state(&odt_backend_cpu, b, &s, &before);
+    odt_test_download_state(&odt_backend_cpu, b, &s.init, &before);
     struct odt_step_input x[5];
     memcpy(x, &s.in[1], sizeof x);
     double rows[2 * 2 * ODT_SV_N];
@@ -1250,7 +1150,7 @@ Test(backend_cpu, bad_calls_are_refused_and_change_nothing)
     cr_assert_not_null(strstr(odt_backend_cpu.last_error(b), "slot"), "%s", odt_backend_cpu.last_error(b));
     x[1].series_slot = 0;
     cr_assert_neq(odt_backend_cpu.advance(b, x, 4, NULL), ODT_OK, "a series slot without a series buffer accepted");
-    download_state(&odt_backend_cpu, b, &s, &after);
+    odt_test_download_state(&odt_backend_cpu, b, &s.init, &after);
     assert_identical(&before, &after, "after refused calls");
     cr_assert_eq(odt_backend_cpu.advance(b, x, 4, rows), ODT_OK, "%s", odt_backend_cpu.last_error(b));
     odt_fleet_free(&before);
@@ -1364,7 +1264,7 @@ Test(fleet_fields, table_is_consistent)
     int nf;
     const struct odt_field_info *fi = odt_fleet_fields(&nf);
     cr_assert_gt(nf, 0);
-    cr_assert_leq(nf, MAX_FIELDS);
+    cr_assert_leq(nf, ODT_TEST_MAX_FIELDS);
     int roles[4] = {0, 0, 0, 0};
     for (int k = 0; k < nf; ++k) {
         cr_assert(fi[k].name && fi[k].name[0]);

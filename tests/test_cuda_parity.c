@@ -88,12 +88,12 @@
 #include "host/fleet_build.h"
 #include "host/scenario.h"
 #include "kernels/backend.h"
+#include "tests/backend_util.h"
 
 #define CHUNK 60            /* steps per advance() on the device, as a 10 min snapshot interval at 10 s */
 #define NEAR_BOUNDARY_KM 1e-6
 #define ILLUM_TOL_CONICAL 1e-7 /* see the table above */
 #define SUM_ROUND_REL 1e-11    /* rounding of a sum of the fleet's terms in any order, relative to sum |terms| */
-#define MAX_FIELDS 128
 
 static const struct odt_backend_ops *device_ops(void)
 {
@@ -187,54 +187,6 @@ static struct odt_backend *make_backend(const struct odt_backend_ops *ops, const
     cr_assert_eq(ops->create(&b, &c, err, sizeof err), ODT_OK, "%s backend: %s", ops->name, err);
     cr_assert_eq(ops->upload(b, &s->init), ODT_OK, "%s upload: %s", ops->name, ops->last_error(b));
     return b;
-}
-
-static int field(const char *name)
-{
-    const int k = odt_fleet_field_index(name, 0);
-    cr_assert_geq(k, 0, "no field %s", name);
-    return k;
-}
-
-/* Download fields fld[0..nf-1] exactly (C types, all satellites) into out, component-major (the [i][c]
-   interleaving undone here). */
-static void download_fields(const struct odt_backend_ops *ops, struct odt_backend *b, struct odt_fleet *out,
-                            const int *fld, int nf)
-{
-    int nt;
-    const struct odt_field_info *fi = odt_fleet_fields(&nt);
-    const size_t n = out->n;
-    void *dst[MAX_FIELDS];
-    for (int k = 0; k < nf; ++k) {
-        dst[k] = ops->host_alloc(b, n * (size_t)fi[fld[k]].ncomp * fi[fld[k]].elem_size);
-        cr_assert_not_null(dst[k], "%s", ops->last_error(b));
-    }
-    const struct odt_download req = {nf, fld, NULL, 0};
-    cr_assert_eq(ops->download(b, &req, dst), ODT_OK, "%s download: %s", ops->name, ops->last_error(b));
-    cr_assert_eq(ops->download_wait(b), ODT_OK, "%s download_wait: %s", ops->name, ops->last_error(b));
-    for (int k = 0; k < nf; ++k) {
-        const struct odt_field_info *F = &fi[fld[k]];
-        char *to = odt_fleet_field_ptr(out, F);
-        for (size_t i = 0; i < n; ++i)
-            for (int c = 0; c < F->ncomp; ++c)
-                memcpy(to + ((size_t)c * n + i) * F->elem_size,
-                       (const char *)dst[k] + (i * (size_t)F->ncomp + (size_t)c) * F->elem_size, F->elem_size);
-        ops->host_free(b, dst[k]);
-    }
-}
-
-/* A new fleet out (PARAM from s->init) with every STATE and OUT field downloaded. */
-static void download_state(const struct odt_backend_ops *ops, struct odt_backend *b, const struct setup *s,
-                           struct odt_fleet *out)
-{
-    cr_assert_eq(odt_fleet_alloc(out, s->init.n), ODT_OK);
-    odt_fleet_copy(out, &s->init, ODT_ROLE_MASK(ODT_FIELD_PARAM));
-    int nf, fld[MAX_FIELDS], m = 0;
-    const struct odt_field_info *fi = odt_fleet_fields(&nf);
-    for (int k = 0; k < nf; ++k)
-        if (fi[k].role == ODT_FIELD_STATE || fi[k].role == ODT_FIELD_OUT)
-            fld[m++] = k;
-    download_fields(ops, b, out, fld, m);
 }
 
 /* ------------------------------------------------------------------ tolerances */
@@ -336,42 +288,6 @@ static size_t compare(const struct setup *s, const struct odt_fleet *cpu, const 
 }
 
 /* ------------------------------------------------------------------ event lists */
-
-struct evlist {
-    struct odt_event_row *r;
-    size_t n, cap;
-};
-
-static void take_events(const struct odt_backend_ops *ops, struct odt_backend *b, struct evlist *L)
-{
-    const struct odt_event_row *rows = NULL;
-    size_t n = 0;
-    cr_assert_eq(ops->collect_events(b, &rows, &n), ODT_OK, "%s collect_events: %s", ops->name, ops->last_error(b));
-    if (!n)
-        return;
-    cr_assert_not_null(rows);
-    if (L->n + n > L->cap) {
-        L->cap = 2 * (L->n + n);
-        L->r = realloc(L->r, sizeof *L->r * L->cap);
-        cr_assert_not_null(L->r);
-    }
-    memcpy(L->r + L->n, rows, sizeof *rows * n);
-    L->n += n;
-}
-
-static int cmp_sat_kind_t0(const void *pa, const void *pb)
-{
-    const struct odt_event_row *a = pa, *b = pb;
-    if (a->satellite != b->satellite)
-        return a->satellite < b->satellite ? -1 : 1;
-    if (a->kind != b->kind)
-        return a->kind < b->kind ? -1 : 1;
-    if (a->t0_s != b->t0_s)
-        return a->t0_s < b->t0_s ? -1 : 1;
-    if (a->t1_s != b->t1_s)
-        return a->t1_s < b->t1_s ? -1 : 1;
-    return (a->number > b->number) - (a->number < b->number);
-}
 
 /* ------------------------------------------------------------------ serial references */
 
@@ -515,11 +431,11 @@ static void serial_row(const struct setup *s, const struct odt_fleet *cur, const
     const struct odt_field_info *Fm[SV_MAP_N];
     struct tol tm[SV_MAP_N];
     for (int m = 0; m < SV_MAP_N; ++m) {
-        Fm[m] = &fi[field(sv_map[m].field)];
+        Fm[m] = &fi[odt_test_field(sv_map[m].field)];
         tm[m] = field_tol(Fm[m], sm);
         scale[m] = field_scale(cur, Fm[m]);
     }
-    const struct odt_field_info *Ft = &fi[field("temperature")], *Fe = &fi[field("battery_energy")];
+    const struct odt_field_info *Ft = &fi[odt_test_field("temperature")], *Fe = &fi[odt_test_field("battery_energy")];
     const struct tol tt = field_tol(Ft, sm), te = field_tol(Fe, sm);
     const double scale_e = field_scale(cur, Fe);
     for (size_t i = 0; i < n; ++i) {
@@ -615,7 +531,7 @@ struct run_out {
     double *series;         /* (steps + 1) rows */
     double *ptol;           /* run_stepwise: the parity tolerance of every series value */
     int *excl;              /* run_stepwise: (steps + 1) x nc satellites excused */
-    struct evlist ev;       /* every row (close_events included), sorted by (satellite, kind, start) */
+    struct odt_test_events ev;       /* every row (close_events included), sorted by (satellite, kind, start) */
 };
 
 static void run_alloc(const struct setup *s, struct run_out *o)
@@ -642,7 +558,7 @@ static void snapshot(const struct odt_backend_ops *ops, struct odt_backend *b, c
                      struct run_out *o)
 {
     cr_assert_lt(o->nsnap, s->ndl);
-    download_state(ops, b, s, &o->snap[o->nsnap]);
+    odt_test_download_state(ops, b, &s->init, &o->snap[o->nsnap]);
     double *t = o->tot + (size_t)o->nsnap * (size_t)s->nc * ODT_TV_N;
     cr_assert_eq(ops->reduce(b, t), ODT_OK, "%s reduce: %s", ops->name, ops->last_error(b));
     char what[96];
@@ -656,9 +572,9 @@ static void finish(const struct odt_backend_ops *ops, struct odt_backend *b, con
 {
     cr_assert_eq(o->nsnap, s->ndl);
     cr_assert_eq(ops->close_events(b, (double)s->steps * s->sc.step_s), ODT_OK, "%s", ops->last_error(b));
-    take_events(ops, b, &o->ev);
+    odt_test_take_events(ops, b, &o->ev);
     if (o->ev.n)
-        qsort(o->ev.r, o->ev.n, sizeof *o->ev.r, cmp_sat_kind_t0);
+        odt_test_sort_events(&o->ev);
     const struct odt_fleet *last = &o->snap[s->ndl - 1];
     for (size_t i = 0; i < last->n; ++i)
         cr_assert_eq(last->events_lost[i], 0, "%s: satellite %zu lost %d events", ops->name, i, last->events_lost[i]);
@@ -685,7 +601,7 @@ static void run_chunked(const struct odt_backend_ops *ops, const struct setup *s
             x[q].series_slot = q;
         cr_assert_eq(ops->advance(b, x, k, rows), ODT_OK, "%s advance: %s", ops->name, ops->last_error(b));
         memcpy(o->series + (size_t)first * s->row, rows, sizeof(double) * s->row * (size_t)k);
-        take_events(ops, b, &o->ev);
+        odt_test_take_events(ops, b, &o->ev);
         snapshot(ops, b, s, o);
         done += k;
     }
@@ -717,10 +633,10 @@ static void run_stepwise(const struct odt_backend_ops *ops, const struct setup *
     cr_assert_eq(odt_fleet_alloc(&prev, n), ODT_OK);
     odt_fleet_copy(&cur, &s->init, ODT_ROLES_ALL);
     odt_fleet_copy(&prev, &s->init, ODT_ROLES_ALL);
-    int fld[MAX_FIELDS];
+    int fld[ODT_TEST_MAX_FIELDS];
     const int nsf = (int)(sizeof step_fields / sizeof step_fields[0]);
     for (int k = 0; k < nsf; ++k)
-        fld[k] = field(step_fields[k]);
+        fld[k] = odt_test_field(step_fields[k]);
     for (size_t i = 0; i < n; ++i)
         near[i] = LONG_MAX;
     double *ref = malloc(sizeof(double) * s->row), *mag = malloc(sizeof(double) * s->row);
@@ -729,8 +645,8 @@ static void run_stepwise(const struct odt_backend_ops *ops, const struct setup *
         x.series_slot = 0;
         double *row = o->series + (size_t)step * s->row;
         cr_assert_eq(ops->advance(b, &x, 1, row), ODT_OK, "%s advance: %s", ops->name, ops->last_error(b));
-        take_events(ops, b, &o->ev);
-        download_fields(ops, b, &cur, fld, nsf);
+        odt_test_take_events(ops, b, &o->ev);
+        odt_test_download_fields(ops, b, &cur, fld, nsf);
         const double *su = s->in[step].sun_unit;
         for (size_t i = 0; i < n; ++i) {
             const double r[3] = {cur.position[i], cur.position[n + i], cur.position[2 * n + i]};
@@ -813,7 +729,7 @@ static void compare_totals(const struct setup *s, const struct run_out *cpu, con
 }
 
 /* The rows of the satellites never excused. */
-static void filter_events(const struct evlist *L, const long *near, struct evlist *out)
+static void filter_events(const struct odt_test_events *L, const long *near, struct odt_test_events *out)
 {
     out->r = malloc(sizeof *out->r * (L->n ? L->n : 1));
     out->n = out->cap = 0;
@@ -826,7 +742,7 @@ static void compare_events(const struct setup *s, const struct run_out *cpu, con
                            const long *near, const char *shadow)
 {
     const double tol_s = 2.0 * 1e-3; /* 2 x eclipse_tol_s (odt_backend_config_init) */
-    struct evlist a, g;
+    struct odt_test_events a, g;
     filter_events(&cpu->ev, near, &a);
     filter_events(&gpu->ev, near, &g);
     cr_assert_eq(a.n, g.n, "%s shadow: %zu event rows on the CPU, %zu on the device", shadow, a.n, g.n);
@@ -1002,8 +918,8 @@ Test(cuda_parity, masked_download)
 
     /* every STATE and OUT field converted: doubles to float32, integers to int32, float32 and float64 */
     for (int mode = 0; mode < 3; ++mode) {
-        int use[MAX_FIELDS], nuse = 0;
-        enum odt_storage store[MAX_FIELDS];
+        int use[ODT_TEST_MAX_FIELDS], nuse = 0;
+        enum odt_storage store[ODT_TEST_MAX_FIELDS];
         for (int k = 0; k < nf; ++k) {
             if (fi[k].role != ODT_FIELD_STATE && fi[k].role != ODT_FIELD_OUT)
                 continue;
@@ -1012,7 +928,7 @@ Test(cuda_parity, masked_download)
             use[nuse] = k;
             store[nuse++] = mode == 0 ? ODT_STORE_F32 : mode == 1 ? ODT_STORE_I32 : ODT_STORE_F64;
         }
-        void *dst[MAX_FIELDS];
+        void *dst[ODT_TEST_MAX_FIELDS];
         for (int q = 0; q < nuse; ++q) {
             dst[q] = ops->host_alloc(b, n * (size_t)fi[use[q]].ncomp * odt_storage_size(store[q]));
             cr_assert_not_null(dst[q]);
@@ -1057,7 +973,7 @@ Test(cuda_parity, masked_download)
     cr_assert_eq(ops->set_subset(b, idx, m), ODT_OK, "%s", ops->last_error(b));
     const int32_t bad[] = {3, (int32_t)n};
     cr_assert_eq(ops->set_subset(b, bad, 2), ODT_ERR_VALUE, "a subset index outside the fleet was accepted");
-    const int sf[4] = {field("position"), field("node_temperature"), field("accel_working"), field("illumination")};
+    const int sf[4] = {odt_test_field("position"), odt_test_field("node_temperature"), odt_test_field("accel_working"), odt_test_field("illumination")};
     const enum odt_storage ss[4] = {ODT_STORE_F32, ODT_STORE_F64, ODT_STORE_I32, ODT_STORE_F32};
     const struct odt_download sreq = {4, sf, ss, 1};
     float *pos = ops->host_alloc(b, m * 3 * sizeof(float));
@@ -1083,7 +999,7 @@ Test(cuda_parity, masked_download)
 
     /* asynchronous: two downloads in flight (both staging buffers) while the device advances 60 more steps; once
        download_wait returns, they hold the state at their start */
-    const int af[2] = {field("battery_energy"), field("position")};
+    const int af[2] = {odt_test_field("battery_energy"), odt_test_field("position")};
     const struct odt_download areq = {2, af, NULL, 0};
     double *e1 = ops->host_alloc(b, n * sizeof(double)), *p1 = ops->host_alloc(b, n * 3 * sizeof(double));
     void *adst[2] = {e1, p1};
