@@ -136,8 +136,12 @@ def compare(ns, r, short_run=True):
         check(f"space / ground, {k['name']}", ns["ratio_by_entry"][c], k["space_ground_ratio"], E)
     # the fleet series holds float32 rows: its integral matches the end state to ~1e-6
     check("series energy vs end state, MWh", ns["series_solar_mwh"], en["solar_mwh"], 1e-5)
-    if short_run:  # the test's run: whole days from a midnight epoch
+    if short_run:  # the test's run: whole days from a midnight epoch, so the days make up the run
         check("whole UTC days", int(ns["whole"].sum()), round(r["run"]["duration_days"]))
+        for k in ay["classes"]:
+            per_day = ns["daily_kwh_m2"][k["name"]][ns["whole"]]
+            check(f"mean of the days x 365.2422 vs the run, {k['name']}", per_day.mean() * 365.2422,
+                  k["orbit_mean_kwh_m2_yr"], 1e-5)
     check("complete umbra passes", ns["umbra_passes"], ec["umbra_complete"])
     check("complete shadow intervals", ns["shadow_passes"], ec["shadow_complete"])
     check("longest umbra, s", ns["umbra_longest_s"], ec["umbra_longest_s"], E)
