@@ -11,7 +11,8 @@
 
 The code is the page's: every ```python block of docs/analysis.md, in order, in one namespace,
 with the environment variable SNAPSHOT naming the file. Nothing of it is copied here, so the
-page and the test cannot diverge.
+page and the test cannot diverge. A block that raises is reported in one line naming its line
+in the page (ODT_ANALYSIS_TRACEBACK=1 prints the traceback as well).
 """
 import contextlib
 import io
@@ -21,6 +22,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PAGE = os.path.join(HERE, "..", "docs", "analysis.md")
@@ -68,6 +70,10 @@ fleet:
 """
 
 
+class PageError(Exception):
+    """A block of the page raised: the message names the block's line and the snapshot."""
+
+
 def page_blocks(path):
     """The ```python blocks of the page: a list of (first line number, code)."""
     with open(path, encoding="utf-8") as fh:
@@ -96,7 +102,13 @@ def run_page(snapshot):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         for start, code in blocks:
-            exec(compile(code, f"{os.path.relpath(PAGE)}:{start}", "exec"), ns)
+            try:
+                exec(compile(code, f"{os.path.relpath(PAGE)}:{start}", "exec"), ns)
+            except Exception as e:  # one line naming the block; the traceback on request
+                if os.environ.get("ODT_ANALYSIS_TRACEBACK"):
+                    traceback.print_exc()
+                raise PageError(f"the block at {os.path.relpath(PAGE)}:{start} failed on {snapshot}: "
+                                f"{type(e).__name__}: {e}") from e
     return ns, out.getvalue()
 
 
@@ -217,4 +229,8 @@ def main(argv):
     return 1 if compare(ns, r) else 0
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    try:
+        sys.exit(main(sys.argv))
+    except PageError as e:
+        sys.stderr.write(f"analysis_example.py: error: {e} (ODT_ANALYSIS_TRACEBACK=1 for the traceback)\n")
+        sys.exit(1)
