@@ -62,3 +62,13 @@ if(ODT_BASH)
   add_test(NAME damaged_check COMMAND ${ODT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/damaged_check.sh $<TARGET_FILE:odtwin>)
   set_tests_properties(damaged_check PROPERTIES TIMEOUT 300)
 endif()
+
+# The worked analysis of docs/analysis.md: its python blocks run on a short run of three fleet
+# entries and their figures compared with odtwin report --json (analysis_example.py; 77: no h5py/numpy).
+if(ODT_PYTHON3)
+  add_test(NAME analysis_check COMMAND ${ODT_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analysis_example.py $<TARGET_FILE:odtwin>)
+  set_tests_properties(analysis_check PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)
+elseif(ODT_BASH)
+  add_test(NAME analysis_check COMMAND ${ODT_BASH} -c "echo 'SKIP: python3 not found'; exit 77")
+  set_tests_properties(analysis_check PROPERTIES SKIP_RETURN_CODE 77)
+endif()
