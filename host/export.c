@@ -569,7 +569,18 @@ static int select_satellites(struct ex *e, const int64_t *want, size_t nwant, in
             mark[col_of[want[k]]] = 1;
     }
     int rc = 0;
-    if (nmiss) {
+    size_t nout = 0; /* of the missing, those past the fleet's last index (sorted: the last ones) */
+    while (nout < nmiss && (size_t)missing[nmiss - 1 - nout] >= e->n)
+        ++nout;
+    if (nout) {
+        char a[256];
+        ranges_text(missing + (nmiss - nout), nout, a, sizeof a);
+        char last[48] = "";
+        if (e->n)
+            snprintf(last, sizeof last, " (indices 0-%zu)", e->n - 1);
+        rc = fail(e, "satellite%s %s %s not in the fleet of %zu satellites%s", nout > 1 ? "s" : "", a,
+                  nout > 1 ? "are" : "is", e->n, last);
+    } else if (nmiss) {
         char a[256], b[256];
         ranges_text(missing, nmiss, a, sizeof a);
         int64_t *rec = malloc(sizeof(int64_t) * (e->m ? e->m : 1));
