@@ -109,61 +109,6 @@ static int fail(struct ex *e, const char *fmt, ...)
 
 /* --------------------------------------------------------- HDF5 reading */
 
-static int link_exists(hid_t loc, const char *name)
-{
-    /* H5Lexists on "a/b" needs "a" to exist: test each component */
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", name);
-    for (char *p = buf + (buf[0] == '/');; ++p) {
-        if (*p == '/' || *p == '\0') {
-            const char c = *p;
-            *p = '\0';
-            if (H5Lexists(loc, buf, H5P_DEFAULT) <= 0)
-                return 0;
-            if (!c)
-                return 1;
-            *p = c;
-        }
-    }
-}
-
-/* Text attribute of object obj ("." the root), malloc'd; NULL when absent or not text. */
-static char *attr_text(hid_t loc, const char *obj, const char *name)
-{
-    const int root = !strcmp(obj, ".");
-    if (!root && !link_exists(loc, obj))
-        return NULL;
-    hid_t o = root ? loc : H5Oopen(loc, obj, H5P_DEFAULT);
-    if (o < 0)
-        return NULL;
-    char *s = NULL;
-    if (H5Aexists(o, name) > 0 && odt_h5_attr_get_string(o, name, &s) != 0)
-        s = NULL;
-    if (!root)
-        H5Oclose(o);
-    return s;
-}
-
-/* Rank and shape of a static (contiguous) dataset, -1 when absent or unreadable. */
-static int static_shape(hid_t loc, const char *name, hsize_t dims[3])
-{
-    int rank = -1;
-    if (!link_exists(loc, name) || H5LTget_dataset_ndims(loc, name, &rank) < 0 || rank < 1 || rank > 3)
-        return -1;
-    H5T_class_t c;
-    size_t sz;
-    return H5LTget_dataset_info(loc, name, dims, &c, &sz) < 0 ? -1 : rank;
-}
-
-/* Read the whole 1-D static dataset `name` of `count` elements into buf as memtype; 0 on success. */
-static int static_read(hid_t loc, const char *name, hid_t memtype, hsize_t count, void *buf)
-{
-    hsize_t dims[3];
-    if (static_shape(loc, name, dims) != 1 || dims[0] != count)
-        return -1;
-    return count == 0 || H5LTread_dataset(loc, name, memtype, buf) >= 0 ? 0 : -1;
-}
-
 /* Bytes per element of a dataset's stored type (0 when unknown). */
 static size_t stored_size(hid_t d)
 {
@@ -225,68 +170,25 @@ static void ex_free(struct ex *e)
     free(e->sel);
 }
 
-/* Does the last record of every dataset used read back whole (a kill may leave its index before its data)? */
-static int record_reads_back(struct ex *e, struct odt_h5_series *time_s, hsize_t r, double *buf)
-{
-    double t;
-    if (odt_h5_series_read(time_s, r, 1, &t) != 0 || !isfinite(t))
-        return 0;
-    for (int k = 0; k < e->nrf; ++k)
-        if (odt_h5_series_read(&e->rf[k].s, r, 1, buf) != 0)
-            return 0;
-    return 1;
-}
-
 /* Open and check the snapshot; read what every format shares. 0, or -1 with e->err set. */
 static int ex_open(struct ex *e)
 {
-    struct stat sb;
-    if (stat(e->path, &sb) != 0)
-        return fail(e, "cannot open: %s", strerror(errno));
-    if (S_ISDIR(sb.st_mode))
-        return fail(e, "is a directory, not a snapshot file");
-    if (!S_ISREG(sb.st_mode))
-        return fail(e, "is not a regular file (a FIFO, device or socket): not a snapshot file");
-    FILE *probe = fopen(e->path, "rb");
-    if (!probe)
-        return fail(e, "cannot open: %s", strerror(errno));
-    fclose(probe);
-    if (sb.st_size == 0)
-        return fail(e, "the file is empty: not an HDF5 snapshot");
-#if H5_VERSION_GE(1, 12, 0)
-    const htri_t is_h5 = H5Fis_accessible(e->path, H5P_DEFAULT);
-#else
-    const htri_t is_h5 = H5Fis_hdf5(e->path);
-#endif
-    if (is_h5 <= 0)
-        return fail(e, "not an HDF5 file (no HDF5 signature): is it a snapshot written by odtwin run?");
-    e->file = H5Fopen(e->path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (e->file < 0) /* a run still writing it holds it in SWMR mode: read it as a SWMR reader */
-        e->file = H5Fopen(e->path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
-    if (e->file < 0)
-        return fail(e, "the HDF5 file cannot be opened: it is damaged or truncated, or a program holds it open for "
-                       "writing");
-    char *s = attr_text(e->file, ".", "odtwin_schema_version");
-    if (!s)
-        return fail(e, "an HDF5 file but not an odtwin snapshot (no odtwin_schema_version attribute)");
-    const long major = strtol(s, NULL, 10);
-    if (major != 2) {
-        fail(e, "snapshot schema %s is not supported by this odtwin (it reads schema 2.x)", s);
-        free(s);
-        return -1;
-    }
-    free(s);
-    if ((s = attr_text(e->file, ".", "run_status")) != NULL) {
+    char why[512];
+    e->file = odt_h5_snapshot_open(e->path, why, sizeof why);
+    if (e->file < 0 || odt_h5_snapshot_schema(e->file, why, sizeof why) != 0)
+        return fail(e, "%s", why);
+    char *s;
+    if ((s = odt_h5_attr_text(e->file, ".", "run_status")) != NULL) {
         snprintf(e->run_status, sizeof e->run_status, "%s", s);
         free(s);
     } else {
         snprintf(e->run_status, sizeof e->run_status, "unknown");
     }
-    if ((s = attr_text(e->file, ".", "scenario_name")) != NULL) {
+    if ((s = odt_h5_attr_text(e->file, ".", "scenario_name")) != NULL) {
         snprintf(e->scenario_name, sizeof e->scenario_name, "%s", s);
         free(s);
     }
-    if (!(s = attr_text(e->file, ".", "epoch_utc")))
+    if (!(s = odt_h5_attr_text(e->file, ".", "epoch_utc")))
         return fail(e, "the root attribute epoch_utc is missing: not a complete odtwin snapshot");
     char perr[256];
     if (odt_epoch_parse(s, &e->epoch, perr, sizeof perr) != ODT_OK) {
@@ -295,21 +197,21 @@ static int ex_open(struct ex *e)
         return -1;
     }
     free(s);
-    e->has_final = link_exists(e->file, "final");
+    e->has_final = odt_h5_link_exists(e->file, "final");
 
     hsize_t dims[3];
-    if (static_shape(e->file, "fleet/cls", dims) != 1)
+    if (odt_h5_static_shape(e->file, "fleet/cls", dims) != 1)
         return fail(e, "dataset /fleet/cls is missing or unreadable: not a complete odtwin snapshot");
     e->n = (size_t)dims[0];
-    if (static_shape(e->file, "satellite", dims) != 1)
+    if (odt_h5_static_shape(e->file, "satellite", dims) != 1)
         return fail(e, "dataset /satellite is missing or unreadable: not a complete odtwin snapshot");
     e->m = (size_t)dims[0];
     e->rec_sat = malloc(sizeof(int32_t) * (e->m ? e->m : 1));
     e->cls = malloc(sizeof(int32_t) * (e->n ? e->n : 1));
     if (!e->rec_sat || !e->cls)
         return fail(e, "out of memory (%zu satellites)", e->n);
-    if (static_read(e->file, "satellite", H5T_NATIVE_INT32, (hsize_t)e->m, e->rec_sat) != 0 ||
-        static_read(e->file, "fleet/cls", H5T_NATIVE_INT32, (hsize_t)e->n, e->cls) != 0)
+    if (odt_h5_static_read(e->file, "satellite", H5T_NATIVE_INT32, (hsize_t)e->m, e->rec_sat) != 0 ||
+        odt_h5_static_read(e->file, "fleet/cls", H5T_NATIVE_INT32, (hsize_t)e->n, e->cls) != 0)
         return fail(e, "cannot read /satellite or /fleet/cls (the file is damaged or truncated)");
     for (size_t j = 0; j < e->m; ++j)
         if (e->rec_sat[j] < 0 || (size_t)e->rec_sat[j] >= e->n)
@@ -321,7 +223,7 @@ static int ex_open(struct ex *e)
     int nf = 0;
     const struct odt_field_info *fi = odt_fleet_fields(&nf);
     for (int k = 0; k < nf; ++k) {
-        if ((fi[k].role != ODT_FIELD_STATE && fi[k].role != ODT_FIELD_OUT) || !link_exists(e->file, fi[k].name))
+        if ((fi[k].role != ODT_FIELD_STATE && fi[k].role != ODT_FIELD_OUT) || !odt_h5_link_exists(e->file, fi[k].name))
             continue;
         if (e->nrf == ODT_MAX_FIELDS)
             break;
@@ -346,27 +248,12 @@ static int ex_open(struct ex *e)
             e->i_temp = e->nrf - 1;
     }
 
-    /* complete records: the shortest of /time and the record datasets, the last one read back whole */
+    /* complete records; then their times */
+    if (odt_h5_snapshot_records(e->file, &e->t, why, sizeof why) != 0)
+        return fail(e, "%s", why);
     struct odt_h5_series ts;
-    memset(&ts, 0, sizeof ts);
-    ts.d = ts.mem_type = H5I_INVALID_HID;
-    if (!link_exists(e->file, "time") || odt_h5_series_open(&ts, e->file, "time", H5T_NATIVE_DOUBLE) != 0 ||
-        ts.rank != 1) {
-        odt_h5_series_close(&ts);
-        return fail(e, "dataset /time is missing or unreadable: not a complete odtwin snapshot");
-    }
-    e->t = ts.dims[0];
-    for (int k = 0; k < e->nrf; ++k)
-        if (e->rf[k].s.dims[0] < e->t)
-            e->t = e->rf[k].s.dims[0];
-    double *probe_buf = malloc(sizeof(double) * 4 * (e->m ? e->m : 1));
-    if (!probe_buf) {
-        odt_h5_series_close(&ts);
-        return fail(e, "out of memory (%zu record satellites)", e->m);
-    }
-    while (e->t > 0 && !record_reads_back(e, &ts, e->t - 1, probe_buf))
-        --e->t;
-    free(probe_buf);
+    if (odt_h5_series_open(&ts, e->file, "time", H5T_NATIVE_DOUBLE) != 0)
+        return fail(e, "cannot read /time (the file is damaged or truncated)");
     e->time = e->t ? malloc(sizeof(double) * (size_t)e->t) : NULL;
     int ok = e->t == 0 || (e->time && odt_h5_series_read(&ts, 0, e->t, e->time) == 0);
     odt_h5_series_close(&ts);
@@ -381,7 +268,7 @@ static int ex_open(struct ex *e)
     e->name = calloc(e->n ? e->n : 1, sizeof *e->name);
     if (!e->name)
         return fail(e, "out of memory (%zu satellites)", e->n);
-    if (static_shape(e->file, "fleet/name", dims) == 1 && dims[0] == (hsize_t)e->n && e->n) {
+    if (odt_h5_static_shape(e->file, "fleet/name", dims) == 1 && dims[0] == (hsize_t)e->n && e->n) {
         hid_t st = H5Tcopy(H5T_C_S1);
         H5Tset_size(st, NAME_MAX_BYTES);
         H5Tset_strpad(st, H5T_STR_NULLTERM);
@@ -392,20 +279,20 @@ static int ex_open(struct ex *e)
             e->name[i][NAME_MAX_BYTES - 1] = '\0';
     }
     e->catalog = malloc(sizeof(int32_t) * (e->n ? e->n : 1));
-    if (e->catalog && static_read(e->file, "fleet/catalog_number", H5T_NATIVE_INT32, (hsize_t)e->n, e->catalog)) {
+    if (e->catalog && odt_h5_static_read(e->file, "fleet/catalog_number", H5T_NATIVE_INT32, (hsize_t)e->n, e->catalog)) {
         free(e->catalog);
         e->catalog = NULL;
     }
     e->a_km = malloc(sizeof(double) * (e->n ? e->n : 1));
-    if (e->a_km && static_read(e->file, "fleet/a_km", H5T_NATIVE_DOUBLE, (hsize_t)e->n, e->a_km)) {
+    if (e->a_km && odt_h5_static_read(e->file, "fleet/a_km", H5T_NATIVE_DOUBLE, (hsize_t)e->n, e->a_km)) {
         free(e->a_km);
         e->a_km = NULL;
     }
-    if (static_shape(e->file, "classes/payload_temp_limit_k", dims) == 1 && dims[0] > 0 && dims[0] < 100000) {
+    if (odt_h5_static_shape(e->file, "classes/payload_temp_limit_k", dims) == 1 && dims[0] > 0 && dims[0] < 100000) {
         e->n_classes = (int)dims[0];
         e->temp_limit_k = malloc(sizeof(double) * dims[0]);
         if (e->temp_limit_k &&
-            static_read(e->file, "classes/payload_temp_limit_k", H5T_NATIVE_DOUBLE, dims[0], e->temp_limit_k)) {
+            odt_h5_static_read(e->file, "classes/payload_temp_limit_k", H5T_NATIVE_DOUBLE, dims[0], e->temp_limit_k)) {
             free(e->temp_limit_k);
             e->temp_limit_k = NULL;
         }
@@ -569,7 +456,18 @@ static int select_satellites(struct ex *e, const int64_t *want, size_t nwant, in
             mark[col_of[want[k]]] = 1;
     }
     int rc = 0;
-    if (nmiss) {
+    size_t nout = 0; /* of the missing, those past the fleet's last index (sorted: the last ones) */
+    while (nout < nmiss && (size_t)missing[nmiss - 1 - nout] >= e->n)
+        ++nout;
+    if (nout) {
+        char a[256];
+        ranges_text(missing + (nmiss - nout), nout, a, sizeof a);
+        char last[48] = "";
+        if (e->n)
+            snprintf(last, sizeof last, " (indices 0-%zu)", e->n - 1);
+        rc = fail(e, "satellite%s %s %s not in the fleet of %zu satellites%s", nout > 1 ? "s" : "", a,
+                  nout > 1 ? "are" : "is", e->n, last);
+    } else if (nmiss) {
         char a[256], b[256];
         ranges_text(missing, nmiss, a, sizeof a);
         int64_t *rec = malloc(sizeof(int64_t) * (e->m ? e->m : 1));
@@ -1456,7 +1354,7 @@ static int write_csv_series(struct ex *e, FILE *f)
         const char *nm = v < 2 ? vname[v] : sv[v - 2].name;
         char path[128];
         snprintf(path, sizeof path, "series/%s", nm);
-        if (!link_exists(e->file, path)) {
+        if (!odt_h5_link_exists(e->file, path)) {
             if (v < 2)
                 rc = fail(e, "dataset /%s is missing: not a complete odtwin snapshot", path);
             continue;
@@ -1482,7 +1380,7 @@ static int write_csv_series(struct ex *e, FILE *f)
     }
     /* rows of complete records only: a file without /final (still running, or killed) ends at series_rows of
        the last complete record */
-    if (!rc && !e->has_final && e->t > 0 && link_exists(e->file, "series_rows")) {
+    if (!rc && !e->has_final && e->t > 0 && odt_h5_link_exists(e->file, "series_rows")) {
         struct odt_h5_series sr;
         long long upto = -1;
         if (odt_h5_series_open(&sr, e->file, "series_rows", H5T_NATIVE_LLONG) != 0 ||
@@ -1494,7 +1392,7 @@ static int write_csv_series(struct ex *e, FILE *f)
     }
     /* class names from /classes (attribute names, comma-separated) */
     char **cname = NULL;
-    char *names = rc ? NULL : attr_text(e->file, "classes", "names");
+    char *names = rc ? NULL : odt_h5_attr_text(e->file, "classes", "names");
     if (!rc) {
         cname = calloc((size_t)(nc ? nc : 1), sizeof *cname);
         if (!cname)

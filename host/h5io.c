@@ -1,17 +1,23 @@
 /*
  * h5io.c: HDF5 helpers (h5io.h): errors, attributes, series, the compression
- * pool, tables and string scales.
+ * pool, tables, string scales and reading snapshots.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 
 #include "host/h5io.h"
 
+#include <errno.h>
 #include <hdf5_hl.h>
+#include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <zlib.h>
+
+#include "kernels/fleet.h"
 
 static double now_s(void)
 {
@@ -1052,4 +1058,190 @@ hid_t odt_h5_scale_strings(hid_t loc, const char *name, const char *const *label
         d = H5I_INVALID_HID;
     }
     return d;
+}
+
+/* ======================================================== reading snapshots */
+
+int odt_h5_link_exists(hid_t loc, const char *path)
+{
+    /* H5Lexists on "a/b" needs "a" to exist: test each component */
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + (buf[0] == '/');; ++p) {
+        if (*p == '/' || *p == '\0') {
+            const char c = *p;
+            *p = '\0';
+            if (H5Lexists(loc, buf, H5P_DEFAULT) <= 0)
+                return 0;
+            if (!c)
+                return 1;
+            *p = c;
+        }
+    }
+}
+
+char *odt_h5_attr_text(hid_t loc, const char *obj, const char *name)
+{
+    const int root = !obj || !strcmp(obj, ".");
+    if (!root && !odt_h5_link_exists(loc, obj))
+        return NULL;
+    hid_t o = root ? loc : H5Oopen(loc, obj, H5P_DEFAULT);
+    if (o < 0)
+        return NULL;
+    char *s = NULL;
+    if (H5Aexists(o, name) > 0 && odt_h5_attr_get_string(o, name, &s) != 0)
+        s = NULL;
+    if (!root)
+        H5Oclose(o);
+    return s;
+}
+
+int odt_h5_static_shape(hid_t loc, const char *name, hsize_t dims[3])
+{
+    int rank = -1;
+    if (!odt_h5_link_exists(loc, name) || H5LTget_dataset_ndims(loc, name, &rank) < 0 || rank < 1 || rank > 3)
+        return -1;
+    H5T_class_t c;
+    size_t sz;
+    return H5LTget_dataset_info(loc, name, dims, &c, &sz) < 0 ? -1 : rank;
+}
+
+int odt_h5_static_read(hid_t loc, const char *name, hid_t memtype, hsize_t count, void *buf)
+{
+    hsize_t dims[3];
+    const int rank = odt_h5_static_shape(loc, name, dims);
+    if (rank < 0)
+        return -1;
+    hsize_t elems = 1;
+    for (int k = 0; k < rank; ++k)
+        elems *= dims[k];
+    if (elems != count)
+        return -1;
+    return count == 0 || H5LTread_dataset(loc, name, memtype, buf) >= 0 ? 0 : -1;
+}
+
+hid_t odt_h5_snapshot_open(const char *path, char *why, size_t len)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        snprintf(why, len, "cannot open: %s", strerror(errno));
+        return H5I_INVALID_HID;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        snprintf(why, len, "is a directory, not a snapshot file");
+        return H5I_INVALID_HID;
+    }
+    if (!S_ISREG(sb.st_mode)) { /* a FIFO would block the open, a device read without end */
+        snprintf(why, len, "is %s, not a snapshot file",
+                 S_ISFIFO(sb.st_mode) ? "a FIFO" : S_ISCHR(sb.st_mode) ? "a character device"
+                                    : S_ISBLK(sb.st_mode) ? "a block device" : "not a regular file");
+        return H5I_INVALID_HID;
+    }
+    FILE *probe = fopen(path, "rb");
+    if (!probe) {
+        snprintf(why, len, "cannot open: %s", strerror(errno));
+        return H5I_INVALID_HID;
+    }
+    fclose(probe);
+    if (sb.st_size == 0) {
+        snprintf(why, len, "the file is empty: not an HDF5 snapshot");
+        return H5I_INVALID_HID;
+    }
+#if H5_VERSION_GE(1, 12, 0)
+    const htri_t is_h5 = H5Fis_accessible(path, H5P_DEFAULT);
+#else
+    const htri_t is_h5 = H5Fis_hdf5(path);
+#endif
+    if (is_h5 <= 0) {
+        snprintf(why, len, "not an HDF5 file (no HDF5 signature): is it a snapshot written by odtwin run?");
+        return H5I_INVALID_HID;
+    }
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) /* a run still writing it holds it in SWMR mode: read it as a SWMR reader */
+        f = H5Fopen(path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+    if (f < 0)
+        snprintf(why, len, "the HDF5 file cannot be opened: it is damaged or truncated (a copy cut short?), or a "
+                           "program holds it open for writing");
+    return f;
+}
+
+int odt_h5_snapshot_schema(hid_t file, char *why, size_t len)
+{
+    char *s = odt_h5_attr_text(file, ".", "odtwin_schema_version");
+    if (!s) {
+        snprintf(why, len, "an HDF5 file but not an odtwin snapshot (no odtwin_schema_version attribute)");
+        return -1;
+    }
+    const int ok = strtol(s, NULL, 10) == 2;
+    if (!ok)
+        snprintf(why, len, "snapshot schema %.64s is not supported by this odtwin (it reads schema 2.x)", s);
+    free(s);
+    return ok ? 0 : -1;
+}
+
+/* Does record r read back in every series s[0..n) (s[0] /time, finite)? */
+static int record_reads_back(const struct odt_h5_series *s, int n, hsize_t r, double *buf)
+{
+    if (odt_h5_series_read(&s[0], r, 1, buf) != 0 || !isfinite(buf[0]))
+        return 0;
+    for (int k = 1; k < n; ++k)
+        if (odt_h5_series_read(&s[k], r, 1, buf) != 0)
+            return 0;
+    return 1;
+}
+
+int odt_h5_snapshot_records(hid_t file, hsize_t *records, char *why, size_t len)
+{
+    static const char *const book[] = {"sun_direction", "earth_rotation_angle", "demand_tokens",
+                                       "eclipse_rows",  "failure_rows",         "series_rows"};
+    const int nbook = (int)(sizeof book / sizeof book[0]);
+    int nf = 0;
+    const struct odt_field_info *fi = odt_fleet_fields(&nf);
+    struct odt_h5_series *s = calloc((size_t)(1 + nbook + nf), sizeof *s);
+    if (!s) {
+        snprintf(why, len, "out of memory");
+        return -1;
+    }
+    for (int k = 0; k < 1 + nbook + nf; ++k)
+        s[k].d = s[k].mem_type = H5I_INVALID_HID;
+    int n = 0, rc = 0;
+    if (!odt_h5_link_exists(file, "time") || odt_h5_series_open(&s[0], file, "time", H5T_NATIVE_DOUBLE) != 0 ||
+        s[0].rank != 1) {
+        snprintf(why, len, "dataset /time is missing or unreadable: not a complete odtwin snapshot");
+        rc = -1;
+    } else {
+        n = 1;
+    }
+    hsize_t t = rc ? 0 : s[0].dims[0], elems = 1;
+    for (int k = 0; !rc && k < nbook + nf; ++k) {
+        const char *name = k < nbook ? book[k] : fi[k - nbook].name;
+        if (k >= nbook && fi[k - nbook].role != ODT_FIELD_STATE && fi[k - nbook].role != ODT_FIELD_OUT)
+            continue;
+        if (!odt_h5_link_exists(file, name))
+            continue;
+        if (odt_h5_series_open(&s[n], file, name, H5T_NATIVE_DOUBLE) != 0) {
+            snprintf(why, len, "dataset /%s is unreadable: not a complete odtwin snapshot", name);
+            rc = -1;
+            break;
+        }
+        if (s[n].dims[0] < t)
+            t = s[n].dims[0];
+        if (s[n].record_elems > elems)
+            elems = s[n].record_elems;
+        ++n;
+    }
+    double *buf = rc ? NULL : malloc(sizeof(double) * (size_t)elems);
+    if (!rc && !buf) {
+        snprintf(why, len, "out of memory");
+        rc = -1;
+    }
+    while (!rc && t > 0 && !record_reads_back(s, n, t - 1, buf))
+        --t;
+    free(buf);
+    for (int k = 0; k < n; ++k)
+        odt_h5_series_close(&s[k]);
+    free(s);
+    if (!rc)
+        *records = t;
+    return rc;
 }

@@ -2,8 +2,9 @@
  * h5io.h: the HDF5 helpers of odtwin: quiet errors and one-line error text,
  * attributes, growing series (datasets extendible along their first
  * dimension), parallel shuffle + deflate of a series' records, event tables
- * (one 1-D series per column along their own dimension scale) and string
- * dimension scales.
+ * (one 1-D series per column along their own dimension scale), string
+ * dimension scales, and reading a snapshot as `odtwin report` and
+ * `odtwin export` do (static datasets, opening, the complete records).
  *
  * Conventions
  *   - Fallible functions return 0 on success and -1 on failure, like HDF5's
@@ -227,5 +228,51 @@ void odt_h5_table_close(struct odt_h5_table *t);
    reads both; ncdump shows `string node(node)`). Return the open dataset (the
    caller closes it, after attaching it to its datasets), or H5I_INVALID_HID. */
 hid_t odt_h5_scale_strings(hid_t loc, const char *name, const char *const *labels, int n, const char *long_name);
+
+/* ------------------------------------------------------ reading snapshots */
+
+/* 1 when every component of `path` ("a/b/c", relative to loc, at most 255
+   bytes) exists, else 0: H5Lexists alone fails when a group above is missing. */
+int odt_h5_link_exists(hid_t loc, const char *path);
+
+/* Text of string attribute `name` of object `obj` under loc (NULL or ".": loc
+   itself), of any length, fixed or variable (odt_h5_attr_get_string):
+   malloc'd (the caller frees it); NULL when the object or the attribute is
+   absent or not one string. */
+char *odt_h5_attr_text(hid_t loc, const char *obj, const char *name);
+
+/* Static datasets (/fleet, /classes, /final, /satellite: written once,
+   contiguous; odt_h5_series_open reads only chunked series). Rank (1..3) of
+   `name` with its shape in dims, or -1 when it is absent, unreadable or of
+   another rank. */
+int odt_h5_static_shape(hid_t loc, const char *name, hsize_t dims[3]);
+
+/* Read the whole static dataset `name` into buf (count elements of memtype)
+   when it holds count elements in all (its rank 1..3). Return 0, or -1
+   (absent, unreadable, another number of elements). */
+int odt_h5_static_read(hid_t loc, const char *name, hid_t memtype, hsize_t count, void *buf);
+
+/* Open the snapshot at path read-only: first refused without HDF5 when it is
+   missing, a folder, not a regular file (a FIFO would block the open, a
+   device never ends), unreadable, empty or without the HDF5 signature; then
+   opened, as a SWMR reader when a run still writes it. Return the file (the
+   caller closes it), or H5I_INVALID_HID with why set to one line (without the
+   path) saying which. */
+hid_t odt_h5_snapshot_open(const char *path, char *why, size_t len);
+
+/* 0 when the file's root attribute odtwin_schema_version is a schema 2.x;
+   -1 with why set (not an odtwin snapshot, or another schema). */
+int odt_h5_snapshot_schema(hid_t file, char *why, size_t len);
+
+/* Complete records of a snapshot (docs/snapshot.md: a record is complete once
+   /time holds it, and after a kill the last one counts only if all of it
+   reads back): the shortest of /time and the record datasets at the root
+   that the file holds (the bookkeeping: sun_direction, earth_rotation_angle,
+   demand_tokens, eclipse_rows, failure_rows, series_rows; every state and
+   output field of kernels/fleet.h), less the last records whose /time is not
+   finite or that do not read back in every one of them. Return 0 with
+   *records set, or -1 with why set (/time missing, a record dataset not a
+   readable series, no memory). */
+int odt_h5_snapshot_records(hid_t file, hsize_t *records, char *why, size_t len);
 
 #endif /* ODT_H5IO_H */

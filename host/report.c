@@ -5,8 +5,9 @@
  * fleet series (/series), the per-satellite records of the fields the
  * scenario asked for (snapshot_fields, of the record satellites), and the
  * event tables; docs/report.md names the source of every figure. HDF5 access
- * goes through host/h5io.h (attributes, chunked series), and H5LT for the
- * static datasets (/fleet, /classes, /final), which are not chunked.
+ * goes through host/h5io.h (attributes, chunked series, the static datasets
+ * /fleet, /classes and /final, and the snapshot reading that `odtwin export`
+ * shares: opening the file, its schema, its complete records).
  *
  * Layout: a reader context (the open file, the fleet's size and classes, the
  * end-state totals, one pass over the fleet series), an output writer that
@@ -21,14 +22,12 @@
 
 #include <errno.h>
 #include <hdf5.h>
-#include <hdf5_hl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "host/ephem.h"
 #include "host/h5io.h"
@@ -281,47 +280,12 @@ static enum odt_status fail(struct rep *r, enum odt_status st, const char *fmt, 
     return st;
 }
 
-static int link_exists(hid_t loc, const char *name)
-{
-    /* H5Lexists on "a/b" needs "a" to exist: test each component. */
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", name);
-    for (char *p = buf + (buf[0] == '/'); ; ++p) {
-        if (*p == '/' || *p == '\0') {
-            const char c = *p;
-            *p = '\0';
-            if (H5Lexists(loc, buf, H5P_DEFAULT) <= 0)
-                return 0;
-            if (!c)
-                return 1;
-            *p = c;
-        }
-    }
-}
-
-/* Text attribute `name` of object `obj` ("." the root) of any length, fixed or variable, malloc'd; NULL when
-   absent or not text (odt_h5_attr_get_string). */
-static char *attr_text_alloc(hid_t loc, const char *obj, const char *name)
-{
-    const int root = !obj || !strcmp(obj, ".");
-    if (!root && !link_exists(loc, obj))
-        return NULL;
-    hid_t o = root ? loc : H5Oopen(loc, obj, H5P_DEFAULT);
-    if (o < 0)
-        return NULL;
-    char *s = NULL;
-    if (H5Aexists(o, name) > 0 && odt_h5_attr_get_string(o, name, &s) != 0)
-        s = NULL;
-    if (!root)
-        H5Oclose(o);
-    return s;
-}
-
-/* The same into buf (cut to len - 1 bytes); 0 on success. */
+/* Text attribute `name` of object `obj` ("." the root) into buf, cut to len - 1 bytes (odt_h5_attr_text); 0 on
+   success. */
 static int attr_text(hid_t loc, const char *obj, const char *name, char *buf, size_t len)
 {
     buf[0] = '\0';
-    char *s = attr_text_alloc(loc, obj, name);
+    char *s = odt_h5_attr_text(loc, obj, name);
     if (!s)
         return -1;
     snprintf(buf, len, "%s", s);
@@ -333,7 +297,7 @@ static int attr_text(hid_t loc, const char *obj, const char *name, char *buf, si
 static int attr_double(hid_t loc, const char *obj, const char *name, double *v)
 {
     const int root = !obj || !strcmp(obj, ".");
-    if (!root && !link_exists(loc, obj))
+    if (!root && !odt_h5_link_exists(loc, obj))
         return -1;
     hid_t o = root ? loc : H5Oopen(loc, obj, H5P_DEFAULT);
     if (o < 0)
@@ -344,33 +308,6 @@ static int attr_double(hid_t loc, const char *obj, const char *name, double *v)
     return rc;
 }
 
-/* Static datasets (/fleet, /classes, /final, /satellite: written once, contiguous; odt_h5_series_open reads
-   chunked series only): rank and shape of `name`, -1 when absent or unreadable. */
-static int static_shape(hid_t loc, const char *name, hsize_t dims[3])
-{
-    int rank = -1;
-    if (!link_exists(loc, name) || H5LTget_dataset_ndims(loc, name, &rank) < 0 || rank < 1 || rank > 3)
-        return -1;
-    H5T_class_t c;
-    size_t sz;
-    return H5LTget_dataset_info(loc, name, dims, &c, &sz) < 0 ? -1 : rank;
-}
-
-/* Read the whole static dataset `name` into buf as memtype, when it has `count` elements; 0 on success. */
-static int static_read(hid_t loc, const char *name, hid_t memtype, hsize_t count, void *buf)
-{
-    hsize_t dims[3];
-    const int rank = static_shape(loc, name, dims);
-    if (rank < 0)
-        return -1;
-    hsize_t elems = 1;
-    for (int k = 0; k < rank; ++k)
-        elems *= dims[k];
-    if (elems != count)
-        return -1;
-    return count == 0 || H5LTread_dataset(loc, name, memtype, buf) >= 0 ? 0 : -1;
-}
-
 /* A per-satellite record dataset [T, m] or [T, m, ncomp] at the root: 1 and s open (close it) when the file
    holds it with that shape, 0 when the run did not record it (snapshot_fields), an error status otherwise
    (*st set). */
@@ -379,7 +316,7 @@ static int rec_open(struct rep *r, const char *name, int ncomp, struct odt_h5_se
     *st = ODT_OK;
     memset(s, 0, sizeof *s);
     s->d = s->mem_type = H5I_INVALID_HID;
-    if (!link_exists(r->file, name))
+    if (!odt_h5_link_exists(r->file, name))
         return 0;
     if (odt_h5_series_open(s, r->file, name, H5T_NATIVE_DOUBLE) != 0) {
         *st = fail(r, ODT_ERR_PARSE, "dataset /%s is unreadable: not a complete odtwin snapshot", name);
@@ -410,7 +347,7 @@ static enum odt_status final_read(struct rep *r, const char *name, double *buf)
 {
     char path[128];
     snprintf(path, sizeof path, "final/%s", name);
-    if (static_read(r->file, path, H5T_NATIVE_DOUBLE, (hsize_t)r->n, buf) != 0)
+    if (odt_h5_static_read(r->file, path, H5T_NATIVE_DOUBLE, (hsize_t)r->n, buf) != 0)
         return fail(r, ODT_ERR_PARSE, "dataset /%s is missing, unreadable or not of %zu satellites: not a complete "
                                       "odtwin snapshot", path, r->n);
     return ODT_OK;
@@ -449,25 +386,25 @@ static void rep_free(struct rep *r)
 static enum odt_status load_classes(struct rep *r)
 {
     hsize_t dims[3];
-    if (static_shape(r->file, "classes/array_area_m2", dims) != 1 || dims[0] == 0 || dims[0] > 100000)
+    if (odt_h5_static_shape(r->file, "classes/array_area_m2", dims) != 1 || dims[0] == 0 || dims[0] > 100000)
         return ODT_OK;
     const int nc = (int)dims[0];
     for (int k = 0; k < CC_N; ++k) {
         char name[128];
         snprintf(name, sizeof name, "classes/%s", cls_col_name[k]);
-        if (static_shape(r->file, name, dims) != 1 || dims[0] != (hsize_t)nc)
+        if (odt_h5_static_shape(r->file, name, dims) != 1 || dims[0] != (hsize_t)nc)
             return ODT_OK; /* an incomplete file: the sections that need classes say so */
         r->col[k] = malloc(sizeof(double) * (size_t)nc);
         if (!r->col[k])
             return fail(r, ODT_ERR_NOMEM, "out of memory");
-        if (static_read(r->file, name, H5T_NATIVE_DOUBLE, (hsize_t)nc, r->col[k]) != 0)
+        if (odt_h5_static_read(r->file, name, H5T_NATIVE_DOUBLE, (hsize_t)nc, r->col[k]) != 0)
             return fail(r, ODT_ERR_IO, "cannot read /%s (the file is damaged or truncated)", name);
     }
     r->class_name = calloc((size_t)nc, sizeof *r->class_name);
     r->class_sats = calloc((size_t)nc, sizeof *r->class_sats);
     if (!r->class_name || !r->class_sats)
         return fail(r, ODT_ERR_NOMEM, "out of memory");
-    char *names = attr_text_alloc(r->file, "classes", "names");
+    char *names = odt_h5_attr_text(r->file, "classes", "names");
     char *p = names;
     for (int c = 0; c < nc; ++c) {
         char *comma = p ? strchr(p, ',') : NULL;
@@ -516,7 +453,7 @@ static enum odt_status scan_series(struct rep *r)
         char name[96];
         snprintf(name, sizeof name, "series/%s", series_var[v]);
         const int want_rank = v <= SV_DEMAND ? 1 : 2;
-        if (!link_exists(r->file, name) || odt_h5_series_open(&s[v], r->file, name, H5T_NATIVE_DOUBLE) != 0 ||
+        if (!odt_h5_link_exists(r->file, name) || odt_h5_series_open(&s[v], r->file, name, H5T_NATIVE_DOUBLE) != 0 ||
             s[v].rank != want_rank) {
             st = fail(r, ODT_ERR_PARSE, "dataset /%s is missing or unreadable: not a complete odtwin snapshot", name);
             break;
@@ -528,7 +465,7 @@ static enum odt_status scan_series(struct rep *r)
         if (v == 0 || s[v].dims[0] < rows)
             rows = s[v].dims[0];
     }
-    if (st == ODT_OK && !r->has_final && link_exists(r->file, "series_rows")) {
+    if (st == ODT_OK && !r->has_final && odt_h5_link_exists(r->file, "series_rows")) {
         struct odt_h5_series sr;
         long long upto = -1;
         if (odt_h5_series_open(&sr, r->file, "series_rows", H5T_NATIVE_LLONG) != 0 ||
@@ -605,46 +542,16 @@ static enum odt_status scan_series(struct rep *r)
 /* Open and check the file; read what every section shares. */
 static enum odt_status rep_open(struct rep *r)
 {
-    struct stat sb;
-    if (stat(r->path, &sb) != 0)
-        return fail(r, ODT_ERR_IO, "cannot open: %s", strerror(errno));
-    if (S_ISDIR(sb.st_mode))
-        return fail(r, ODT_ERR_IO, "is a directory, not a snapshot file");
-    if (!S_ISREG(sb.st_mode)) /* a FIFO would block the open, a device read without end */
-        return fail(r, ODT_ERR_IO, "is %s, not a snapshot file",
-                    S_ISFIFO(sb.st_mode) ? "a FIFO" : S_ISCHR(sb.st_mode) ? "a character device"
-                                        : S_ISBLK(sb.st_mode) ? "a block device" : "not a regular file");
-    FILE *probe = fopen(r->path, "rb");
-    if (!probe)
-        return fail(r, ODT_ERR_IO, "cannot open: %s", strerror(errno));
-    fclose(probe);
-    if (sb.st_size == 0)
-        return fail(r, ODT_ERR_IO, "the file is empty: not an HDF5 snapshot");
-#if H5_VERSION_GE(1, 12, 0)
-    const htri_t is_h5 = H5Fis_accessible(r->path, H5P_DEFAULT);
-#else
-    const htri_t is_h5 = H5Fis_hdf5(r->path);
-#endif
-    if (is_h5 <= 0)
-        return fail(r, ODT_ERR_IO, "not an HDF5 file (no HDF5 signature): is it a snapshot written by odtwin run?");
-    r->file = H5Fopen(r->path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (r->file < 0) /* a run still writing it holds it in SWMR mode: read it as a SWMR reader */
-        r->file = H5Fopen(r->path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+    char why[512];
+    r->file = odt_h5_snapshot_open(r->path, why, sizeof why);
     if (r->file < 0)
-        return fail(r, ODT_ERR_IO,
-                    "the HDF5 file cannot be opened: it is damaged or truncated (a copy cut short?), or a program "
-                    "holds it open for writing");
-
-    char schema[64];
-    if (attr_text(r->file, ".", "odtwin_schema_version", schema, sizeof schema) != 0)
-        return fail(r, ODT_ERR_PARSE, "an HDF5 file but not an odtwin snapshot (no odtwin_schema_version attribute)");
-    if (strtol(schema, NULL, 10) != 2)
-        return fail(r, ODT_ERR_PARSE, "snapshot schema %s is not supported by this odtwin (it reads schema 2.x)",
-                    schema);
+        return fail(r, ODT_ERR_IO, "%s", why);
+    if (odt_h5_snapshot_schema(r->file, why, sizeof why) != 0)
+        return fail(r, ODT_ERR_PARSE, "%s", why);
 
     /* the fleet: /fleet/cls [N], and the root attribute fleet_satellites */
     hsize_t dims[3];
-    if (static_shape(r->file, "fleet/cls", dims) != 1)
+    if (odt_h5_static_shape(r->file, "fleet/cls", dims) != 1)
         return fail(r, ODT_ERR_PARSE, "dataset /fleet/cls is missing or unreadable: not a complete odtwin snapshot");
     r->n = (size_t)dims[0];
     double nfleet;
@@ -652,43 +559,19 @@ static enum odt_status rep_open(struct rep *r)
         return fail(r, ODT_ERR_PARSE, "attribute fleet_satellites = %.0f but /fleet/cls has %zu satellites: the file "
                                       "is damaged", nfleet, r->n);
     /* the record satellites: the root scale /satellite [m] holds their fleet indices */
-    if (static_shape(r->file, "satellite", dims) != 1)
+    if (odt_h5_static_shape(r->file, "satellite", dims) != 1)
         return fail(r, ODT_ERR_PARSE, "dataset /satellite is missing or unreadable: not a complete odtwin snapshot");
     r->m = (size_t)dims[0];
 
-    /* records: the length of /time, or less where another series of the records is shorter (time is written
-       last, so a record is complete once time holds it) */
-    struct odt_h5_series s;
-    if (!link_exists(r->file, "time") || odt_h5_series_open(&s, r->file, "time", H5T_NATIVE_DOUBLE) != 0 ||
-        s.rank != 1) {
-        if (link_exists(r->file, "time"))
-            odt_h5_series_close(&s);
-        return fail(r, ODT_ERR_PARSE, "dataset /time is missing or unreadable: not a complete odtwin snapshot");
-    }
-    r->t = s.dims[0];
-    odt_h5_series_close(&s);
-    static const char *const per_record[] = {"sun_direction", "earth_rotation_angle", "demand_tokens",
-                                             "eclipse_rows", "failure_rows", "series_rows"};
-    int nf = 0;
-    const struct odt_field_info *fi = odt_fleet_fields(&nf);
-    const size_t n_per = sizeof per_record / sizeof per_record[0];
-    for (int k = 0; k < (int)n_per + nf; ++k) {
-        const char *name = k < (int)n_per ? per_record[k] : fi[k - (int)n_per].name;
-        if (k >= (int)n_per && fi[k - (int)n_per].role != ODT_FIELD_STATE && fi[k - (int)n_per].role != ODT_FIELD_OUT)
-            continue;
-        if (!link_exists(r->file, name))
-            continue;
-        if (odt_h5_series_open(&s, r->file, name, H5T_NATIVE_DOUBLE) != 0)
-            return fail(r, ODT_ERR_PARSE, "dataset /%s is unreadable: not a complete odtwin snapshot", name);
-        if (s.dims[0] < r->t)
-            r->t = s.dims[0];
-        odt_h5_series_close(&s);
-    }
+    /* complete records (time is written last, so a record is complete once time holds it and reads back) */
+    if (odt_h5_snapshot_records(r->file, &r->t, why, sizeof why) != 0)
+        return fail(r, ODT_ERR_PARSE, "%s", why);
     if (r->t == 0)
         return fail(r, ODT_ERR_VALUE, "the run has no records (0 snapshots): nothing to report");
     if (r->n == 0)
         return fail(r, ODT_ERR_VALUE, "the fleet has no satellites: nothing to report");
     /* the last complete record's time */
+    struct odt_h5_series s;
     const int time_ok = odt_h5_series_open(&s, r->file, "time", H5T_NATIVE_DOUBLE) == 0 &&
                         odt_h5_series_read(&s, r->t - 1, 1, &r->last_record_s) == 0;
     odt_h5_series_close(&s);
@@ -701,9 +584,9 @@ static enum odt_status rep_open(struct rep *r)
     r->buf = malloc(sizeof(double) * 4 * nb);
     if (!r->cls || !r->rec_sat || !r->buf)
         return fail(r, ODT_ERR_NOMEM, "out of memory (%zu satellites)", r->n);
-    if (static_read(r->file, "fleet/cls", H5T_NATIVE_INT32, (hsize_t)r->n, r->cls) != 0)
+    if (odt_h5_static_read(r->file, "fleet/cls", H5T_NATIVE_INT32, (hsize_t)r->n, r->cls) != 0)
         return fail(r, ODT_ERR_IO, "cannot read /fleet/cls (the file is damaged or truncated)");
-    if (static_read(r->file, "satellite", H5T_NATIVE_INT32, (hsize_t)r->m, r->rec_sat) != 0)
+    if (odt_h5_static_read(r->file, "satellite", H5T_NATIVE_INT32, (hsize_t)r->m, r->rec_sat) != 0)
         return fail(r, ODT_ERR_IO, "cannot read /satellite (the file is damaged or truncated)");
     for (size_t j = 0; j < r->m; ++j)
         if (r->rec_sat[j] < 0 || (size_t)r->rec_sat[j] >= r->n)
@@ -715,7 +598,7 @@ static enum odt_status rep_open(struct rep *r)
         return st;
 
     /* the end state: /final, written when the run closed the file */
-    r->has_final = link_exists(r->file, "final");
+    r->has_final = odt_h5_link_exists(r->file, "final");
     for (int k = 0; k < EN_N; ++k)
         r->e_last[k] = NAN;
     r->sunlit_s = r->elapsed_s = NAN;
@@ -738,7 +621,7 @@ static enum odt_status rep_open(struct rep *r)
                   odt_epoch_parse(epoch, &r->epoch, perr, sizeof perr) == ODT_OK;
 
     /* the scenario kept in the file: what the datasets do not say (the shadow model) */
-    char *text = attr_text_alloc(r->file, ".", "scenario");
+    char *text = odt_h5_attr_text(r->file, ".", "scenario");
     if (text) {
         char name[512];
         if (attr_text(r->file, ".", "scenario_file", name, sizeof name) != 0)
@@ -801,13 +684,13 @@ static enum odt_status sec_run(struct rep *r, struct out *o)
     if (o->json) {
         out_begin(o, "record_fields", NULL, 1);
         for (int k = 0; k < nf; ++k)
-            if ((fi[k].role == ODT_FIELD_STATE || fi[k].role == ODT_FIELD_OUT) && link_exists(r->file, fi[k].name))
+            if ((fi[k].role == ODT_FIELD_STATE || fi[k].role == ODT_FIELD_OUT) && odt_h5_link_exists(r->file, fi[k].name))
                 out_str(o, NULL, NULL, fi[k].name);
         out_end(o);
     } else {
         char list[2048] = "";
         for (int k = 0; k < nf; ++k)
-            if ((fi[k].role == ODT_FIELD_STATE || fi[k].role == ODT_FIELD_OUT) && link_exists(r->file, fi[k].name)) {
+            if ((fi[k].role == ODT_FIELD_STATE || fi[k].role == ODT_FIELD_OUT) && odt_h5_link_exists(r->file, fi[k].name)) {
                 strncat(list, list[0] ? ", " : "", sizeof list - strlen(list) - 1);
                 strncat(list, fi[k].name, sizeof list - strlen(list) - 1);
             }
@@ -1090,7 +973,7 @@ static enum odt_status sec_eclipses(struct rep *r, struct out *o)
         if (!have)
             continue;
         const hid_t mt = k == EC_SAT || k == EC_KIND || k == EC_COMP ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE;
-        if (!link_exists(r->file, ecl_col[k]) || odt_h5_series_open(&col[k], r->file, ecl_col[k], mt) != 0 ||
+        if (!odt_h5_link_exists(r->file, ecl_col[k]) || odt_h5_series_open(&col[k], r->file, ecl_col[k], mt) != 0 ||
             col[k].rank != 1) {
             have = 0;
             continue;
@@ -1108,7 +991,7 @@ static enum odt_status sec_eclipses(struct rep *r, struct out *o)
     /* eclipse_rows[k] is the length of the table when record k was written: without an end state (a killed
        run), rows past the last complete record belong to a record that never completed */
     enum odt_status st = ODT_OK;
-    if (!r->has_final && link_exists(r->file, "eclipse_rows")) {
+    if (!r->has_final && odt_h5_link_exists(r->file, "eclipse_rows")) {
         struct odt_h5_series er;
         long long upto = -1;
         if (odt_h5_series_open(&er, r->file, "eclipse_rows", H5T_NATIVE_LLONG) != 0 ||
@@ -1188,7 +1071,7 @@ static enum odt_status sec_eclipses(struct rep *r, struct out *o)
         double *a_km = malloc(sizeof(double) * r->n);
         if (!a_km)
             return fail(r, ODT_ERR_NOMEM, "out of memory");
-        if (static_read(r->file, "fleet/a_km", H5T_NATIVE_DOUBLE, (hsize_t)r->n, a_km) == 0)
+        if (odt_h5_static_read(r->file, "fleet/a_km", H5T_NATIVE_DOUBLE, (hsize_t)r->n, a_km) == 0)
             for (size_t i = 0; i < r->n; ++i)
                 if (a_km[i] > ODT_EARTH_RADIUS_KM) {
                     const double arc = odt_report_shadow_arc_s(a_km[i]);
@@ -1294,7 +1177,7 @@ static enum odt_status sec_eclipses(struct rep *r, struct out *o)
    Returns the source: "classes", "scenario" or NULL. */
 static const char *radiator_absorptivity(struct rep *r, double *alpha)
 {
-    if (static_read(r->file, "classes/radiator_absorptivity", H5T_NATIVE_DOUBLE, (hsize_t)r->n_classes, alpha) == 0)
+    if (odt_h5_static_read(r->file, "classes/radiator_absorptivity", H5T_NATIVE_DOUBLE, (hsize_t)r->n_classes, alpha) == 0)
         return "classes";
     for (int c = 0; c < r->n_classes; ++c)
         alpha[c] = NAN;
@@ -1455,8 +1338,8 @@ static enum odt_status sec_thermal(struct rep *r, struct out *o)
     const char *alpha_src = radiator_absorptivity(r, alpha);
     for (int c = 0; c < nc; ++c)
         perigee[c] = INFINITY;
-    const int have_orbit = static_read(r->file, "fleet/a_km", H5T_NATIVE_DOUBLE, (hsize_t)r->n, a_km) == 0 &&
-                           static_read(r->file, "fleet/ecc", H5T_NATIVE_DOUBLE, (hsize_t)r->n, ecc) == 0;
+    const int have_orbit = odt_h5_static_read(r->file, "fleet/a_km", H5T_NATIVE_DOUBLE, (hsize_t)r->n, a_km) == 0 &&
+                           odt_h5_static_read(r->file, "fleet/ecc", H5T_NATIVE_DOUBLE, (hsize_t)r->n, ecc) == 0;
     if (have_orbit)
         for (size_t i = 0; i < r->n; ++i) {
             const double rp = a_km[i] * (1.0 - ecc[i]);
@@ -1555,7 +1438,7 @@ static int cmp_double(const void *a, const void *b)
 static double demand_at_end(struct rep *r)
 {
     double d = NAN;
-    if (r->t_end == r->last_record_s && link_exists(r->file, "demand_tokens")) {
+    if (r->t_end == r->last_record_s && odt_h5_link_exists(r->file, "demand_tokens")) {
         struct odt_h5_series s;
         if (odt_h5_series_open(&s, r->file, "demand_tokens", H5T_NATIVE_DOUBLE) == 0) {
             if (odt_h5_series_read(&s, r->t - 1, 1, &d) != 0)

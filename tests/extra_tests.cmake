@@ -20,6 +20,14 @@ if(ODT_BASH)
   set_tests_properties(netcdf_check PROPERTIES TIMEOUT 300)
 endif()
 
+# odtwin export read back by a third-party OEM reader (the PyPI oem package), json and csv, every
+# state and cell against the snapshot read with h5py; bad input refused with one line and no
+# output (export_check.sh; exit 77: python3, h5py, numpy or oem missing).
+if(ODT_BASH)
+  add_test(NAME export_check COMMAND ${ODT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/export_check.sh $<TARGET_FILE:odtwin>)
+  set_tests_properties(export_check PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)
+endif()
+
 # The plotting tool on a small run: every figure exists and is not blank (exit 77: no python3).
 if(ODT_BASH)
   add_test(NAME plot_check COMMAND ${ODT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/plot_check.sh ${CMAKE_BINARY_DIR})
