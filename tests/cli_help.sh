@@ -9,7 +9,8 @@
 # `run --summary json` is one JSON object (Python's json reader) holding every figure of the text
 # summary with a unit and a basis, and its figures agree with `odtwin report --json` of the same file;
 # `--summary none` prints nothing on stdout; `--quiet` prints the summary and nothing on stderr; a step
-# longer than the shortest shadow arc is warned about, with the limit P asin(R/a)/pi computed here.
+# longer than the shortest shadow arc is warned about, with the limit P asin(R/a)/pi computed here;
+# docs/run.md has a row, with the unit, for every figure the summary prints, and none for another.
 set -u
 
 odtwin=${1:?usage: cli_help.sh PATH/TO/odtwin}
@@ -173,6 +174,30 @@ then
     ok "step 2400 s > shadow arc: warned, limit P asin(R/a)/pi"
 else
     bad "long step" "exit $rc: $(grep WARNING "$tmp/ls.txt") $(cat "$tmp/py" 2>/dev/null)"
+fi
+
+# docs/run.md documents every figure of the JSON summary with its unit, and no figure the summary lacks
+if python3 - "$here/../docs/run.md" "$here/../host/run.c" "$tmp/sum.json" "$tmp/ls.json" >"$tmp/py" 2>&1 <<'PY'
+import json, re, sys
+doc = open(sys.argv[1]).read()
+rows = {m.group(1): m.group(2).strip() for m in re.finditer(r"^\| `([a-z0-9_]+)` \|([^|]*)\|", doc, re.M)}
+src = open(sys.argv[2]).read()
+keys = set(re.findall(r'fig(?:_any|_str)?\(o, "([a-z0-9_]+)"', src))
+assert len(keys) > 60, len(keys)
+for k in sorted(keys):
+    assert k in rows, "docs/run.md has no row for the summary figure %s" % k
+for k in rows:
+    assert k in keys, "docs/run.md documents %s, which host/run.c does not print" % k
+for path in sys.argv[3:]:
+    for k, v in json.load(open(path))["figures"].items():
+        assert k in rows, "%s: figure %s not in docs/run.md" % (path, k)
+        assert rows[k] == v["unit"], "%s: unit '%s', docs/run.md says '%s'" % (k, v["unit"], rows[k])
+print("ok")
+PY
+then
+    ok "docs/run.md: every figure of the JSON summary, with its unit"
+else
+    bad "docs/run.md" "$(cat "$tmp/py")"
 fi
 
 echo "$passed passed, $failed failed"

@@ -783,6 +783,70 @@ Test(life, no_eclipse_rows_out_of_service)
    every 3 days from day 1 (per_year 121.75 = YR / 3 d exactly: launch k at 86400 + 259200 k s), design life
    0.05 yr = 1577880 s = 18.2625 d, replace: true, demand 0.7 of the capacity. EXTRA: more satellite keys;
    REP: a representatives line or nothing. */
+/* ------------------------------------------------------------------ demand that follows the fleet */
+
+/* demand_per_capacity q: the mean demand is q times the capacity the dispatch shares by. A dawn-dusk fleet in
+   December (no eclipse: every accelerator at full power the whole day), no noise, no weekend, a whole day (the
+   daily curve averages to 1): the demand is q x the fleet's full capacity, and twice the fleet asks for twice
+   as much, while demand_tokens_per_s (the shape's reference only) changes nothing. */
+static const char *per_cap_fmt = "name: per-capacity\n"
+                                 "epoch: 2026-12-21T00:00:00Z\n"
+                                 "duration_s: 86400\n"
+                                 "step_s: 60\n"
+                                 "snapshot_interval_s: 3600\n"
+                                 "satellite:\n"
+                                 "  random_failure_rate_per_year: 0\n"
+                                 "  weak_fraction: 0\n"
+                                 "  restart_rate_per_day: 0\n"
+                                 "workload:\n"
+                                 "  demand_tokens_per_s: %g\n"
+                                 "  demand_per_capacity: %g\n"
+                                 "  noise_sigma: 0\n"
+                                 "  weekend_factor: 1\n"
+                                 "fleet:\n"
+                                 "  - {source: sso, altitude_km: 650, ltan_h: 18, planes: %d, slots: 3}\n";
+
+static void run_per_cap(const char *dir, const char *tag, double ref, double q, int planes,
+                        struct odt_run_summary *sum)
+{
+    char text[2048], path[700], name[64], out[700];
+    snprintf(text, sizeof text, per_cap_fmt, ref, q, planes);
+    snprintf(name, sizeof name, "%s.yaml", tag);
+    write_text(dir, name, text, path, sizeof path);
+    snprintf(out, sizeof out, "%s/%s.h5", dir, tag);
+    odt_test_run(path, out, NULL, 0, 1, sum);
+}
+
+Test(demand, per_capacity_follows_the_fleet)
+{
+    char dir[512];
+    odt_test_mkdtemp(dir, sizeof dir, "per_capacity");
+    struct odt_run_summary a, b, c;
+    run_per_cap(dir, "a", 5e7, 0.7, 2, &a);
+    run_per_cap(dir, "b", 5e7, 0.7, 4, &b);
+    run_per_cap(dir, "c", 3e9, 0.7, 2, &c);
+    cr_assert_eq(a.satellites, 6);
+    cr_assert_eq(b.satellites, 12);
+    /* no eclipse, no failure: no capacity lost, the full capacity is 6 x 8 x 3964 tokens/s all day */
+    cr_assert_eq(a.eclipses_umbra, 0, "a dawn-dusk orbit at the December solstice has no eclipse");
+    cr_assert(a.lost_power == 0.0 && a.lost_heat == 0.0 && a.lost_failures == 0.0, "lost %g %g %g", a.lost_power,
+              a.lost_heat, a.lost_failures);
+    const double full = 6.0 * 8.0 * 31712.0 / 8.0; /* tokens/s: the default H200 node */
+    cr_assert(fabs(a.capacity_ideal / 86400.0 - full) <= 1e-9 * full, "capacity %.9g tokens/s, expected %.9g",
+              a.capacity_ideal / 86400.0, full);
+    /* mean demand = 0.7 x capacity: within 1e-3 (the daily curve sampled at 60 s steps, whole tokens per step) */
+    const double mean = a.tokens_demanded / 86400.0;
+    cr_assert(fabs(mean - 0.7 * full) <= 1e-3 * 0.7 * full, "mean demand %.6g tokens/s, expected 0.7 x %.6g = %.6g",
+              mean, full, 0.7 * full);
+    /* twice the fleet, twice the demand (to the floor of each step's whole tokens: 1440 steps) */
+    cr_assert(fabs(b.tokens_demanded - 2.0 * a.tokens_demanded) <= 1440.0 * 2.0 + 1e-12 * b.tokens_demanded,
+              "12 satellites ask for %.17g, 6 for %.17g", b.tokens_demanded, a.tokens_demanded);
+    /* the nominal rate is only the shape's reference */
+    cr_assert(fabs(c.tokens_demanded - a.tokens_demanded) <= 1440.0, "reference 3e9: %.17g, 5e7: %.17g",
+              c.tokens_demanded, a.tokens_demanded);
+    odt_test_rmtree(dir);
+}
+
 static const char *growth_fmt = "name: growth\n"
                                 "epoch: 2027-01-01T00:00:00Z\n"
                                 "duration_s: 2592000\n"
