@@ -1,20 +1,34 @@
 #!/usr/bin/env python3
 """Plots of an odtwin snapshot file, schema 2.x (docs/report.md, docs/snapshot.md).
 
-usage: plot_snapshot.py SNAPSHOT.h5 [-o OUTDIR] [--max-records N] [--max-points N]
+usage: plot_snapshot.py SNAPSHOT.h5 [-o OUTDIR] [--max-records N] [--max-points N] [--dpi N]
                         [--claims [--odtwin PATH]]
 
 Writes PNG files into OUTDIR (default: the snapshot's folder):
 
-  fleet_power.png    fleet power (MW): solar collected, load served, curtailed, not served, battery
-                     (+ charging), and below it the battery state of charge (min, mean, max over the
-                     satellites with a battery), against time, from the fleet series /series
-  illumination.png   illuminated fraction as a satellite x time image, from the records (illumination)
-  temperatures.png   histograms of the four node temperatures over the run and at the last record when
-                     the records hold node_temperature; else the payload temperature (min, mean, max over
-                     the fleet) against time from /series, with the payload limit
-  tokens.png         fleet tokens/s (served, demanded, capacity) against time, from /series
-  failures.png       cumulative accelerator failures and node restarts, from the /failures table
+  fleet_power.png          fleet power (kW or MW): solar collected, load served, curtailed, not served, battery
+                           (+ charging), from the first step, and below it the battery state of charge (min, mean,
+                           max over the satellites with a battery), from the fleet series /series
+  illumination.png         the illuminated fraction as a satellite x time image from the records; when the records
+                           are more than 10 min apart (too sparse for eclipses), the umbra minutes per satellite and
+                           day from /eclipses instead; below, the share of the fleet in shadow and umbra (/series)
+  temperatures.png         histograms of the four node temperatures over the run and at the last record (only when
+                           the records hold node_temperature)
+  payload_temperature.png  the payload temperature, min, mean and max over the fleet, against time from /series,
+                           with the payload limit of /classes
+  tokens.png               fleet tokens/s demanded, served and the capacity, and below the share served (per bin and
+                           cumulative), from /series
+  failures.png             cumulative accelerator failures and node restarts, one line per fleet entry labelled with
+                           its name and burn-in, from /failures
+  eclipse_season.png       per fleet entry and day of the year, the longest and mean complete umbra pass, the days
+                           with umbra passes shaded, from /eclipses
+  beta.png                 the beta angle of each orbit plane, asin(n.s), from the /fleet elements (J2 node rate) and
+                           /sun_direction, with asin(R_E/a), beyond which there is no umbra
+  ground_track.png         latitude and longitude of up to 4 satellites over 3 orbits, from the position records
+                           (IAU 2006/2000A with pyerfa, else the stored Earth rotation angle alone)
+
+Runs longer than 20 days are drawn in bins of one day (power, temperature, tokens): means for flows and means,
+the lowest minimum and highest maximum for extremes.
 
 With --claims, four more (docs/economics.md, the claims of `odtwin report --claims`):
 
@@ -208,9 +222,12 @@ def duration_text(sec):
     return "%g s" % sec
 
 
+DPI = [110]  # --dpi
+
+
 def save(fig, out, name):
     path = os.path.join(out, name)
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=DPI[0])
     plt.close(fig)
     return path
 
@@ -503,10 +520,9 @@ def plot_tokens(f, out, s):
         ax.axhline(1.0, color="0.5", linewidth=0.6)
         with np.errstate(invalid="ignore", divide="ignore"):
             r = np.r_[served / demanded, cs / cd]
-        r = r[np.isfinite(r)]
-        lo_r = np.floor(10.0 * (float(r.min()) - 0.02)) / 10.0 if len(r) else 0.0
-        hi_r = np.ceil(10.0 * (float(r.max()) + 0.02)) / 10.0 if len(r) else 1.1
-        ax.set_ylim(max(0.0, min(lo_r, 0.9)), max(1.1, hi_r))  # never a degenerate range
+        r = np.r_[r[np.isfinite(r)], 1.0]
+        pad = max(2e-3, 0.08 * float(r.max() - r.min()))  # never a degenerate range; 1 always in view
+        ax.set_ylim(max(0.0, float(r.min()) - pad), float(r.max()) + pad)
         ax.set_ylabel("ratio (1)")
         ax.set_title("Share of the demand served (above 1: queued tokens served later)", fontsize="medium")
         ax.grid(alpha=0.3)
@@ -1236,7 +1252,12 @@ def main(argv=None):
     ap.add_argument("--odtwin", metavar="PATH",
                     help="odtwin binary for `odtwin report --claims --json` (default: odtwin on PATH, else "
                          "../build/odtwin beside this tool)")
+    ap.add_argument("--dpi", type=int, default=110, help="resolution of the PNG files (default 110)")
     a = ap.parse_args(argv)
+    if not 20 <= a.dpi <= 600:
+        print("plot_snapshot.py: error: --dpi %d: give 20 to 600" % a.dpi, file=sys.stderr)
+        return 2
+    DPI[0] = a.dpi
     out = a.outdir or os.path.dirname(os.path.abspath(a.snapshot))
     try:
         if not os.path.exists(a.snapshot):
