@@ -824,7 +824,10 @@ def geodetic_track(f, sats, rec):
     Earth rotation angle alone (precession-nutation neglected: ~0.36 deg in 2026) and a spherical latitude.
     Returns (lat [len(rec), len(sats)], lon, the method in words)."""
     rec = np.asarray(rec)
-    r = np.stack([f["position"][i, :, :][sats] for i in rec]).astype(np.float64)  # [rec, sats, 3] km
+    sats = np.asarray(sats)
+    order = np.argsort(sats)  # h5py reads a list of increasing indices: only those satellites of each record
+    r = np.stack([f["position"][int(i), sorted(int(k) for k in sats), :] for i in rec]).astype(np.float64)
+    r = r[:, np.argsort(order), :]  # back to the order of sats: [rec, sats, 3] km
     t = f["time"][:][rec].astype(np.float64)
     try:
         import erfa  # noqa: PLC0415
