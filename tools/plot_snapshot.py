@@ -390,7 +390,11 @@ def plot_illumination(f, out, idx, s, max_sats=2000):
         ax.legend(fontsize="small", loc="upper right")
         src.append("fleet series")
     axes[-1, 0].set_xlabel(xlabel)
-    fig.tight_layout()
+    model = text(f["eclipses"].attrs.get("model", b"?")) if "eclipses" in f else "?"
+    t_cap = float(f["final"].attrs["time"]) if "final" in f else t_last
+    fig.tight_layout(rect=(0, caption(fig, ["Period %s; orbit %s; shadow model %s." % (period_text(f, t_cap),
+                                                                                    orbit_text(f), model)],
+                                      wrap=True), 1, 1))
     return save(fig, out, "illumination.png"), " and ".join(src)
 
 
