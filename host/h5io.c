@@ -1065,19 +1065,23 @@ hid_t odt_h5_scale_strings(hid_t loc, const char *name, const char *const *label
 int odt_h5_link_exists(hid_t loc, const char *path)
 {
     /* H5Lexists on "a/b" needs "a" to exist: test each component */
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + (buf[0] == '/');; ++p) {
+    char *buf = strdup(path);
+    if (!buf)
+        return 0;
+    int found = 1;
+    for (char *p = buf + (buf[0] == '/'); found; ++p) {
         if (*p == '/' || *p == '\0') {
             const char c = *p;
             *p = '\0';
             if (H5Lexists(loc, buf, H5P_DEFAULT) <= 0)
-                return 0;
-            if (!c)
-                return 1;
+                found = 0;
+            else if (!c)
+                break;
             *p = c;
         }
     }
+    free(buf);
+    return found;
 }
 
 char *odt_h5_attr_text(hid_t loc, const char *obj, const char *name)

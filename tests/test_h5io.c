@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h> /* mkfifo */
 
 #include "test_util.h"
 
@@ -909,5 +910,158 @@ Test(h5io, error_line)
     char tiny[8];
     odt_h5_error_line(tiny, sizeof tiny);
     cr_assert_eq(strlen(tiny), sizeof tiny - 1);
+    H5Fclose(f);
+}
+
+/* ------------------------------------------------------------ the snapshot readers of report and export */
+
+/* Links at any depth, static datasets of rank 1 to 3 and string attributes, against what was written. */
+Test(h5io, static_readers_and_links)
+{
+    hid_t f = new_file("static.h5", 1);
+    hid_t g = H5Gcreate2(f, "fleet", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    const double a[4] = {1.5, -2.0, 1e300, 0.0};
+    const int32_t m[2][3] = {{1, 2, 3}, {-4, 5, 6}};
+    const hsize_t da[1] = {4}, dm[2] = {2, 3}, dz[1] = {0};
+    cr_assert_geq(H5LTmake_dataset_double(g, "a", 1, da, a), 0);
+    cr_assert_geq(H5LTmake_dataset_int(g, "m", 2, dm, &m[0][0]), 0);
+    cr_assert_geq(H5LTmake_dataset_double(f, "empty", 1, dz, a), 0);
+    cr_assert_geq(H5LTset_attribute_string(f, "fleet/a", "units", "km"), 0); /* fixed-length, as H5LT writes */
+    cr_assert_eq(odt_h5_attr_set_string(f, "odtwin_schema_version", "2.0"), 0);
+    H5Gclose(g);
+
+    cr_assert_eq(odt_h5_link_exists(f, "fleet"), 1);
+    cr_assert_eq(odt_h5_link_exists(f, "/fleet/a"), 1);
+    cr_assert_eq(odt_h5_link_exists(f, "fleet/a"), 1);
+    cr_assert_eq(odt_h5_link_exists(f, "fleet/b"), 0);
+    cr_assert_eq(odt_h5_link_exists(f, "final/a"), 0, "a missing group on the way is no error");
+    cr_assert_eq(odt_h5_link_exists(f, "fleet/a/deeper"), 0, "a dataset has no members");
+    char longpath[700];
+    memset(longpath, 'x', sizeof longpath - 1);
+    longpath[sizeof longpath - 1] = '\0';
+    memcpy(longpath, "fleet/", 6);
+    cr_assert_eq(odt_h5_link_exists(f, longpath), 0, "a long path is looked up whole, not cut");
+
+    hsize_t dims[3] = {0, 0, 0};
+    cr_assert_eq(odt_h5_static_shape(f, "fleet/a", dims), 1);
+    cr_assert_eq(dims[0], 4);
+    cr_assert_eq(odt_h5_static_shape(f, "fleet/m", dims), 2);
+    cr_assert(dims[0] == 2 && dims[1] == 3, "%llu x %llu", (unsigned long long)dims[0], (unsigned long long)dims[1]);
+    cr_assert_eq(odt_h5_static_shape(f, "fleet/none", dims), -1);
+    cr_assert_eq(odt_h5_static_shape(f, "fleet", dims), -1, "a group is not a dataset");
+
+    double ra[4] = {0};
+    cr_assert_eq(odt_h5_static_read(f, "fleet/a", H5T_NATIVE_DOUBLE, 4, ra), 0);
+    for (int k = 0; k < 4; ++k)
+        cr_assert_eq(ra[k], a[k], "a[%d] = %.17g", k, ra[k]);
+    cr_assert_eq(odt_h5_static_read(f, "fleet/a", H5T_NATIVE_DOUBLE, 5, ra), -1, "another number of elements");
+    cr_assert_eq(odt_h5_static_read(f, "fleet/a", H5T_NATIVE_DOUBLE, 3, ra), -1);
+    double rm[6] = {0};
+    cr_assert_eq(odt_h5_static_read(f, "fleet/m", H5T_NATIVE_DOUBLE, 6, rm), 0, "any rank, converted");
+    cr_assert(rm[0] == 1.0 && rm[3] == -4.0 && rm[5] == 6.0, "%g %g %g", rm[0], rm[3], rm[5]);
+    cr_assert_eq(odt_h5_static_read(f, "empty", H5T_NATIVE_DOUBLE, 0, ra), 0, "zero elements read as zero");
+    cr_assert_eq(odt_h5_static_read(f, "none", H5T_NATIVE_DOUBLE, 4, ra), -1);
+
+    char *s = odt_h5_attr_text(f, "fleet/a", "units");
+    cr_assert_not_null(s);
+    cr_assert_str_eq(s, "km");
+    free(s);
+    s = odt_h5_attr_text(f, ".", "odtwin_schema_version");
+    cr_assert_not_null(s);
+    cr_assert_str_eq(s, "2.0");
+    free(s);
+    cr_assert_null(odt_h5_attr_text(f, NULL, "units"), "the root has no units");
+    cr_assert_null(odt_h5_attr_text(f, "fleet/none", "units"));
+    cr_assert_null(odt_h5_attr_text(f, "fleet/a/x", "units"));
+    char why[256] = "";
+    cr_assert_eq(odt_h5_snapshot_schema(f, why, sizeof why), 0, "%s", why);
+    cr_assert_eq(odt_h5_attr_set_string(f, "odtwin_schema_version", "1.1"), 0);
+    cr_assert_eq(odt_h5_snapshot_schema(f, why, sizeof why), -1);
+    cr_assert_not_null(strstr(why, "schema 1.1"), "%s", why);
+    H5Fclose(f);
+
+    hid_t plain = new_file("plain.h5", 0);
+    cr_assert_eq(odt_h5_snapshot_schema(plain, why, sizeof why), -1);
+    cr_assert_not_null(strstr(why, "not an odtwin snapshot"), "%s", why);
+    H5Fclose(plain);
+}
+
+/* What is no snapshot is refused before HDF5 sees it, with one line that says what it is. */
+Test(h5io, snapshot_open_refuses_what_is_no_snapshot)
+{
+    char path[600], why[256];
+    struct {
+        const char *name, *content, *expect;
+    } cases[] = {
+        {"missing.h5", NULL, "No such file"},
+        {"empty.h5", "", "empty"},
+        {"text.h5", "name: not a snapshot\n", "not an HDF5 file"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; ++k) {
+        path_of(path, sizeof path, cases[k].name);
+        if (cases[k].content) {
+            FILE *o = fopen(path, "w");
+            cr_assert_not_null(o);
+            fputs(cases[k].content, o);
+            fclose(o);
+        }
+        why[0] = '\0';
+        cr_assert_lt(odt_h5_snapshot_open(path, why, sizeof why), 0, "%s opened", cases[k].name);
+        cr_assert_not_null(strstr(why, cases[k].expect), "%s: '%s'", cases[k].name, why);
+        cr_assert_null(strchr(why, '\n'));
+    }
+    cr_assert_lt(odt_h5_snapshot_open(dir, why, sizeof why), 0);
+    cr_assert_not_null(strstr(why, "directory"), "%s", why);
+    path_of(path, sizeof path, "fifo.h5");
+    cr_assert_eq(mkfifo(path, 0600), 0);
+    cr_assert_lt(odt_h5_snapshot_open(path, why, sizeof why), 0, "a FIFO is refused, not opened (it would block)");
+    cr_assert_not_null(strstr(why, "FIFO"), "%s", why);
+    cr_assert_lt(odt_h5_snapshot_open("/dev/null", why, sizeof why), 0);
+    cr_assert_not_null(strstr(why, "character device"), "%s", why);
+    hid_t f = new_file("ok.h5", 1);
+    H5Fclose(f);
+    path_of(path, sizeof path, "ok.h5");
+    f = odt_h5_snapshot_open(path, why, sizeof why);
+    cr_assert_geq(f, 0, "%s", why);
+    H5Fclose(f);
+}
+
+/* Complete records: the shortest of /time and the record datasets; a record whose time is not finite (a kill
+   between the extension and the write) does not count. */
+Test(h5io, snapshot_records_counts_complete_records)
+{
+    hid_t f = new_file("rec.h5", 1);
+    char why[256] = "";
+    hsize_t n = 99;
+    cr_assert_eq(odt_h5_snapshot_records(f, &n, why, sizeof why), -1, "no /time");
+    cr_assert_not_null(strstr(why, "/time"), "%s", why);
+    struct odt_h5_series t, sun, sp;
+    const hsize_t d1[1] = {0}, d2[2] = {0, 3}, dn[2] = {0, 5};
+    cr_assert_eq(odt_h5_series_create(&t, f, "time", H5T_NATIVE_DOUBLE, 1, d1, 0, "s", "time"), 0);
+    cr_assert_eq(odt_h5_series_create(&sun, f, "sun_direction", H5T_NATIVE_DOUBLE, 2, d2, 0, "1", "sun"), 0);
+    cr_assert_eq(odt_h5_series_create(&sp, f, "solar_power", H5T_NATIVE_FLOAT, 2, dn, 0, "W", "power"), 0);
+    const double times[5] = {0, 600, 1200, 1800, 2400}, s3[5][3] = {{1, 0, 0}};
+    const float p[5][5] = {{1}};
+    cr_assert_eq(odt_h5_series_append(&t, 5, times), 0);
+    cr_assert_eq(odt_h5_series_append(&sun, 5, s3), 0);
+    cr_assert_eq(odt_h5_series_append(&sp, 4, p), 0);
+    cr_assert_eq(odt_h5_snapshot_records(f, &n, why, sizeof why), 0, "%s", why);
+    cr_assert_eq(n, 4, "solar_power holds 4 of the 5 records: %llu", (unsigned long long)n);
+    cr_assert_eq(odt_h5_series_append(&sp, 1, p), 0);
+    cr_assert_eq(odt_h5_snapshot_records(f, &n, why, sizeof why), 0, "%s", why);
+    cr_assert_eq(n, 5);
+    /* the last time not finite: that record is incomplete */
+    const double nan_t = NAN;
+    const hsize_t start[1] = {4}, cnt[1] = {1};
+    hid_t fs = H5Dget_space(t.d), ms = H5Screate_simple(1, cnt, NULL);
+    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, cnt, NULL);
+    cr_assert_geq(H5Dwrite(t.d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, &nan_t), 0);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    cr_assert_eq(odt_h5_snapshot_records(f, &n, why, sizeof why), 0, "%s", why);
+    cr_assert_eq(n, 4, "a NaN time ends the complete records: %llu", (unsigned long long)n);
+    odt_h5_series_close(&t);
+    odt_h5_series_close(&sun);
+    odt_h5_series_close(&sp);
     H5Fclose(f);
 }
