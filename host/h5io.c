@@ -1124,6 +1124,18 @@ int odt_h5_static_read(hid_t loc, const char *name, hid_t memtype, hsize_t count
     return count == 0 || H5LTread_dataset(loc, name, memtype, buf) >= 0 ? 0 : -1;
 }
 
+hid_t odt_h5_open_swmr_read(const char *path)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0)
+        return H5I_INVALID_HID;
+    hid_t f = H5I_INVALID_HID;
+    if (H5Pset_metadata_read_attempts(fapl, ODT_H5_SWMR_READ_ATTEMPTS) >= 0)
+        f = H5Fopen(path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
+    H5Pclose(fapl);
+    return f;
+}
+
 hid_t odt_h5_snapshot_open(const char *path, char *why, size_t len)
 {
     struct stat sb;
@@ -1162,7 +1174,7 @@ hid_t odt_h5_snapshot_open(const char *path, char *why, size_t len)
     }
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) /* a run still writing it holds it in SWMR mode: read it as a SWMR reader */
-        f = H5Fopen(path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+        f = odt_h5_open_swmr_read(path);
     if (f < 0)
         snprintf(why, len, "the HDF5 file cannot be opened: it is damaged or truncated (a copy cut short?), or a "
                            "program holds it open for writing");

@@ -252,6 +252,17 @@ int odt_h5_static_shape(hid_t loc, const char *name, hsize_t dims[3]);
    (absent, unreadable, another number of elements). */
 int odt_h5_static_read(hid_t loc, const char *name, hid_t memtype, hsize_t count, void *buf);
 
+/* Metadata read attempts of a SWMR reader. HDF5 retries a checksum failure
+   with a sleep that doubles from 1 ns (100 attempts by default: on a damaged
+   file, a lookup then sleeps for hours). 24 attempts sleep at most 2^24 ns =
+   17 ms per entry in all: enough for a torn read of metadata the writer is
+   flushing, and a damaged file is refused in well under a second. */
+#define ODT_H5_SWMR_READ_ATTEMPTS 24
+
+/* H5Fopen(path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ) with
+   ODT_H5_SWMR_READ_ATTEMPTS: the file, or a negative id. */
+hid_t odt_h5_open_swmr_read(const char *path);
+
 /* Open the snapshot at path read-only: first refused without HDF5 when it is
    missing, a folder, not a regular file (a FIFO would block the open, a
    device never ends), unreadable, empty or without the HDF5 signature; then

@@ -1319,7 +1319,7 @@ enum odt_status odt_snapshot_read_scenario(const char *path, char **text, char *
         snprintf(err, errlen, "%s: not an HDF5 file (or damaged)", path);
         return ODT_ERR_IO;
     }
-    hid_t file = H5Fopen(path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+    hid_t file = odt_h5_open_swmr_read(path);
     if (file < 0)
         file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (file < 0) {
@@ -1606,7 +1606,7 @@ enum odt_status odt_snapshot_repair(const char *path, long *records_kept, char *
         return st;
     /* check everything first, read-only, then change: opening for writing already clears the file's
        "open for writing" flags and moves its end-of-allocation, which a damaged file must not get */
-    hid_t ro = H5Fopen(path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+    hid_t ro = odt_h5_open_swmr_read(path);
     if (ro < 0)
         ro = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (ro < 0) {
@@ -1743,6 +1743,69 @@ static int read_checkpoint(const char *cp, const struct odt_run_identity *id, st
     return bad ? -1 : 0;
 }
 
+/* The checks of a resume on an open file (read-only or for writing; the writer returned in *wout owns it, also
+   on failure): the layout against the scenario, the datasets, and a checkpoint that describes a prefix of the
+   file's records and rows (the newest, else the older one: *best and *acc follow, and the fleet f holds it). */
+static enum odt_status resume_check(const char *path, hid_t file, struct odt_fleet *f,
+                                    const struct odt_snapshot_layout *lay, int pool_threads,
+                                    const struct odt_run_identity *fid, struct odt_run_accum *acc,
+                                    struct odt_run_accum a[2], const int ok[2], int *best,
+                                    struct odt_snapshot_writer **wout, char *err, size_t errlen)
+{
+    struct odt_snapshot_writer *w = writer_new(path, f->n, 0, lay, 0, pool_threads);
+    *wout = w;
+    if (!w) {
+        H5Fclose(file);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return ODT_ERR_NOMEM;
+    }
+    w->file = file;
+    w->id = *fid;
+    struct odt_snapshot_layout flay;
+    size_t fm = 0, fn = 0;
+    int nc = 0;
+    char wy[300];
+    if (layout_of_file(file, &flay, &fm, &nc, &fn, wy, sizeof wy) != 0) {
+        snprintf(err, errlen, "%s: the file's layout cannot be read (%s): damaged or not a complete snapshot; "
+                              "nothing was changed", path, wy);
+        return ODT_ERR_VALUE;
+    }
+    if (fm != w->m || fn != f->n) {
+        snprintf(err, errlen, "%s: the file's layout does not match its scenario (%zu of %zu satellites recorded, "
+                              "the scenario gives %zu of %zu)", path, fm, fn, w->m, f->n);
+        return ODT_ERR_VALUE;
+    }
+    w->nc = nc;
+    if (open_layout(w, wy, sizeof wy) != 0) {
+        snprintf(err, errlen, "%s: %s", path, wy);
+        return ODT_ERR_VALUE;
+    }
+    /* the checkpoint must describe a prefix of what the file holds */
+    const hsize_t records = complete_records(w);
+#define ODT_FITS(x)                                                                                               \
+    ((hsize_t)(x).records <= records && (hsize_t)(x).series_rows <= w->s_time.dims[0] &&                          \
+     (hsize_t)(x).eclipse_rows <= odt_h5_table_rows(&w->ecl) && (hsize_t)(x).failure_rows <= odt_h5_table_rows(&w->fail))
+    if (!ODT_FITS(*acc) && ok[*best ^ 1] && ODT_FITS(a[*best ^ 1])) {
+        /* the newest checkpoint is ahead of what the file kept (a record lost to damage or a repair):
+           continue from the older one */
+        char *cp = ckpt_path(path, *best ^ 1, 0);
+        char why[600];
+        const int again = cp && read_checkpoint(cp, fid, f, &a[*best ^ 1], why, sizeof why) == 0;
+        free(cp);
+        if (again) {
+            *best ^= 1;
+            *acc = a[*best];
+        }
+    }
+    if (!ODT_FITS(*acc)) {
+#undef ODT_FITS
+        snprintf(err, errlen, "%s: the checkpoint is ahead of the file (records or rows missing): the file was "
+                              "damaged or replaced", path);
+        return ODT_ERR_VALUE;
+    }
+    return ODT_OK;
+}
+
 enum odt_status odt_snapshot_resume(struct odt_snapshot_writer **out, const char *path, struct odt_fleet *f,
                                     const struct odt_snapshot_layout *lay, const struct odt_run_identity *id,
                                     struct odt_run_accum *acc, int pool_threads, char *err, size_t errlen)
@@ -1751,7 +1814,7 @@ enum odt_status odt_snapshot_resume(struct odt_snapshot_writer **out, const char
     table_columns();
     memset(acc, 0, sizeof *acc);
     /* the identity the file itself carries */
-    hid_t probe = H5Fopen(path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+    hid_t probe = odt_h5_open_swmr_read(path);
     if (probe < 0)
         probe = open_for_append(path);
     if (probe < 0) {
@@ -1801,56 +1864,31 @@ enum odt_status odt_snapshot_resume(struct odt_snapshot_writer **out, const char
         }
     }
     *acc = a[best];
+    /* check everything first on a read-only handle, then open for writing (which already clears the file's
+       "open for writing" flags and moves its end of allocation: a file that cannot be resumed is left as it
+       was), and check again there */
+    struct odt_snapshot_writer *w = NULL;
+    enum odt_status st;
+    hid_t ro = odt_h5_open_swmr_read(path);
+    if (ro < 0)
+        ro = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (ro < 0) {
+        snprintf(err, errlen, "%s: cannot open the HDF5 file (damaged, or held open for writing; nothing was "
+                              "changed)", path);
+        return ODT_ERR_IO;
+    }
+    st = resume_check(path, ro, f, lay, 1, &fid, acc, a, ok, &best, &w, err, errlen);
+    writer_free(w); /* closes ro */
+    w = NULL;
+    if (st != ODT_OK)
+        return st;
     hid_t file = open_for_append(path);
-    struct odt_snapshot_writer *w = file >= 0 ? writer_new(path, f->n, 0, lay, 0, pool_threads) : NULL;
-    if (!w) {
-        if (file >= 0)
-            H5Fclose(file);
+    if (file < 0) {
         snprintf(err, errlen, "%s: cannot open the file for writing", path);
         return ODT_ERR_IO;
     }
-    w->file = file;
-    w->id = fid;
-    enum odt_status st = ODT_OK;
-    struct odt_snapshot_layout flay;
-    size_t fm = 0, fn = 0;
-    int nc = 0;
-    char wy[300];
-    if (layout_of_file(file, &flay, &fm, &nc, &fn, wy, sizeof wy) != 0 || fm != w->m || fn != f->n) {
-        snprintf(err, errlen, "%s: the file's layout does not match its scenario (%s)", path,
-                 fm != w->m || fn != f->n ? "satellite counts differ" : wy);
-        st = ODT_ERR_VALUE;
+    if ((st = resume_check(path, file, f, lay, pool_threads, &fid, acc, a, ok, &best, &w, err, errlen)) != ODT_OK)
         goto fail;
-    }
-    w->nc = nc;
-    if (open_layout(w, wy, sizeof wy) != 0) {
-        snprintf(err, errlen, "%s: %s", path, wy);
-        st = ODT_ERR_VALUE;
-        goto fail;
-    }
-    /* the checkpoint must describe a prefix of what the file holds */
-    const hsize_t records = complete_records(w);
-#define ODT_FITS(x)                                                                                               \
-    ((hsize_t)(x).records <= records && (hsize_t)(x).series_rows <= w->s_time.dims[0] &&                          \
-     (hsize_t)(x).eclipse_rows <= odt_h5_table_rows(&w->ecl) && (hsize_t)(x).failure_rows <= odt_h5_table_rows(&w->fail))
-    if (!ODT_FITS(*acc) && ok[best ^ 1] && ODT_FITS(a[best ^ 1])) {
-        /* the newest checkpoint is ahead of what the file kept (a record lost to damage or a repair):
-           continue from the older one */
-        char *cp = ckpt_path(path, best ^ 1, 0);
-        const int again = cp && read_checkpoint(cp, &fid, f, &a[best ^ 1], why[0], sizeof why[0]) == 0;
-        free(cp);
-        if (again) {
-            best ^= 1;
-            *acc = a[best];
-        }
-    }
-    if (!ODT_FITS(*acc)) {
-#undef ODT_FITS
-        snprintf(err, errlen, "%s: the checkpoint is ahead of the file (records or rows missing): the file was "
-                              "damaged or replaced", path);
-        st = ODT_ERR_VALUE;
-        goto fail;
-    }
     if (trim_to(w, (hsize_t)acc->records, (hsize_t)acc->series_rows, (hsize_t)acc->eclipse_rows,
                 (hsize_t)acc->failure_rows) < 0 ||
         odt_h5_attr_set_string(w->file, "run_status", "running") < 0 || H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0) {

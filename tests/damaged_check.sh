@@ -12,7 +12,11 @@
 #   9  a stored row count of 1e12: repair refuses and leaves the file as it was;
 #   14 the scenario attribute rewritten as a variable-length string: resume works;
 #   15 a record dataset deleted: resume refuses in one line;
-#   13 the stored scenario edited (another seed): resume refuses, the file unchanged.
+#   13 the stored scenario edited (another seed): resume refuses, the file unchanged;
+#   16 a killed run (SIGKILL: the file still marked open for writing, read as a SWMR reader) whose
+#      dataset name bytes are overwritten on disk (checksums fail): report, export, repair and resume
+#      refuse in one line within 10 s each (HDF5's default SWMR retries would sleep for hours) and
+#      change nothing.
 # Needs python3 with h5py.
 set -u
 odtwin=${1:?usage: damaged_check.sh PATH/TO/odtwin}
@@ -112,5 +116,35 @@ before=$(sum "$f")
 "$odtwin" run --resume "$f" --backend cpu --quiet >/dev/null 2>"$tmp/err"; rc=$?
 if [ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "configuration" "$tmp/err" && [ "$(sum "$f")" = "$before" ]
 then ok; else bad "edited scenario: resume exit $rc, $(cat "$tmp/err")"; fi
+# 16: a killed run's file with a dataset name overwritten on disk
+f="$tmp/killed.h5"
+"$odtwin" run "$scen" -o "$f" --backend cpu --quiet >/dev/null &
+pid=$!
+for _ in $(seq 200); do
+    sleep 0.02
+    n=$(python3 -c "import h5py,sys; print(h5py.File(sys.argv[1],'r',swmr=True)['time'].shape[0])" "$f" 2>/dev/null || echo 0)
+    [ "${n:-0}" -ge 4 ] && break
+done
+kill -KILL $pid 2>/dev/null
+wait $pid 2>/dev/null
+python3 - "$f" <<'PY'
+import sys
+p = sys.argv[1]
+d = bytearray(open(p, "rb").read())
+n, i = 0, d.find(b"solar_power")
+while i >= 0:
+    d[i:i + 11] = b"solar_powex"
+    n += 1
+    i = d.find(b"solar_power", i + 1)
+assert n > 0, "no dataset name to overwrite"
+open(p, "wb").write(d)
+PY
+before=$(sum "$f")
+for cmd in "report $f" "export $f --format csv -o $tmp/killed.csv" "repair $f" "run --resume $f --backend cpu --quiet"; do
+    # shellcheck disable=SC2086
+    timeout 10 "$odtwin" $cmd >/dev/null 2>"$tmp/err"; rc=$?
+    if [ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && [ "$(sum "$f")" = "$before" ] && [ ! -e "$tmp/killed.csv" ]
+    then ok; else bad "damaged killed file: odtwin $cmd: exit $rc (124: over 10 s), $(head -c 300 "$tmp/err")"; fi
+done
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
