@@ -30,25 +30,6 @@
 
 #define NAME "in.yaml"
 
-/* lines 1-5 */
-#define HDR                                                                                                    \
-    "name: t\n"                                                                                                \
-    "epoch: 2026-06-21T00:00:00Z\n"                                                                            \
-    "duration_s: 3600\n"                                                                                       \
-    "step_s: 10\n"                                                                                             \
-    "snapshot_interval_s: 600\n"
-
-/* a valid walker fleet: lines 6-13 after HDR, 6 satellites */
-#define WALKER                                                                                                 \
-    "fleet:\n"                      /* 6 */                                                                    \
-    "  - name: a\n"                 /* 7 */                                                                    \
-    "    source: walker\n"          /* 8 */                                                                    \
-    "    altitude_km: 550\n"        /* 9 */                                                                    \
-    "    inclination_deg: 53\n"     /* 10 */                                                                   \
-    "    planes: 2\n"               /* 11 */                                                                   \
-    "    slots: 3\n"                /* 12 */                                                                   \
-    "    phasing: 1\n"              /* 13 */
-
 /* load len bytes of text as NAME; err gets the message */
 static enum odt_status load_n(const char *text, size_t len, struct odt_scenario *sc, char *err, size_t errlen)
 {
@@ -57,21 +38,8 @@ static enum odt_status load_n(const char *text, size_t len, struct odt_scenario 
 }
 
 /* text must be refused with a one-line message that starts with `where` and contains `problem` */
-static void refused_n_(const char *text, size_t len, const char *where, const char *problem, int tline)
-{
-    struct odt_scenario sc;
-    char err[1024];
-    enum odt_status st = load_n(text, len, &sc, err, sizeof err);
-    cr_assert_neq(st, ODT_OK, "(test line %d) accepted: %s", tline, text);
-    cr_assert_eq(strncmp(err, where, strlen(where)), 0, "(test line %d) message does not start with '%s': %s", tline,
-                 where, err);
-    cr_assert_not_null(strstr(err, problem), "(test line %d) message lacks '%s': %s", tline, problem, err);
-    cr_assert_null(strchr(err, '\n'), "(test line %d) message spans lines: %s", tline, err);
-    cr_assert_null(sc.text, "(test line %d) text left allocated", tline);
-    cr_assert_null(sc.shells, "(test line %d) fleet left allocated", tline);
-}
-#define refused(text, where, problem) refused_n_(text, strlen(text), where, problem, __LINE__)
-#define refused_n(text, len, where, problem) refused_n_(text, len, where, problem, __LINE__)
+#define refused(text, where, problem) odt_test_refused(NAME, text, strlen(text), ODT_OK, where, 1, problem, __LINE__)
+#define refused_n(text, len, where, problem) odt_test_refused(NAME, text, len, ODT_OK, where, 1, problem, __LINE__)
 
 static void accepted_(const char *text, struct odt_scenario *sc, int tline)
 {
@@ -96,31 +64,31 @@ Test(utf8, latin1_byte_in_a_comment_is_refused_with_line_and_column)
 {
     /* before: everything after the comment was dropped silently ("missing required key 'fleet'", or, with
        the fleet before it, a run with fewer satellites) */
-    refused(HDR "seed: 3 # caf\xe9\n" WALKER, NAME ":6: ", "invalid UTF-8 byte 0xE9 (column 14)");
-    refused("name: t\n# caf\xe9 au lait\n" HDR WALKER, NAME ":2: ", "invalid UTF-8 byte 0xE9 (column 6)");
+    refused(ODT_TEST_HDR "seed: 3 # caf\xe9\n" ODT_TEST_WALKER, NAME ":6: ", "invalid UTF-8 byte 0xE9 (column 14)");
+    refused("name: t\n# caf\xe9 au lait\n" ODT_TEST_HDR ODT_TEST_WALKER, NAME ":2: ", "invalid UTF-8 byte 0xE9 (column 6)");
 }
 
 Test(utf8, invalid_byte_in_a_value_names_the_line)
 {
-    refused(HDR WALKER "    name: \xff\n", NAME ":14: ", "invalid UTF-8 byte 0xFF (column 11)");
+    refused(ODT_TEST_HDR ODT_TEST_WALKER "    name: \xff\n", NAME ":14: ", "invalid UTF-8 byte 0xFF (column 11)");
 }
 
 Test(utf8, columns_count_characters)
 {
     /* "é" is one character of two bytes: the bad byte after it is in column 4 */
-    refused("# \xc3\xa9\xe9\n" HDR WALKER, NAME ":1: ", "invalid UTF-8 byte 0xE9 (column 4)");
+    refused("# \xc3\xa9\xe9\n" ODT_TEST_HDR ODT_TEST_WALKER, NAME ":1: ", "invalid UTF-8 byte 0xE9 (column 4)");
 }
 
 Test(utf8, nul_byte_names_its_line)
 {
-    static const char text[] = HDR "seed: 4\0\n" WALKER;
+    static const char text[] = ODT_TEST_HDR "seed: 4\0\n" ODT_TEST_WALKER;
     refused_n(text, sizeof text - 1, NAME ":6: ", "NUL byte (column 8)");
 }
 
 Test(utf8, valid_multibyte_text_is_accepted)
 {
     struct odt_scenario sc;
-    accepted("# café, 日本, 😀\n" HDR "output: caf\xc3\xa9.h5\n" WALKER, &sc);
+    accepted("# café, 日本, 😀\n" ODT_TEST_HDR "output: caf\xc3\xa9.h5\n" ODT_TEST_WALKER, &sc);
     cr_assert_eq(odt_scenario_satellites(&sc), 6u);
     cr_assert_str_eq(sc.output, "café.h5");
     odt_scenario_free(&sc);
@@ -238,7 +206,7 @@ Test(files, scenario_file_round_trip)
     char dir[512], path[600];
     odt_test_mkdtemp(dir, sizeof dir, "input_ok");
     snprintf(path, sizeof path, "%s/ok.yaml", dir);
-    static const char text[] = HDR WALKER;
+    static const char text[] = ODT_TEST_HDR ODT_TEST_WALKER;
     write_file(path, text, sizeof text - 1);
     struct odt_scenario sc;
     char err[1024];
@@ -354,7 +322,7 @@ Test(catalog_text, fifo_catalogue_in_a_scenario_is_refused_without_blocking, .ti
     snprintf(path, sizeof path, "%s/cat.tle", dir);
     snprintf(scen, sizeof scen, "%s/s.yaml", dir);
     cr_assert_eq(mkfifo(path, 0600), 0, "mkfifo: %s", strerror(errno));
-    static const char text[] = HDR "fleet:\n  - source: catalog\n    file: cat.tle\n";
+    static const char text[] = ODT_TEST_HDR "fleet:\n  - source: catalog\n    file: cat.tle\n";
     write_file(scen, text, sizeof text - 1);
     struct odt_scenario sc;
     char err[1024];
@@ -519,28 +487,28 @@ Test(propagate_input, cr_only_line_ends_are_read)
 Test(steps, tiny_step_is_refused_with_the_limit)
 {
     /* before: 3.6e303 steps, a heap-buffer-overflow in fill_one (ASan) or an abort */
-    refused(TIMES("3600", "1e-300", "600") WALKER, NAME ":4: ",
+    refused(TIMES("3600", "1e-300", "600") ODT_TEST_WALKER, NAME ":4: ",
             "step_s = 1e-300 is below the smallest step, 0.001 s");
-    refused(TIMES("3600", "0.0005", "600") WALKER, NAME ":4: ", "below the smallest step");
+    refused(TIMES("3600", "0.0005", "600") ODT_TEST_WALKER, NAME ":4: ", "below the smallest step");
 }
 
 Test(steps, too_many_steps_are_refused)
 {
-    refused(TIMES("1e10", "0.001", "600") WALKER, NAME ":3: ", "is 1e+13 steps of step_s = 0.001, more than the limit of 1e+10 steps");
-    refused(TIMES("3600", "0.001", "1e10") WALKER, NAME ":5: ", "snapshot_interval_s = 1e+10 is 1e+13 steps");
+    refused(TIMES("1e10", "0.001", "600") ODT_TEST_WALKER, NAME ":3: ", "is 1e+13 steps of step_s = 0.001, more than the limit of 1e+10 steps");
+    refused(TIMES("3600", "0.001", "1e10") ODT_TEST_WALKER, NAME ":5: ", "snapshot_interval_s = 1e+10 is 1e+13 steps");
 }
 
 Test(steps, spans_shorter_than_a_step_are_refused)
 {
     /* 1e-300 / 10 rounds to a multiple (0) of the step: zero steps, or a division by zero per snapshot */
-    refused(TIMES("1e-300", "10", "600") WALKER, NAME ":3: ", "duration_s = 1e-300 is shorter than one step");
-    refused(TIMES("3600", "10", "1e-300") WALKER, NAME ":5: ", "snapshot_interval_s = 1e-300 is shorter than one step");
+    refused(TIMES("1e-300", "10", "600") ODT_TEST_WALKER, NAME ":3: ", "duration_s = 1e-300 is shorter than one step");
+    refused(TIMES("3600", "10", "1e-300") ODT_TEST_WALKER, NAME ":5: ", "snapshot_interval_s = 1e-300 is shorter than one step");
 }
 
 Test(steps, counts_of_a_valid_scenario)
 {
     struct odt_scenario sc;
-    accepted(TIMES("1e9", "0.1", "3600") WALKER, &sc);
+    accepted(TIMES("1e9", "0.1", "3600") ODT_TEST_WALKER, &sc);
     cr_assert_eq(odt_scenario_steps(&sc), 10000000000L);
     odt_scenario_free(&sc);
     memset(&sc, 0, sizeof sc); /* not loaded: no count */
@@ -553,7 +521,7 @@ Test(steps, a_run_with_a_tiny_step_fails_cleanly)
     odt_test_mkdtemp(dir, sizeof dir, "input_step");
     snprintf(path, sizeof path, "%s/s.yaml", dir);
     snprintf(out, sizeof out, "%s/s.h5", dir);
-    static const char text[] = TIMES("3600", "1e-300", "600") WALKER;
+    static const char text[] = TIMES("3600", "1e-300", "600") ODT_TEST_WALKER;
     write_file(path, text, sizeof text - 1);
     struct odt_run_options opt;
     memset(&opt, 0, sizeof opt);
@@ -576,32 +544,32 @@ Test(steps, a_run_with_a_tiny_step_fails_cleanly)
 Test(yaml, aliases_anchors_merges_and_tags_are_refused_with_the_line)
 {
     /* before: an alias was read as the text "*n", a merge key as an unknown key */
-    refused(HDR "seed: &n 5\n" WALKER, NAME ":6: ", "YAML anchors ('&name') are not supported");
-    refused(HDR WALKER "  - name: b\n    source: walker\n    altitude_km: *alt\n", NAME ":16: ",
+    refused(ODT_TEST_HDR "seed: &n 5\n" ODT_TEST_WALKER, NAME ":6: ", "YAML anchors ('&name') are not supported");
+    refused(ODT_TEST_HDR ODT_TEST_WALKER "  - name: b\n    source: walker\n    altitude_km: *alt\n", NAME ":16: ",
             "YAML aliases ('*alt') are not supported");
-    refused(HDR "satellite:\n  <<: {array_area_m2: 5}\n" WALKER, NAME ":7: ", "YAML merge keys ('<<') are not supported");
-    refused(HDR "seed: !!int 5\n" WALKER, NAME ":6: ", "YAML tags ('!!int') are not supported");
-    refused(HDR "output: !x t.h5\n" WALKER, NAME ":6: ", "YAML tags ('!x') are not supported");
+    refused(ODT_TEST_HDR "satellite:\n  <<: {array_area_m2: 5}\n" ODT_TEST_WALKER, NAME ":7: ", "YAML merge keys ('<<') are not supported");
+    refused(ODT_TEST_HDR "seed: !!int 5\n" ODT_TEST_WALKER, NAME ":6: ", "YAML tags ('!!int') are not supported");
+    refused(ODT_TEST_HDR "output: !x t.h5\n" ODT_TEST_WALKER, NAME ":6: ", "YAML tags ('!x') are not supported");
     /* a quoted "<<" is an ordinary (unknown) key */
-    refused(HDR "satellite:\n  \"<<\": 5\n" WALKER, NAME ":7: ", "unknown key '<<'");
+    refused(ODT_TEST_HDR "satellite:\n  \"<<\": 5\n" ODT_TEST_WALKER, NAME ":7: ", "unknown key '<<'");
 }
 
 Test(yaml, a_second_document_is_refused)
 {
     /* before: ignored in silence */
-    refused(HDR WALKER "---\nseed: 9\n", NAME ":15: ", "a second YAML document (after '---'): a scenario is one document");
-    refused(HDR WALKER "---\n", NAME ":14: ", "a second YAML document");
+    refused(ODT_TEST_HDR ODT_TEST_WALKER "---\nseed: 9\n", NAME ":15: ", "a second YAML document (after '---'): a scenario is one document");
+    refused(ODT_TEST_HDR ODT_TEST_WALKER "---\n", NAME ":14: ", "a second YAML document");
     /* a document end marker alone is not a second document */
     struct odt_scenario sc;
-    accepted(HDR WALKER "...\n", &sc);
+    accepted(ODT_TEST_HDR ODT_TEST_WALKER "...\n", &sc);
     odt_scenario_free(&sc);
 }
 
 Test(yaml, syntax_errors_name_line_and_column)
 {
-    refused(HDR "seed: [1, 2\n", NAME ":7: ", "not valid YAML (column 1): flow sequence without a closing bracket");
-    refused(HDR "seed: 1\nseed: 2\n" WALKER, NAME ":7: ", "not valid YAML (column 1): duplicate key");
-    refused(HDR "seed: \"1\n" WALKER, NAME ":", "not valid YAML");
+    refused(ODT_TEST_HDR "seed: [1, 2\n", NAME ":7: ", "not valid YAML (column 1): flow sequence without a closing bracket");
+    refused(ODT_TEST_HDR "seed: 1\nseed: 2\n" ODT_TEST_WALKER, NAME ":7: ", "not valid YAML (column 1): duplicate key");
+    refused(ODT_TEST_HDR "seed: \"1\n" ODT_TEST_WALKER, NAME ":", "not valid YAML");
 }
 
 Test(yaml, non_decimal_numbers_are_refused)
@@ -610,12 +578,12 @@ Test(yaml, non_decimal_numbers_are_refused)
     static const char *const forms[] = {"0x10", "0o17", "0b11", "1_000", "017", ".inf", "-.inf", ".nan", "+0x1p3"};
     for (size_t k = 0; k < sizeof forms / sizeof forms[0]; ++k) {
         char text[1024];
-        snprintf(text, sizeof text, HDR "albedo: %s\n" WALKER, forms[k]);
+        snprintf(text, sizeof text, ODT_TEST_HDR "albedo: %s\n" ODT_TEST_WALKER, forms[k]);
         refused(text, NAME ":6: ", "is not a decimal number");
-        snprintf(text, sizeof text, HDR "seed: %s\n" WALKER, forms[k]);
+        snprintf(text, sizeof text, ODT_TEST_HDR "seed: %s\n" ODT_TEST_WALKER, forms[k]);
         refused(text, NAME ":6: ", "seed: ");
     }
-    refused(HDR "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 2, slots: 0x3}\n", NAME ":7: ",
+    refused(ODT_TEST_HDR "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 2, slots: 0x3}\n", NAME ":7: ",
             "slots: '0x3' is not a decimal number");
 }
 
@@ -631,37 +599,37 @@ Test(yaml, seed_is_an_exact_unsigned_64_bit_integer)
               {"12345678901234567890", 12345678901234567890ull}};
     for (size_t k = 0; k < sizeof ok / sizeof ok[0]; ++k) {
         char text[1024];
-        snprintf(text, sizeof text, HDR "seed: %s\n" WALKER, ok[k].text);
+        snprintf(text, sizeof text, ODT_TEST_HDR "seed: %s\n" ODT_TEST_WALKER, ok[k].text);
         struct odt_scenario sc;
         accepted(text, &sc);
         cr_assert_eq(sc.seed, ok[k].value, "seed %s read as %llu", ok[k].text, (unsigned long long)sc.seed);
         odt_scenario_free(&sc);
     }
-    refused(HDR "seed: 18446744073709551616\n" WALKER, NAME ":6: ",
+    refused(ODT_TEST_HDR "seed: 18446744073709551616\n" ODT_TEST_WALKER, NAME ":6: ",
             "seed = 18446744073709551616 is out of range: must be in [0, 18446744073709551615]");
-    refused(HDR "seed: -1\n" WALKER, NAME ":6: ", "without a sign, got '-1'");
-    refused(HDR "seed: +1\n" WALKER, NAME ":6: ", "without a sign, got '+1'");
-    refused(HDR "seed: 1.5\n" WALKER, NAME ":6: ", "got '1.5'");
-    refused(HDR "seed: 1e3\n" WALKER, NAME ":6: ", "got '1e3'");
+    refused(ODT_TEST_HDR "seed: -1\n" ODT_TEST_WALKER, NAME ":6: ", "without a sign, got '-1'");
+    refused(ODT_TEST_HDR "seed: +1\n" ODT_TEST_WALKER, NAME ":6: ", "without a sign, got '+1'");
+    refused(ODT_TEST_HDR "seed: 1.5\n" ODT_TEST_WALKER, NAME ":6: ", "got '1.5'");
+    refused(ODT_TEST_HDR "seed: 1e3\n" ODT_TEST_WALKER, NAME ":6: ", "got '1e3'");
 }
 
 Test(yaml, integer_keys_are_exact_integers_in_range)
 {
-    refused(HDR "snapshot_compression: 2.0\n" WALKER, NAME ":6: ", "expected an integer, got '2.0'");
-    refused(HDR "snapshot_compression: 1e0\n" WALKER, NAME ":6: ", "expected an integer, got '1e0'");
-    refused(HDR "snapshot_compression: 99999999999999999999999\n" WALKER, NAME ":6: ",
+    refused(ODT_TEST_HDR "snapshot_compression: 2.0\n" ODT_TEST_WALKER, NAME ":6: ", "expected an integer, got '2.0'");
+    refused(ODT_TEST_HDR "snapshot_compression: 1e0\n" ODT_TEST_WALKER, NAME ":6: ", "expected an integer, got '1e0'");
+    refused(ODT_TEST_HDR "snapshot_compression: 99999999999999999999999\n" ODT_TEST_WALKER, NAME ":6: ",
             "snapshot_compression = 99999999999999999999999 is out of range: must be in [0, 9]");
-    refused(HDR "snapshot_compression: -2147483649\n" WALKER, NAME ":6: ", "is out of range");
-    refused(HDR "snapshot_compression: ten\n" WALKER, NAME ":6: ", "expected a number, got 'ten'");
+    refused(ODT_TEST_HDR "snapshot_compression: -2147483649\n" ODT_TEST_WALKER, NAME ":6: ", "is out of range");
+    refused(ODT_TEST_HDR "snapshot_compression: ten\n" ODT_TEST_WALKER, NAME ":6: ", "expected a number, got 'ten'");
     struct odt_scenario sc;
-    accepted(HDR "snapshot_compression: +7\n" WALKER, &sc);
+    accepted(ODT_TEST_HDR "snapshot_compression: +7\n" ODT_TEST_WALKER, &sc);
     cr_assert_eq(sc.snapshot_compression, 7);
     odt_scenario_free(&sc);
 }
 
 Test(yaml, doubles_out_of_the_range_of_a_double)
 {
-    refused(HDR "albedo: 1e999\n" WALKER, NAME ":6: ", "albedo: '1e999' is out of the range of a double");
+    refused(ODT_TEST_HDR "albedo: 1e999\n" ODT_TEST_WALKER, NAME ":6: ", "albedo: '1e999' is out of the range of a double");
 }
 
 /* ------------------------------------------------------------------ messages: a line for each, one line */
@@ -669,16 +637,16 @@ Test(yaml, doubles_out_of_the_range_of_a_double)
 Test(messages, missing_keys_name_the_mapping)
 {
     /* a top-level key: the scenario mapping's first line; an entry's key: the entry's first line */
-    refused("\n# c\n" "name: t\nepoch: 2026-06-21T00:00:00Z\nstep_s: 10\nsnapshot_interval_s: 600\n" WALKER + 0,
+    refused("\n# c\n" "name: t\nepoch: 2026-06-21T00:00:00Z\nstep_s: 10\nsnapshot_interval_s: 600\n" ODT_TEST_WALKER + 0,
             NAME ":3: ", "missing required key 'duration_s'");
-    refused(HDR "fleet:\n  - name: a\n    source: walker\n    planes: 2\n    slots: 3\n", NAME ":7: ",
+    refused(ODT_TEST_HDR "fleet:\n  - name: a\n    source: walker\n    planes: 2\n    slots: 3\n", NAME ":7: ",
             "fleet entry 1: missing key 'altitude_km'");
-    refused(HDR "fleet:\n  - {}\n", NAME ":6: ", "fleet entry 1: missing key 'source'");
+    refused(ODT_TEST_HDR "fleet:\n  - {}\n", NAME ":6: ", "fleet entry 1: missing key 'source'");
 }
 
 Test(messages, quoted_line_breaks_stay_on_one_line)
 {
-    refused(HDR "\"a\\nb\": 1\n" WALKER, NAME ":6: ", "unknown key 'a b'");
+    refused(ODT_TEST_HDR "\"a\\nb\": 1\n" ODT_TEST_WALKER, NAME ":6: ", "unknown key 'a b'");
 }
 
 Test(messages, the_empty_scenario)
@@ -692,11 +660,11 @@ Test(messages, the_empty_scenario)
 
 Test(fleet_size, planes_times_slots_beyond_int32_is_refused)
 {
-    refused(HDR "fleet:\n  - name: a\n    source: walker\n    altitude_km: 550\n    inclination_deg: 53\n"
+    refused(ODT_TEST_HDR "fleet:\n  - name: a\n    source: walker\n    altitude_km: 550\n    inclination_deg: 53\n"
                 "    planes: 1000000\n    slots: 10000000\n",
             NAME ":7: ", "planes x slots = 1000000 x 10000000 = 10000000000000 satellites, more than the limit of 2147483647");
     /* two entries within int32 each, beyond it together */
-    refused(HDR "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 1000, slots: 2000000}\n"
+    refused(ODT_TEST_HDR "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 1000, slots: 2000000}\n"
                 "  - {source: walker, altitude_km: 560, inclination_deg: 53, planes: 1000, slots: 2000000}\n",
             NAME ":8: ", "fleet entry 2 brings the fleet to 4000000000 satellites, more than the limit of 2147483647");
 }
@@ -720,7 +688,7 @@ Test(fleet_size, a_fleet_larger_than_memory_is_refused_naming_its_entry)
     /* before: 1000 x 10^6 satellites aborted in the sanitizer build and printed "out of memory building a
        fleet of 1000000000 satellites" without file or line elsewhere */
     struct odt_scenario sc;
-    accepted(HDR "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 1000, slots: 1000000}\n",
+    accepted(ODT_TEST_HDR "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 1000, slots: 1000000}\n",
              &sc);
     struct odt_fleet f;
     struct odt_fleet_meta m;
@@ -731,7 +699,7 @@ Test(fleet_size, a_fleet_larger_than_memory_is_refused_naming_its_entry)
     cr_assert_null(f.a_km);
     odt_scenario_free(&sc);
     /* the entry that takes the estimate past the memory is named: here the second, with 1 MiB of memory */
-    accepted(HDR "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 1, slots: 100}\n"
+    accepted(ODT_TEST_HDR "fleet:\n  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 1, slots: 100}\n"
                  "  - {source: walker, altitude_km: 560, inclination_deg: 53, planes: 1, slots: 1000}\n",
              &sc);
     cr_assert_eq(odt_fleet_check_memory(&sc, 1 << 20, err, sizeof err), ODT_ERR_NOMEM);

@@ -6,39 +6,22 @@
  * "FILE:LINE: problem" that names the line of the offending key (or the file
  * alone where no line applies), and must leave nothing half-loaded behind.
  * Texts are loaded under the name "bad.yaml"; the line numbers in the
- * expectations are counted in the texts below (HDR is lines 1-5, a fleet
+ * expectations are counted in the texts below (ODT_TEST_HDR is lines 1-5, a fleet
  * written right after it starts at line 6).
  */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp (test_util.h) */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_util.h"
 #include "host/fleet_build.h"
 #include "host/scenario.h"
 #include "orbit/shadow.h"
 
 #define NAME "bad.yaml"
-
-/* lines 1-5 */
-#define HDR                                                                                                    \
-    "name: t\n"                                                                                                \
-    "epoch: 2026-06-21T00:00:00Z\n"                                                                            \
-    "duration_s: 3600\n"                                                                                       \
-    "step_s: 10\n"                                                                                             \
-    "snapshot_interval_s: 600\n"
-
-/* a valid walker entry: lines 6-13 when it follows HDR */
-#define WALKER                                                                                                 \
-    "fleet:\n"                      /* 6 */                                                                    \
-    "  - name: a\n"                 /* 7 */                                                                    \
-    "    source: walker\n"          /* 8 */                                                                    \
-    "    altitude_km: 550\n"        /* 9 */                                                                    \
-    "    inclination_deg: 53\n"     /* 10 */                                                                   \
-    "    planes: 2\n"               /* 11 */                                                                   \
-    "    slots: 3\n"                /* 12 */                                                                   \
-    "    phasing: 1\n"              /* 13 */
 
 static enum odt_status load(const char *text, struct odt_scenario *sc, char *err, size_t errlen)
 {
@@ -46,28 +29,10 @@ static enum odt_status load(const char *text, struct odt_scenario *sc, char *err
     return odt_scenario_load_text(NAME, text, strlen(text), sc, err, errlen);
 }
 
-/*
- * expect_fail: text must be refused with status want and a message that
- * contains both `where` (e.g. "bad.yaml:6:") and `problem`.
- */
-static void expect_fail_(const char *text, enum odt_status want, const char *where, const char *problem, int line)
-{
-    struct odt_scenario sc;
-    char err[1024];
-    enum odt_status st = load(text, &sc, err, sizeof err);
-    cr_assert_neq(st, ODT_OK, "(test line %d) accepted a bad scenario", line);
-    cr_assert_eq(st, want, "(test line %d) status %d, expected %d; message: %s", line, st, want, err);
-    cr_assert_eq(strncmp(err, NAME, strlen(NAME)), 0, "(test line %d) message does not start with the file: %s",
-                 line, err);
-    cr_assert_not_null(strstr(err, where), "(test line %d) message lacks '%s': %s", line, where, err);
-    cr_assert_not_null(strstr(err, problem), "(test line %d) message lacks '%s': %s", line, problem, err);
-    cr_assert_null(strchr(err, '\n'), "(test line %d) message spans lines: %s", line, err);
-    /* nothing partially accepted */
-    cr_assert_null(sc.text, "(test line %d) scenario text left allocated after a failure", line);
-    cr_assert_null(sc.shells, "(test line %d) fleet entries left allocated after a failure", line);
-    cr_assert_eq(sc.n_shells, 0);
-}
-#define expect_fail(text, want, where, problem) expect_fail_(text, want, where, problem, __LINE__)
+/* text must be refused with status want and a one-line message that starts with the file and contains both
+   `where` (e.g. "bad.yaml:6:") and `problem` */
+#define expect_fail(text, want, where, problem)                                                               \
+    odt_test_refused(NAME, text, strlen(text), want, where, 0, problem, __LINE__)
 
 /* ------------------------------------------------------------------ the embedded default */
 
@@ -124,7 +89,7 @@ Test(scenario, valid_walker)
 {
     struct odt_scenario sc;
     char err[1024];
-    enum odt_status st = load(HDR "seed: 7\nshadow: conical\n" WALKER, &sc, err, sizeof err);
+    enum odt_status st = load(ODT_TEST_HDR "seed: 7\nshadow: conical\n" ODT_TEST_WALKER, &sc, err, sizeof err);
     cr_assert_eq(st, ODT_OK, "%s", err);
     cr_assert_eq(sc.n_shells, 1);
     const struct odt_shell_spec *s = &sc.shells[0];
@@ -152,7 +117,7 @@ Test(scenario, valid_walker)
 
 Test(scenario, mixed_two_entry_fleet)
 {
-    static const char text[] = HDR
+    static const char text[] = ODT_TEST_HDR
         "satellite:\n"                 /* 6 */
         "  array_area_m2: 30\n"        /* 7 */
         "  battery_capacity_wh: 2000\n"/* 8 */
@@ -220,7 +185,7 @@ Test(scenario, mixed_two_entry_fleet)
  */
 Test(scenario, satellite_keys_reach_the_class)
 {
-    static const char text[] = HDR
+    static const char text[] = ODT_TEST_HDR
         "albedo: 0.31\n"
         "earth_ir_w_m2: 230\n"
         "satellite:\n"
@@ -292,7 +257,7 @@ Test(scenario, satellite_keys_reach_the_class)
         "  shielding_kg: 21\n"
         "  structure_fraction: 0.3\n"
         "  design_life_years: 6\n"
-        WALKER;
+        ODT_TEST_WALKER;
     struct odt_scenario sc;
     char err[1024];
     cr_assert_eq(load(text, &sc, err, sizeof err), ODT_OK, "%s", err);
@@ -397,11 +362,11 @@ Test(scenario, satellite_keys_reach_the_class)
 /* The radiator's back face follows its front, and an entry that sets radiator_sides 2 again gets it back. */
 Test(scenario, radiator_sides_follow_the_entry)
 {
-    static const char text[] = HDR
+    static const char text[] = ODT_TEST_HDR
         "satellite:\n"
         "  radiator_sides: 1\n"
         "  radiator_area_m2: 7\n"
-        WALKER
+        ODT_TEST_WALKER
         "    satellite:\n"
         "      radiator_sides: 2\n";
     struct odt_scenario sc;
@@ -416,7 +381,7 @@ Test(scenario, radiator_sides_follow_the_entry)
 /* A heat capacity of 0 would freeze a node's temperature: refused at its line. */
 Test(scenario, zero_heat_capacity)
 {
-    expect_fail(HDR "satellite:\n  payload_heat_capacity_j_per_k: 0\n" WALKER, ODT_ERR_VALUE, NAME ":7:",
+    expect_fail(ODT_TEST_HDR "satellite:\n  payload_heat_capacity_j_per_k: 0\n" ODT_TEST_WALKER, ODT_ERR_VALUE, NAME ":7:",
                 "payload_heat_capacity_j_per_k");
 }
 
@@ -424,7 +389,7 @@ Test(scenario, free_twice_is_harmless)
 {
     struct odt_scenario sc;
     char err[1024];
-    cr_assert_eq(load(HDR WALKER, &sc, err, sizeof err), ODT_OK, "%s", err);
+    cr_assert_eq(load(ODT_TEST_HDR ODT_TEST_WALKER, &sc, err, sizeof err), ODT_OK, "%s", err);
     odt_scenario_free(&sc);
     odt_scenario_free(&sc);
 }
@@ -516,8 +481,8 @@ Test(scenario, empty_text)
 Test(scenario, missing_required_key)
 {
     /* the line of the mapping that lacks the key: its first line */
-    expect_fail(HDR, ODT_ERR_VALUE, NAME ":1: ", "missing required key 'fleet'");
-    expect_fail("# a comment\nname: t\nduration_s: 3600\nstep_s: 10\nsnapshot_interval_s: 600\n" WALKER,
+    expect_fail(ODT_TEST_HDR, ODT_ERR_VALUE, NAME ":1: ", "missing required key 'fleet'");
+    expect_fail("# a comment\nname: t\nduration_s: 3600\nstep_s: 10\nsnapshot_interval_s: 600\n" ODT_TEST_WALKER,
                 ODT_ERR_VALUE, NAME ":2: ", "missing required key 'epoch'");
 }
 
@@ -525,12 +490,12 @@ Test(scenario, missing_required_key)
 
 Test(scenario, unknown_key_top_level)
 {
-    expect_fail(HDR "stepz: 5\n" WALKER, ODT_ERR_VALUE, NAME ":6:", "unknown key 'stepz'");
+    expect_fail(ODT_TEST_HDR "stepz: 5\n" ODT_TEST_WALKER, ODT_ERR_VALUE, NAME ":6:", "unknown key 'stepz'");
 }
 
 Test(scenario, unknown_key_in_fleet_entry)
 {
-    expect_fail(HDR "fleet:\n"
+    expect_fail(ODT_TEST_HDR "fleet:\n"
                     "  - name: a\n"
                     "    source: walker\n"
                     "    altitud_km: 550\n" /* 9 */
@@ -542,7 +507,7 @@ Test(scenario, unknown_key_in_fleet_entry)
 
 Test(scenario, unknown_key_in_second_fleet_entry)
 {
-    expect_fail(HDR WALKER "  - name: b\n" /* 14 */
+    expect_fail(ODT_TEST_HDR ODT_TEST_WALKER "  - name: b\n" /* 14 */
                            "    source: walker\n"
                            "    altitude_km: 550\n"
                            "    inclination: 53\n" /* 17 */
@@ -553,16 +518,16 @@ Test(scenario, unknown_key_in_second_fleet_entry)
 
 Test(scenario, unknown_key_in_satellite)
 {
-    expect_fail(HDR "satellite:\n"
+    expect_fail(ODT_TEST_HDR "satellite:\n"
                     "  array_area_m2: 24\n"
                     "  array_area: 24\n" /* 8 */
-                WALKER,
+                ODT_TEST_WALKER,
                 ODT_ERR_VALUE, NAME ":8:", "unknown key 'array_area' in satellite");
 }
 
 Test(scenario, unknown_key_in_entry_satellite)
 {
-    expect_fail(HDR WALKER "    satellite:\n"      /* 14 */
+    expect_fail(ODT_TEST_HDR ODT_TEST_WALKER "    satellite:\n"      /* 14 */
                            "      battery_wh: 5\n" /* 15 */,
                 ODT_ERR_VALUE, NAME ":15:", "unknown key 'battery_wh' in fleet entry 1: satellite");
 }
@@ -575,9 +540,9 @@ Test(scenario, text_where_a_number_is_expected)
                 "epoch: 2026-06-21T00:00:00Z\n"
                 "duration_s: one hour\n"
                 "step_s: 10\n"
-                "snapshot_interval_s: 600\n" WALKER,
+                "snapshot_interval_s: 600\n" ODT_TEST_WALKER,
                 ODT_ERR_VALUE, NAME ":3:", "duration_s: expected a number, got 'one hour'");
-    expect_fail(HDR "fleet:\n"
+    expect_fail(ODT_TEST_HDR "fleet:\n"
                     "  - name: a\n"
                     "    source: walker\n"
                     "    altitude_km: 550\n"
@@ -589,7 +554,7 @@ Test(scenario, text_where_a_number_is_expected)
 
 Test(scenario, fraction_where_an_integer_is_expected)
 {
-    expect_fail(HDR "fleet:\n"
+    expect_fail(ODT_TEST_HDR "fleet:\n"
                     "  - name: a\n"
                     "    source: walker\n"
                     "    altitude_km: 550\n"
@@ -601,9 +566,9 @@ Test(scenario, fraction_where_an_integer_is_expected)
 
 Test(scenario, list_where_a_mapping_is_expected)
 {
-    expect_fail(HDR "satellite: [1, 2]\n" WALKER, ODT_ERR_VALUE, NAME ":6:",
+    expect_fail(ODT_TEST_HDR "satellite: [1, 2]\n" ODT_TEST_WALKER, ODT_ERR_VALUE, NAME ":6:",
                 "expected a mapping of satellite parameters");
-    expect_fail(HDR WALKER "    satellite:\n" /* 14 */
+    expect_fail(ODT_TEST_HDR ODT_TEST_WALKER "    satellite:\n" /* 14 */
                            "      - array_area_m2: 3\n",
                 ODT_ERR_VALUE, NAME ":14:", "expected a mapping of satellite parameters");
 }
@@ -614,13 +579,13 @@ Test(scenario, list_where_a_number_is_expected)
                 "epoch: 2026-06-21T00:00:00Z\n"
                 "duration_s: 3600\n"
                 "step_s: [10]\n"
-                "snapshot_interval_s: 600\n" WALKER,
+                "snapshot_interval_s: 600\n" ODT_TEST_WALKER,
                 ODT_ERR_VALUE, NAME ":4:", "step_s: expected a number, got a list");
 }
 
 Test(scenario, mapping_where_a_list_is_expected)
 {
-    expect_fail(HDR "fleet:\n"
+    expect_fail(ODT_TEST_HDR "fleet:\n"
                     "  name: a\n"
                     "  source: walker\n",
                 ODT_ERR_VALUE, NAME ":6:", "fleet: expected a list");
@@ -630,7 +595,7 @@ Test(scenario, mapping_where_a_list_is_expected)
 
 Test(scenario, zero_planes)
 {
-    expect_fail(HDR "fleet:\n"
+    expect_fail(ODT_TEST_HDR "fleet:\n"
                     "  - name: a\n"
                     "    source: walker\n"
                     "    altitude_km: 550\n"
@@ -642,7 +607,7 @@ Test(scenario, zero_planes)
 
 Test(scenario, zero_slots)
 {
-    expect_fail(HDR "fleet:\n"
+    expect_fail(ODT_TEST_HDR "fleet:\n"
                     "  - name: a\n"
                     "    source: walker\n"
                     "    altitude_km: 550\n"
@@ -654,12 +619,12 @@ Test(scenario, zero_slots)
 
 Test(scenario, empty_fleet_list)
 {
-    expect_fail(HDR "fleet: []\n", ODT_ERR_VALUE, NAME ":6:", "the list is empty");
+    expect_fail(ODT_TEST_HDR "fleet: []\n", ODT_ERR_VALUE, NAME ":6:", "the list is empty");
 }
 
 Test(scenario, altitude_below_150_km)
 {
-    expect_fail(HDR "fleet:\n"
+    expect_fail(ODT_TEST_HDR "fleet:\n"
                     "  - name: a\n"
                     "    source: walker\n"
                     "    altitude_km: 100\n" /* 9 */
@@ -672,7 +637,7 @@ Test(scenario, altitude_below_150_km)
 Test(scenario, perigee_below_150_km)
 {
     /* 300 km mean altitude, e = 0.03: perigee (6678.137 x 0.97) - 6378.137 = 99.7 km */
-    expect_fail(HDR "fleet:\n"
+    expect_fail(ODT_TEST_HDR "fleet:\n"
                     "  - name: a\n" /* 7 */
                     "    source: walker\n"
                     "    altitude_km: 300\n"
@@ -685,15 +650,15 @@ Test(scenario, perigee_below_150_km)
 
 Test(scenario, negative_array_area)
 {
-    expect_fail(HDR "satellite:\n"
+    expect_fail(ODT_TEST_HDR "satellite:\n"
                     "  array_area_m2: -5\n" /* 7 */
-                WALKER,
+                ODT_TEST_WALKER,
                 ODT_ERR_VALUE, NAME ":7:", "array_area_m2 = -5 is out of range");
 }
 
 Test(scenario, negative_battery_capacity)
 {
-    expect_fail(HDR WALKER "    satellite:\n"
+    expect_fail(ODT_TEST_HDR ODT_TEST_WALKER "    satellite:\n"
                            "      battery_capacity_wh: -100\n", /* 15 */
                 ODT_ERR_VALUE, NAME ":15:", "battery_capacity_wh = -100 is out of range");
 }
@@ -704,13 +669,13 @@ Test(scenario, step_not_positive)
                 "epoch: 2026-06-21T00:00:00Z\n"
                 "duration_s: 3600\n"
                 "step_s: 0\n"
-                "snapshot_interval_s: 600\n" WALKER,
+                "snapshot_interval_s: 600\n" ODT_TEST_WALKER,
                 ODT_ERR_VALUE, NAME ":4:", "step_s = 0 is out of range");
     expect_fail("name: t\n"
                 "epoch: 2026-06-21T00:00:00Z\n"
                 "duration_s: 3600\n"
                 "step_s: -10\n"
-                "snapshot_interval_s: 600\n" WALKER,
+                "snapshot_interval_s: 600\n" ODT_TEST_WALKER,
                 ODT_ERR_VALUE, NAME ":4:", "step_s = -10 is out of range");
 }
 
@@ -720,7 +685,7 @@ Test(scenario, snapshot_interval_not_a_multiple_of_the_step)
                 "epoch: 2026-06-21T00:00:00Z\n"
                 "duration_s: 3600\n"
                 "step_s: 10\n"
-                "snapshot_interval_s: 605\n" WALKER,
+                "snapshot_interval_s: 605\n" ODT_TEST_WALKER,
                 ODT_ERR_VALUE, NAME ":5:", "snapshot_interval_s = 605 is not a multiple of step_s = 10");
 }
 
@@ -730,39 +695,39 @@ Test(scenario, duration_not_a_multiple_of_the_step)
                 "epoch: 2026-06-21T00:00:00Z\n"
                 "duration_s: 3605\n"
                 "step_s: 10\n"
-                "snapshot_interval_s: 600\n" WALKER,
+                "snapshot_interval_s: 600\n" ODT_TEST_WALKER,
                 ODT_ERR_VALUE, NAME ":3:", "duration_s = 3605 is not a multiple of step_s = 10");
 }
 
 Test(scenario, unknown_shadow_model)
 {
-    expect_fail(HDR "shadow: penumbral\n" WALKER, ODT_ERR_VALUE, NAME ":6:",
+    expect_fail(ODT_TEST_HDR "shadow: penumbral\n" ODT_TEST_WALKER, ODT_ERR_VALUE, NAME ":6:",
                 "shadow: unknown value 'penumbral' (one of: none, cylindrical, conical)");
 }
 
 Test(scenario, soc_window_inverted)
 {
     /* a window spans two keys: the message points at the satellite block that holds them */
-    expect_fail(HDR "satellite:\n" /* 6 */
+    expect_fail(ODT_TEST_HDR "satellite:\n" /* 6 */
                     "  battery_soc_min: 0.9\n"
                     "  battery_soc_max: 0.3\n"
-                    "  battery_soc_initial: 0.5\n" WALKER,
+                    "  battery_soc_initial: 0.5\n" ODT_TEST_WALKER,
                 ODT_ERR_VALUE, NAME ":6:", "battery_soc_min (0.9) is above battery_soc_max (0.3)");
-    expect_fail(HDR WALKER "    satellite:\n" /* 14 */
+    expect_fail(ODT_TEST_HDR ODT_TEST_WALKER "    satellite:\n" /* 14 */
                            "      battery_soc_max: 0.1\n",
                 ODT_ERR_VALUE, NAME ":14:", "is above battery_soc_max (0.1)");
 }
 
 Test(scenario, soc_initial_outside_the_window)
 {
-    expect_fail(HDR "satellite:\n" /* 6 */
-                    "  battery_soc_initial: 0.1\n" WALKER,
+    expect_fail(ODT_TEST_HDR "satellite:\n" /* 6 */
+                    "  battery_soc_initial: 0.1\n" ODT_TEST_WALKER,
                 ODT_ERR_VALUE, NAME ":6:", "battery_soc_initial (0.1) is outside");
 }
 
 Test(scenario, walker_without_inclination)
 {
-    expect_fail(HDR "fleet:\n"
+    expect_fail(ODT_TEST_HDR "fleet:\n"
                     "  - name: a\n" /* 7 */
                     "    source: walker\n"
                     "    altitude_km: 550\n"
@@ -773,7 +738,7 @@ Test(scenario, walker_without_inclination)
 
 Test(scenario, sso_with_inclination)
 {
-    expect_fail(HDR "fleet:\n"
+    expect_fail(ODT_TEST_HDR "fleet:\n"
                     "  - name: a\n"
                     "    source: sso\n"
                     "    altitude_km: 550\n"
@@ -785,7 +750,7 @@ Test(scenario, sso_with_inclination)
 
 Test(scenario, missing_source)
 {
-    expect_fail(HDR "fleet:\n"
+    expect_fail(ODT_TEST_HDR "fleet:\n"
                     "  - name: a\n" /* 7 */
                     "    altitude_km: 550\n"
                     "    planes: 2\n"
@@ -795,7 +760,7 @@ Test(scenario, missing_source)
 
 Test(scenario, phasing_not_below_planes)
 {
-    expect_fail(HDR "fleet:\n"
+    expect_fail(ODT_TEST_HDR "fleet:\n"
                     "  - name: a\n"
                     "    source: walker\n"
                     "    altitude_km: 550\n"
@@ -808,7 +773,7 @@ Test(scenario, phasing_not_below_planes)
 
 Test(scenario, unknown_source)
 {
-    expect_fail(HDR "fleet:\n"
+    expect_fail(ODT_TEST_HDR "fleet:\n"
                     "  - name: a\n"
                     "    source: tle\n" /* 8 */
                     "    altitude_km: 550\n"
@@ -823,19 +788,19 @@ Test(scenario, bad_epoch_text)
                 "epoch: 2026-13-01T00:00:00Z\n"
                 "duration_s: 3600\n"
                 "step_s: 10\n"
-                "snapshot_interval_s: 600\n" WALKER,
+                "snapshot_interval_s: 600\n" ODT_TEST_WALKER,
                 ODT_ERR_VALUE, NAME ":2:", "epoch '2026-13-01T00:00:00Z' is not a valid UTC date");
     expect_fail("name: t\n"
                 "epoch: yesterday\n"
                 "duration_s: 3600\n"
                 "step_s: 10\n"
-                "snapshot_interval_s: 600\n" WALKER,
+                "snapshot_interval_s: 600\n" ODT_TEST_WALKER,
                 ODT_ERR_VALUE, NAME ":2:", "epoch 'yesterday' is not an ISO 8601 date-time");
     expect_fail("name: t\n"
                 "epoch: 2026-06-21T00:00:00+02:00\n"
                 "duration_s: 3600\n"
                 "step_s: 10\n"
-                "snapshot_interval_s: 600\n" WALKER,
+                "snapshot_interval_s: 600\n" ODT_TEST_WALKER,
                 ODT_ERR_VALUE, NAME ":2:", "unexpected text '+02:00'");
 }
 
@@ -844,7 +809,7 @@ Test(scenario, bad_epoch_text)
 Test(scenario, sso_impossible_at_altitude)
 {
     /* above ~5970 km no inclination makes the node turn once a year */
-    static const char text[] = HDR "fleet:\n"
+    static const char text[] = ODT_TEST_HDR "fleet:\n"
                                    "  - name: high\n" /* 7 */
                                    "    source: sso\n"
                                    "    altitude_km: 8000\n"

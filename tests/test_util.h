@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "host/run.h"
+#include "host/scenario.h"
 
 /* The whole text of a file (malloc'd, NUL-terminated); fails the test when unreadable. */
 static inline char *odt_test_read_text(const char *path)
@@ -74,6 +75,59 @@ static inline void odt_test_scenario_plus(const char *base, const char *extra, c
     fprintf(f, "%s\n%s\n", text, extra);
     fclose(f);
     free(text);
+}
+
+
+/* ------------------------------------------------------------------ scenario texts of the input tests */
+
+/* lines 1-5 of a valid scenario */
+#define ODT_TEST_HDR                                                                                           \
+    "name: t\n"                                                                                                \
+    "epoch: 2026-06-21T00:00:00Z\n"                                                                            \
+    "duration_s: 3600\n"                                                                                       \
+    "step_s: 10\n"                                                                                             \
+    "snapshot_interval_s: 600\n"
+
+/* a valid walker fleet of 6 satellites: lines 6-13 when it follows ODT_TEST_HDR */
+#define ODT_TEST_WALKER                                                                                        \
+    "fleet:\n"                      /* 6 */                                                                    \
+    "  - name: a\n"                 /* 7 */                                                                    \
+    "    source: walker\n"          /* 8 */                                                                    \
+    "    altitude_km: 550\n"        /* 9 */                                                                    \
+    "    inclination_deg: 53\n"     /* 10 */                                                                   \
+    "    planes: 2\n"               /* 11 */                                                                   \
+    "    slots: 3\n"                /* 12 */                                                                   \
+    "    phasing: 1\n"              /* 13 */
+
+/*
+ * odt_test_refused: len bytes of text, loaded as scenario file `name`, must be
+ * refused: with status want (ODT_OK: any failure), one line that starts with
+ * `where` (where_first) or starts with the file name and contains `where`,
+ * and contains `problem`; nothing of the scenario is left allocated. tline:
+ * the test's line, for the messages.
+ */
+static inline void odt_test_refused(const char *name, const char *text, size_t len, enum odt_status want,
+                                    const char *where, int where_first, const char *problem, int tline)
+{
+    struct odt_scenario sc;
+    char err[1024] = "";
+    const enum odt_status st = odt_scenario_load_text(name, text, len, &sc, err, sizeof err);
+    cr_assert_neq(st, ODT_OK, "(test line %d) accepted a bad scenario", tline);
+    if (want != ODT_OK)
+        cr_assert_eq(st, want, "(test line %d) status %d, expected %d; message: %s", tline, st, want, err);
+    if (where_first)
+        cr_assert_eq(strncmp(err, where, strlen(where)), 0, "(test line %d) message does not start with '%s': %s",
+                     tline, where, err);
+    else {
+        cr_assert_eq(strncmp(err, name, strlen(name)), 0, "(test line %d) message does not start with the file: %s",
+                     tline, err);
+        cr_assert_not_null(strstr(err, where), "(test line %d) message lacks '%s': %s", tline, where, err);
+    }
+    cr_assert_not_null(strstr(err, problem), "(test line %d) message lacks '%s': %s", tline, problem, err);
+    cr_assert_null(strchr(err, '\n'), "(test line %d) message spans lines: %s", tline, err);
+    cr_assert_null(sc.text, "(test line %d) scenario text left allocated after a failure", tline);
+    cr_assert_null(sc.shells, "(test line %d) fleet entries left allocated after a failure", tline);
+    cr_assert_eq(sc.n_shells, 0, "(test line %d)", tline);
 }
 
 #endif /* ODT_TEST_UTIL_H */
