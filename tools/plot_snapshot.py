@@ -944,7 +944,13 @@ def day_text(d):
 
 def period_text(f, t_end):
     e = epoch_of(f)
-    span = "%.1f years" % (t_end / YEAR) if t_end >= 2 * YEAR else "%.0f days" % (t_end / DAY)
+    if t_end >= 2 * YEAR:
+        span = "%.1f years" % (t_end / YEAR)
+    elif t_end >= 2 * DAY:
+        span = "%.0f days" % (t_end / DAY)
+    else:  # under two days: the times themselves, UTC
+        return "%s to %s UTC (%.4g h)" % (str(np.datetime64(e, "m")).replace("T", " "),
+                                          str(np.datetime64(dates(e, t_end), "m")).replace("T", " "), t_end / 3600.0)
     return "%s to %s (%s)" % (day_text(e), day_text(dates(e, t_end)), span)
 
 
