@@ -40,20 +40,23 @@
 #define J_PER_KWH 3.6e6
 #define ODT_REP_BLOCK ((hsize_t)65536) /* rows of the eclipse table read at a time */
 
-/* Real-weather ground references: published typical capacity factors, rounded (sources: docs/report.md,
-   "Ground references"). The twin's CF is energy over nameplate-at-1000-W/m^2 x hours; a figure quoted on
-   AC capacity (the inverter rating) is higher than the same plant's CF on DC nameplate by the DC/AC ratio. */
+/* Real-weather ground references: published typical capacity factors, rounded (sources, and which of them could be
+   confirmed: docs/report.md, "Ground references"). The twin's CF is energy over nameplate-at-1000-W/m^2 x hours; a
+   figure quoted on AC capacity (the inverter rating) is higher than the same plant's CF on DC nameplate by the DC/AC
+   ratio. */
 static const struct odt_report_ground_site ground_sites[] = {
-    {"us-median", 0.24, "US utility-scale PV median, AC capacity factor, mostly single-axis tracking (LBNL, "
-                        "Utility-Scale Solar; the figure of the Starcloud interview)"},
-    {"world-2022", 0.169, "global weighted average of the utility-scale PV commissioned in 2022, AC (IRENA, "
-                          "Renewable Power Generation Costs in 2022)"},
-    {"phoenix", 0.21, "Phoenix AZ, 33.4 N, fixed open-rack array, about 1850 kWh/kWp/yr (NREL PVWatts, "
-                      "TMY weather, default losses)"},
-    {"germany", 0.108, "Germany, 48-54 N, typical yield 950 kWh/kWp/yr (Fraunhofer ISE, Recent Facts about "
-                       "Photovoltaics in Germany)"},
-    {"uk", 0.105, "United Kingdom, 50-58 N, solar PV load factor about 10.5 % (DESNZ, Digest of UK Energy "
-                  "Statistics, chapter 6)"},
+    {"us-median", 0.24, "US utility-scale PV, sample median of the plant-level AC capacity factors, all mounting types "
+                        "(LBNL, Utility-Scale Solar, 2023 and 2024 editions: 24 %; the figure of the Starcloud "
+                        "interview)"},
+    {"world-2022", 0.169, "global weighted average of the new utility-scale PV commissioned in 2022, AC basis (IRENA, "
+                          "Renewable Power Generation Costs in 2022, 2023: 16.9 %)"},
+    {"phoenix", 0.21, "Phoenix AZ, 33.4 N, fixed open-rack array near latitude tilt, about 1850 kWh/kWp/yr (NREL "
+                      "PVWatts-type estimate, TMY weather, 14 % losses; not confirmed against a PVWatts run)"},
+    {"germany", 0.108, "Germany, 48-54 N, typical yield about 950 kWh/kWp/yr (Fraunhofer ISE, Recent Facts about "
+                       "Photovoltaics in Germany: figure not confirmed; measured rooftop yields 2012-2018: "
+                       "816-1049 kWh/kWp)"},
+    {"uk", 0.105, "United Kingdom, 50-58 N, solar PV load factor about 10.5 % (DESNZ, Digest of UK Energy Statistics, "
+                  "chapter 6: year not confirmed; 2013-2022 values about 9.8-11.4 %)"},
 };
 
 const struct odt_report_ground_site *odt_report_ground_sites(int *n)
@@ -1704,7 +1707,7 @@ static void report_usage(FILE *f)
                "  --load-w W          load carried through the longest eclipse, W (default: the class's\n"
                "                      compute + bus power)\n"
                "  --ground-cf CF      ground reference with capacity factor CF (default 0.24: US utility-scale\n"
-               "                      median, AC, mostly tracking)\n"
+               "                      median, AC basis, LBNL)\n"
                "  --ground-site NAME  a real-weather capacity factor (published typical values, docs/report.md):\n");
     int n;
     const struct odt_report_ground_site *g = odt_report_ground_sites(&n);
