@@ -196,6 +196,44 @@ else
     cat "$TMP/bad.log"
 fi
 
+# 6b. A killed run's file (still marked open for writing: read as a SWMR reader) with a dataset name
+#     overwritten on disk: refused in one line within 30 s (HDF5's default SWMR retries would sleep for hours).
+cat >"$TMP/killed.yaml" <<'YAML'
+name: killed
+epoch: 2026-03-20T12:00:00Z
+duration_s: 864000
+step_s: 10
+snapshot_interval_s: 600
+fleet:
+  - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 10, slots: 20}
+YAML
+"$ODTWIN" run "$TMP/killed.yaml" -o "$TMP/killed.h5" --quiet --summary none >/dev/null 2>&1 &
+kpid=$!
+for _ in $(seq 300); do
+    sleep 0.02
+    n=$(python3 -c "import h5py,sys; print(h5py.File(sys.argv[1],'r',swmr=True)['time'].shape[0])" "$TMP/killed.h5" 2>/dev/null || echo 0)
+    [ "${n:-0}" -ge 3 ] && break
+done
+kill -KILL $kpid 2>/dev/null
+wait $kpid 2>/dev/null
+python3 - "$TMP/killed.h5" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+i = d.find(b"solar_power")
+while i >= 0:
+    d[i:i + 11] = b"solar_powex"
+    i = d.find(b"solar_power", i + 1)
+open(sys.argv[1], "wb").write(d)
+PY
+timeout 30 python3 "$PLOT" "$TMP/killed.h5" -o "$TMP/killed_plots" >"$TMP/killed.log" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && [ "$(wc -l <"$TMP/killed.log")" -eq 1 ] && grep -q "killed.h5: " "$TMP/killed.log"; then
+    ok "a damaged file of a killed run is refused at once"
+else
+    bad "a damaged file of a killed run is refused at once (exit $rc; 124: over 30 s)"
+    cat "$TMP/killed.log"
+fi
+
 # 7. 60 days of scenarios/seasons_burn_in_year.yaml from 1 May (the dawn-dusk orbit enters its eclipse
 #    season, the 53 deg planes sweep through every beta): the numbers behind the figures, from the data.
 sed -e 's/^epoch: .*/epoch: 2026-05-01T00:00:00Z/' -e 's/^duration_s: .*/duration_s: 5184000/' \

@@ -1251,6 +1251,31 @@ def plot_eclipse_storage(f, out, t_end, block=1 << 20):
     return save(fig, out, "claims_eclipse_storage.png"), "/eclipses, %d complete umbra passes; /classes" % passes
 
 
+SWMR_READ_ATTEMPTS = 24  # as odtwin's readers (host/h5io.h, ODT_H5_SWMR_READ_ATTEMPTS)
+
+
+def open_swmr(path):
+    """Open a snapshot a run still writes, or a killed run left, as a SWMR reader. HDF5 retries a
+    metadata checksum failure of a SWMR reader 100 times by default, with a sleep that doubles each
+    time: on a damaged file that takes hours. h5py does not expose H5Pset_metadata_read_attempts, so
+    it is called through ctypes on the HDF5 library h5py has loaded; where that library cannot be
+    found, the default applies."""
+    fapl = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
+    try:
+        import ctypes
+        with open("/proc/self/maps") as maps:
+            libs = sorted({l.split()[-1] for l in maps if "/libhdf5" in l and "_hl" not in l.rsplit("/", 1)[-1]})
+        if len(libs) == 1:
+            set_attempts = ctypes.CDLL(libs[0]).H5Pset_metadata_read_attempts
+            set_attempts.argtypes = [ctypes.c_int64, ctypes.c_uint]
+            set_attempts.restype = ctypes.c_int
+            set_attempts(fapl.id, SWMR_READ_ATTEMPTS)
+    except (OSError, AttributeError):
+        pass
+    fid = h5py.h5f.open(os.fsencode(path), h5py.h5f.ACC_RDONLY | h5py.h5f.ACC_SWMR_READ, fapl=fapl)
+    return h5py.File(fid)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="PNG plots of an odtwin snapshot file (schema 2.x)")
     ap.add_argument("snapshot", help="HDF5 snapshot written by odtwin run")
@@ -1280,8 +1305,8 @@ def main(argv=None):
         try:
             f = h5py.File(a.snapshot, "r")
         except OSError as e:
-            try:  # a run still writing it holds it in SWMR mode
-                f = h5py.File(a.snapshot, "r", swmr=True)
+            try:  # a run still writing it (or killed) holds it in SWMR mode
+                f = open_swmr(a.snapshot)
             except OSError:
                 raise SnapshotError("cannot be opened: damaged or truncated? (%s)" % e)
         with f:
@@ -1311,6 +1336,10 @@ def main(argv=None):
                             plot_cost_per_mtok(f, out, d, why, t_end), plot_eclipse_storage(f, out, t_end)]
     except (SnapshotError, OSError, KeyError) as e:
         print("plot_snapshot.py: error: %s: %s" % (a.snapshot, e), file=sys.stderr)
+        return 1
+    except RuntimeError as e:  # h5py's report of damaged metadata (a checksum, a heap)
+        print("plot_snapshot.py: error: %s: the file is damaged (%s); figures already written in %s are from "
+              "before the damage was met" % (a.snapshot, e, out), file=sys.stderr)
         return 1
     for path, note in results:
         print("wrote %s (%s)" % (path, note) if path else "note: %s" % note)
