@@ -50,7 +50,14 @@ enum odt_status odt_backend_choose(const char *name, int quiet, const struct odt
             return ODT_ERR_UNSUPPORTED;
         }
         if (odt_cuda_device_count(why, sizeof why) <= 0) {
-            snprintf(err, errlen, "--backend cuda: no usable CUDA device (%s)", why[0] ? why : "no reason given");
+            /* the runtime's reason only where a GPU is there (a driver problem worth fixing); without one it
+               speaks of an "insufficient driver" when there is simply none */
+            if (gpu_device_node())
+                snprintf(err, errlen, "--backend cuda: a GPU is present but CUDA cannot use it (%s)",
+                         why[0] ? why : "no reason given");
+            else
+                snprintf(err, errlen, "--backend cuda: no CUDA device found (no NVIDIA GPU or driver on this "
+                                      "machine); --backend cpu runs the same physics");
             return ODT_ERR_UNSUPPORTED;
         }
         *ops = odt_backend_cuda_ops();
