@@ -292,26 +292,22 @@ def umbra_minutes_image(f, cols, t_end, block=1 << 20):
     """Minutes of umbra per satellite (the fleet indices cols) and day since the epoch, from /eclipses (kind 1,
     complete or not), each pass split at the day boundaries (a last partial day scaled to a whole day).
     Returns [len(cols), days]."""
-    g = f["eclipses"]
-    n = table_rows(f, "eclipses", ("kind", "start", "end", "satellite"))
     days = max(1, int(np.ceil(t_end / DAY)))
     img = np.zeros((len(cols), days))
     where = np.full(int(f.attrs.get("fleet_satellites", 0)) or (int(cols.max()) + 1), -1, dtype=np.int64)
     where[cols] = np.arange(len(cols))
-    for q0 in range(0, n, block):
-        q1 = min(n, q0 + block)
-        sel = g["kind"][q0:q1] == 1
-        st = np.clip(g["start"][q0:q1][sel], 0.0, t_end)
-        en = np.clip(g["end"][q0:q1][sel], 0.0, t_end)
-        row = where[g["satellite"][q0:q1][sel].astype(np.int64)]
+    for b in umbra_rows(f, ("start", "end", "satellite"), complete_only=False, block=block):
+        st = np.clip(b["start"], 0.0, t_end)
+        en = np.clip(b["end"], 0.0, t_end)
+        row = where[b["satellite"].astype(np.int64)]
         keep = row >= 0
         st, en, row = st[keep], en[keep], row[keep]
         d0 = np.clip((st // DAY).astype(np.int64), 0, days - 1)
         d1 = np.clip((en // DAY).astype(np.int64), 0, days - 1)
         same = d0 == d1
         np.add.at(img, (row[same], d0[same]), (en - st)[same] / 60.0)
-        for r_, a, b, x0, x1 in zip(row[~same], d0[~same], d1[~same], st[~same], en[~same]):
-            for d in range(a, b + 1):
+        for r_, a, b_, x0, x1 in zip(row[~same], d0[~same], d1[~same], st[~same], en[~same]):
+            for d in range(a, b_ + 1):
                 img[r_, d] += (min(x1, (d + 1) * DAY) - max(x0, d * DAY)) / 60.0
     last = t_end - (days - 1) * DAY
     if 0.0 < last < DAY:  # a last partial day: its minutes per day, not per its hours
@@ -573,6 +569,20 @@ def table_rows(f, group, cols):
     return n
 
 
+def umbra_rows(f, cols, complete_only=True, block=1 << 20):
+    """The umbra passes of /eclipses (kind 1; complete 1 too when complete_only), read in blocks of rows:
+    yields a dict of the columns cols (numpy arrays) for each block that holds any."""
+    g = f["eclipses"]
+    n = table_rows(f, "eclipses", tuple(sorted(set(cols) | {"kind", "complete"})))
+    for q0 in range(0, n, block):
+        q1 = min(n, q0 + block)
+        sel = g["kind"][q0:q1] == 1
+        if complete_only:
+            sel &= g["complete"][q0:q1] == 1
+        if sel.any():
+            yield {k: g[k][q0:q1][sel] for k in cols}
+
+
 def failure_counts(f):
     """Per fleet entry: (time, count) arrays of accelerator failures (count = accelerators) and restarts (1 each),
     from /failures, sorted by time. Returns {class: {1: (t, n), 2: (t, n)}}, the classes of the fleet."""
@@ -652,8 +662,6 @@ def umbra_per_day(f, t_end, block=1 << 20):
     """Complete umbra passes (/eclipses kind 1, complete 1) per fleet entry and day of the year (by the pass's
     start, UTC; day 1 = 1 January of the epoch's year, counting on past 31 December). Returns (days [D] as day
     numbers, {class: (max [D], mean [D], count [D])}, passes, the longest pass in s)."""
-    g = f["eclipses"]
-    n = table_rows(f, "eclipses", ("kind", "start", "duration", "complete", "satellite"))
     off, _ = day_of_year0(f)
     d0 = int(off // DAY)
     d1 = int((off + t_end) // DAY)
@@ -664,19 +672,14 @@ def umbra_per_day(f, t_end, block=1 << 20):
     sm = np.zeros((nc, len(days)))
     ct = np.zeros((nc, len(days)))
     passes, longest = 0, 0.0
-    for q0 in range(0, n, block):
-        q1 = min(n, q0 + block)
-        sel = (g["kind"][q0:q1] == 1) & (g["complete"][q0:q1] == 1)
-        if not sel.any():
-            continue
-        st = g["start"][q0:q1][sel]
-        du = g["duration"][q0:q1][sel]
-        c = cls[g["satellite"][q0:q1][sel].astype(np.int64)]
+    for b in umbra_rows(f, ("start", "duration", "satellite"), block=block):
+        st, du = b["start"], b["duration"]
+        c = cls[b["satellite"].astype(np.int64)]
         di = np.clip(((off + st) // DAY).astype(np.int64) - d0, 0, len(days) - 1)
         np.maximum.at(mx, (c, di), du)
         np.add.at(sm, (c, di), du)
         np.add.at(ct, (c, di), 1.0)
-        passes += int(sel.sum())
+        passes += len(du)
         longest = max(longest, float(du.max()))
     res = {}
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -1194,23 +1197,13 @@ def plot_eclipse_storage(f, out, t_end, block=1 << 20):
              "battery_soc_max", "battery_soc_min")
     if "classes" not in f or not all(k in f["classes"] for k in cneed):
         return None, "eclipse storage: skipped (/classes lacks %s)" % ", ".join(cneed)
-    g = f["eclipses"]
-    n = min(len(g[k]) for k in need)
-    if "final" not in f and "eclipse_rows" in f:
-        n = min(n, int(f["eclipse_rows"][records(f) - 1]))
     days = max(1, int(np.ceil(t_end / DAY)))
     longest = np.zeros(days)
     passes = 0
-    for q0 in range(0, n, block):
-        q1 = min(n, q0 + block)
-        sel = (g["kind"][q0:q1] == 1) & (g["complete"][q0:q1] == 1)
-        if not sel.any():
-            continue
-        st = g["start"][q0:q1][sel]
-        du = g["duration"][q0:q1][sel]
-        day = np.clip((st // DAY).astype(np.int64), 0, days - 1)
-        np.maximum.at(longest, day, du)
-        passes += int(sel.sum())
+    for b in umbra_rows(f, ("start", "duration"), block=block):
+        day = np.clip((b["start"] // DAY).astype(np.int64), 0, days - 1)
+        np.maximum.at(longest, day, b["duration"])
+        passes += len(b["duration"])
     c = f["classes"]
     load = float(c["compute_power_w"][0]) + float(c["bus_power_w"][0])
     eff = float(c["battery_discharge_efficiency"][0])
@@ -1241,7 +1234,7 @@ def plot_eclipse_storage(f, out, t_end, block=1 << 20):
     names = class_names(f)
     cname = names[0] if names else "class 0"
     caption(fig, ["Period %s; orbit %s; shadow model %s; %d complete umbra passes, %d days over the usable battery."
-                  % (period_text(f, t_end), orbit_text(f), text(g.attrs.get("model", b"?")), passes, over),
+                  % (period_text(f, t_end), orbit_text(f), text(f["eclipses"].attrs.get("model", b"?")), passes, over),
                   "Energy = duration x (compute %.0f W + bus %.0f W) / discharge efficiency %.3g; usable = capacity "
                   "%.0f Wh x (soc_max %.2f - soc_min %.2f); class %s (the first class)."
                   % (float(c["compute_power_w"][0]), float(c["bus_power_w"][0]), eff,
