@@ -1594,6 +1594,19 @@ static enum odt_status repair_check(const char *path, hid_t file, struct odt_sna
     return ODT_OK;
 }
 
+/* The file opened read-only for the checks before a change (repair, resume): as a SWMR reader (a killed
+   run's file is still marked open for writing), else plainly. A negative id with err set when neither works. */
+static hid_t open_read_only(const char *path, char *err, size_t errlen)
+{
+    hid_t ro = odt_h5_open_swmr_read(path);
+    if (ro < 0)
+        ro = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (ro < 0)
+        snprintf(err, errlen, "%s: cannot open the HDF5 file (damaged, or held open for writing; nothing was "
+                              "changed)", path);
+    return ro;
+}
+
 enum odt_status odt_snapshot_repair(const char *path, long *records_kept, char *err, size_t errlen)
 {
     odt_h5_quiet();
@@ -1606,14 +1619,9 @@ enum odt_status odt_snapshot_repair(const char *path, long *records_kept, char *
         return st;
     /* check everything first, read-only, then change: opening for writing already clears the file's
        "open for writing" flags and moves its end-of-allocation, which a damaged file must not get */
-    hid_t ro = odt_h5_open_swmr_read(path);
+    hid_t ro = open_read_only(path, err, errlen);
     if (ro < 0)
-        ro = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (ro < 0) {
-        snprintf(err, errlen, "%s: cannot open the HDF5 file (damaged, or held open for writing; nothing was "
-                              "changed)", path);
         return ODT_ERR_IO;
-    }
     struct odt_snapshot_writer *w = NULL;
     hsize_t records, srows, erows, frows;
     if ((st = repair_check(path, ro, &w, &records, &srows, &erows, &frows, err, errlen)) != ODT_OK)
@@ -1869,14 +1877,9 @@ enum odt_status odt_snapshot_resume(struct odt_snapshot_writer **out, const char
        was), and check again there */
     struct odt_snapshot_writer *w = NULL;
     enum odt_status st;
-    hid_t ro = odt_h5_open_swmr_read(path);
+    hid_t ro = open_read_only(path, err, errlen);
     if (ro < 0)
-        ro = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (ro < 0) {
-        snprintf(err, errlen, "%s: cannot open the HDF5 file (damaged, or held open for writing; nothing was "
-                              "changed)", path);
         return ODT_ERR_IO;
-    }
     st = resume_check(path, ro, f, lay, 1, &fid, acc, a, ok, &best, &w, err, errlen);
     writer_free(w); /* closes ro */
     w = NULL;
