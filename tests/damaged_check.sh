@@ -22,6 +22,7 @@ set -u
 odtwin=${1:?usage: damaged_check.sh PATH/TO/odtwin}
 case "$odtwin" in /*) ;; *) odtwin="$PWD/$odtwin" ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/odt_damaged.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
@@ -41,16 +42,8 @@ fleet:
   - {name: sso, source: sso, altitude_km: 650, ltan_h: 18.0, ltan_spread_h: 1.0, planes: 20, slots: 40}
 YAML
 "$odtwin" run "$scen" -o "$tmp/ref.h5" --backend cpu --quiet || { echo "reference run failed"; exit 1; }
-partial() { # a copy of the run stopped after about half its records
-    "$odtwin" run "$scen" -o "$1" --backend cpu --quiet >/dev/null &
-    local pid=$!
-    for _ in $(seq 200); do
-        sleep 0.02
-        n=$(python3 -c "import h5py,sys; print(h5py.File(sys.argv[1],'r',swmr=True)['time'].shape[0])" "$1" 2>/dev/null || echo 0)
-        [ "${n:-0}" -ge 6 ] && break
-    done
-    kill -TERM $pid 2>/dev/null
-    wait $pid 2>/dev/null
+partial() { # a copy of the run stopped (SIGTERM: interrupted, resumable) after about a quarter of its records
+    odt_run_stopped "$odtwin" "$scen" "$1" 6 TERM || bad "the run ended before it was stopped"
     python3 -c "
 import h5py, sys
 s = h5py.File(sys.argv[1], 'r').attrs['run_status']
@@ -118,27 +111,8 @@ if [ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "configuration"
 then ok; else bad "edited scenario: resume exit $rc, $(cat "$tmp/err")"; fi
 # 16: a killed run's file with a dataset name overwritten on disk
 f="$tmp/killed.h5"
-"$odtwin" run "$scen" -o "$f" --backend cpu --quiet >/dev/null &
-pid=$!
-for _ in $(seq 200); do
-    sleep 0.02
-    n=$(python3 -c "import h5py,sys; print(h5py.File(sys.argv[1],'r',swmr=True)['time'].shape[0])" "$f" 2>/dev/null || echo 0)
-    [ "${n:-0}" -ge 4 ] && break
-done
-kill -KILL $pid 2>/dev/null
-wait $pid 2>/dev/null
-python3 - "$f" <<'PY'
-import sys
-p = sys.argv[1]
-d = bytearray(open(p, "rb").read())
-n, i = 0, d.find(b"solar_power")
-while i >= 0:
-    d[i:i + 11] = b"solar_powex"
-    n += 1
-    i = d.find(b"solar_power", i + 1)
-assert n > 0, "no dataset name to overwrite"
-open(p, "wb").write(d)
-PY
+odt_run_stopped "$odtwin" "$scen" "$f" 4 KILL || bad "the run ended before it was killed"
+odt_overwrite_name "$f" solar_power solar_powex
 before=$(sum "$f")
 for cmd in "report $f" "export $f --format csv -o $tmp/killed.csv" "repair $f" "run --resume $f --backend cpu --quiet"; do
     # shellcheck disable=SC2086

@@ -22,6 +22,7 @@
 set -u
 BUILD=${1:?usage: plot_check.sh BUILD_DIR}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/tests/lib.sh"
 ODTWIN="$BUILD/odtwin"
 PLOT="$ROOT/tools/plot_snapshot.py"
 PASS=0
@@ -207,24 +208,8 @@ snapshot_interval_s: 600
 fleet:
   - {source: walker, altitude_km: 550, inclination_deg: 53, planes: 10, slots: 20}
 YAML
-"$ODTWIN" run "$TMP/killed.yaml" -o "$TMP/killed.h5" --quiet --summary none >/dev/null 2>&1 &
-kpid=$!
-for _ in $(seq 300); do
-    sleep 0.02
-    n=$(python3 -c "import h5py,sys; print(h5py.File(sys.argv[1],'r',swmr=True)['time'].shape[0])" "$TMP/killed.h5" 2>/dev/null || echo 0)
-    [ "${n:-0}" -ge 3 ] && break
-done
-kill -KILL $kpid 2>/dev/null
-wait $kpid 2>/dev/null
-python3 - "$TMP/killed.h5" <<'PY'
-import sys
-d = bytearray(open(sys.argv[1], "rb").read())
-i = d.find(b"solar_power")
-while i >= 0:
-    d[i:i + 11] = b"solar_powex"
-    i = d.find(b"solar_power", i + 1)
-open(sys.argv[1], "wb").write(d)
-PY
+odt_run_stopped "$ODTWIN" "$TMP/killed.yaml" "$TMP/killed.h5" 3 KILL || bad "the run ended before it was killed"
+odt_overwrite_name "$TMP/killed.h5" solar_power solar_powex
 timeout 30 python3 "$PLOT" "$TMP/killed.h5" -o "$TMP/killed_plots" >"$TMP/killed.log" 2>&1
 rc=$?
 if [ "$rc" -eq 1 ] && [ "$(wc -l <"$TMP/killed.log")" -eq 1 ] && grep -q "killed.h5: " "$TMP/killed.log"; then
