@@ -17,11 +17,7 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
-check() { # name, command...
-  local name=$1; shift
-  if "$@" >"$tmp/out" 2>&1; then pass=$((pass + 1)); echo "ok   $name"; else
-    fail=$((fail + 1)); echo "FAIL $name"; sed 's/^/     /' "$tmp/out" | tail -n 25; fi
-}
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"  # check
 
 # 6 satellites (2 planes x 3 slots) at 650 km, inclined 53 deg; 3 h (1.8 orbits of 97.7 min)
 # in 60 s steps, a record every 2 steps: 91 records with velocity, for OEM.

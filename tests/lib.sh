@@ -38,3 +38,11 @@ assert n > 0, "%s not found in %s" % (old, path)
 open(path, "wb").write(d)
 PY
 }
+
+# check NAME COMMAND...: run COMMAND; count it in $pass or $fail and print "ok   NAME" or "FAIL NAME" with
+# the last 25 lines of its output (kept in $tmp/out; the caller sets tmp, pass and fail).
+check() {
+  local name=$1; shift
+  if "$@" >"$tmp/out" 2>&1; then pass=$((pass + 1)); echo "ok   $name"; else
+    fail=$((fail + 1)); echo "FAIL $name"; sed 's/^/     /' "$tmp/out" | tail -n 25; fi
+}

@@ -12,11 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
-check() { # name, command...
-  local name=$1; shift
-  if "$@" >"$tmp/out" 2>&1; then pass=$((pass + 1)); echo "ok   $name"; else
-    fail=$((fail + 1)); echo "FAIL $name"; sed 's/^/     /' "$tmp/out" | tail -n 25; fi
-}
+. "$here/lib.sh"  # check
 # s.h5: the default records; n.h5: node_temperature and temperature of every satellite
 check "odtwin run (default records)" "$odtwin" run "$here/data/scenarios/small.yaml" -o "$tmp/s.h5" --backend cpu --quiet
 { cat "$here/data/scenarios/small.yaml"; printf 'snapshot_fields: [node_temperature, temperature]\n'; } >"$tmp/n.yaml"
