@@ -516,6 +516,20 @@ struct out {
     int replace_dir;   /* path is a folder of an earlier export, replaced at the commit */
 };
 
+/* o->part = PATH.part-PID, the name the output is written under until out_commit renames it. 0, or -1 with
+   the error set. */
+static int part_name(struct out *o, struct ex *e, const char *path)
+{
+    const size_t len = strlen(path) + 32;
+    o->part = malloc(len);
+    if (!o->part) {
+        snprintf(e->err, e->errlen, "%s: out of memory", path);
+        return -1;
+    }
+    snprintf(o->part, len, "%s.part-%ld", path, (long)getpid());
+    return 0;
+}
+
 /* The default output name: the snapshot's with its extension replaced by ext. */
 static char *default_out(const char *snap, const char *ext)
 {
@@ -552,13 +566,8 @@ static int out_open(struct out *o, struct ex *e, const char *path)
             return -1;
         }
     }
-    const size_t len = strlen(path) + 32;
-    o->part = malloc(len);
-    if (!o->part) {
-        snprintf(e->err, e->errlen, "%s: out of memory", path);
+    if (part_name(o, e, path) != 0)
         return -1;
-    }
-    snprintf(o->part, len, "%s.part-%ld", path, (long)getpid());
     const int fd = open(o->part, O_WRONLY | O_CREAT | O_EXCL, 0666);
     if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
         snprintf(e->err, e->errlen, "%s: cannot create the output file (check that the folder exists and is "
@@ -656,13 +665,8 @@ static int out_open_dir(struct out *o, struct ex *e, const char *path)
         }
         o->replace_dir = 1;
     }
-    const size_t len = strlen(path) + 32;
-    o->part = malloc(len);
-    if (!o->part) {
-        snprintf(e->err, e->errlen, "%s: out of memory", path);
+    if (part_name(o, e, path) != 0)
         return -1;
-    }
-    snprintf(o->part, len, "%s.part-%ld", path, (long)getpid());
     if (mkdir(o->part, 0777) != 0) {
         snprintf(e->err, e->errlen, "%s: cannot create the output folder (check that the folder above exists and is "
                                     "writable): %s", path, strerror(errno));
