@@ -68,6 +68,7 @@ struct recfield {
 
 struct ex {
     const char *path;
+    const char *out_path;   /* the output being written ("-": the standard output), for its error messages */
     hid_t file;
     size_t n;               /* fleet satellites */
     size_t m;               /* record satellites */
@@ -110,6 +111,15 @@ static int fail(struct ex *e, const char *fmt, ...)
 /* --------------------------------------------------------- HDF5 reading */
 
 /* Bytes per element of a dataset's stored type (0 when unknown). */
+/* A write of the output failed (errno set): the message names the output, not the snapshot. Returns -1. */
+static int write_failed(struct ex *e)
+{
+    const int saved = errno;
+    const char *p = e->out_path && strcmp(e->out_path, "-") ? e->out_path : "the standard output";
+    snprintf(e->err, e->errlen, "%s: cannot write the output: %s", p, strerror(saved));
+    return -1;
+}
+
 static size_t stored_size(hid_t d)
 {
     hid_t ty = H5Dget_type(d);
@@ -1026,7 +1036,7 @@ static int write_oem(struct ex *e, FILE *f, const char *dir)
             free(member);
         }
         if (!rc && f && ferror(f))
-            rc = fail(e, "cannot write the output: %s", strerror(errno));
+            rc = write_failed(e);
     }
     if (!rc && skipped_sats == e->nsel)
         rc = fail(e, "no satellite of the selection has a finite state in the records: nothing to export");
@@ -1242,7 +1252,7 @@ static int write_czml(struct ex *e, FILE *f, const struct opts *o)
             fputs("]}}", f);
         }
         if (ferror(f))
-            rc = fail(e, "cannot write the output: %s", strerror(errno));
+            rc = write_failed(e);
     }
     if (!rc && !written)
         rc = fail(e, "no satellite of the selection has a finite position in the records: nothing to export");
@@ -1333,7 +1343,7 @@ static int write_csv_records(struct ex *e, FILE *f, const struct opts *o)
             }
         }
         if (!rc && ferror(f))
-            rc = fail(e, "cannot write the output: %s", strerror(errno));
+            rc = write_failed(e);
     }
     for (int k = 0; buf && k < e->nrf; ++k)
         free(buf[k]);
@@ -1461,7 +1471,7 @@ static int write_csv_series(struct ex *e, FILE *f)
             fputs("\r\n", f);
         }
         if (!rc && ferror(f))
-            rc = fail(e, "cannot write the output: %s", strerror(errno));
+            rc = write_failed(e);
     }
     for (int v = 0; v < ODT_SV_N + 2; ++v) {
         free(b[v]);
@@ -1642,6 +1652,7 @@ int odt_export_main(int argc, char **argv)
                 rc = fail(&e, "out of memory");
             path = def;
         }
+        e.out_path = path;
         if (!rc && (oem_dir ? out_open_dir(&out, &e, path) : out_open(&out, &e, path)) != 0)
             rc = -1;
     }

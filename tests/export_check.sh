@@ -360,5 +360,14 @@ for f in "oem -o $tmp/b/missing/xd" "oem --single-file -o $tmp/b/missing/x.oem" 
 done
 [ ! -e "$tmp/b/missing" ] || { fail=$((fail + 1)); echo "FAIL the missing folder was created"; }
 
+# a full disk: the standard output on /dev/full (a write error, named as the output's, not the snapshot's)
+if [ -w /dev/full ]; then
+  check "refused: a full standard output" bash -c '
+    "$1" export "$2" --format csv -o - >/dev/full 2>"$3"; rc=$?
+    cat "$3"
+    [ "$rc" -eq 1 ] && [ "$(wc -l <"$3")" -eq 1 ] && grep -q "the standard output: cannot write the output" "$3"' \
+    _ "$odtwin" "$tmp/s.h5" "$tmp/full.err"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
